@@ -1,0 +1,82 @@
+#include "core/scheduler.h"
+
+#include <algorithm>
+
+namespace tcpplay {
+
+HandlerId Scheduler::add_handler(EventHandler* handler) {
+  std::uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.push_back({});
+  }
+  slots_[slot].handler = handler;
+  return {slot, slots_[slot].gen};
+}
+
+void Scheduler::remove_handler(HandlerId id) {
+  if (!id.valid() || id.slot >= slots_.size() || slots_[id.slot].gen != id.gen) return;
+  slots_[id.slot].handler = nullptr;
+  ++slots_[id.slot].gen;
+  free_slots_.push_back(id.slot);
+}
+
+void Scheduler::schedule(SimTime at, HandlerId target, std::uint32_t kind, std::uint64_t arg) {
+  if (at < now_) at = now_;  // the past is not reachable; run it now, after what is queued
+  heap_.push_back({at, next_seq_++, target, kind, arg});
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
+}
+
+bool Scheduler::top_is_live() {
+  const Event& e = heap_.front();
+  const Slot& s = slots_[e.target.slot];
+  return s.handler != nullptr && s.gen == e.target.gen && s.handler->is_current(e.kind, e.arg);
+}
+
+void Scheduler::pop_top() {
+  std::pop_heap(heap_.begin(), heap_.end(), Later{});
+  heap_.pop_back();
+}
+
+SimTime Scheduler::next_event_time() {
+  while (!heap_.empty()) {
+    if (top_is_live()) return heap_.front().at;
+    pop_top();
+  }
+  return kNever;
+}
+
+bool Scheduler::step() {
+  if (next_event_time() == kNever) return false;
+  Event e = heap_.front();
+  pop_top();
+  now_ = e.at;
+  ++events_run_;
+  slots_[e.target.slot].handler->on_event(e.kind, e.arg);
+  return true;
+}
+
+void Scheduler::run_until(SimTime t) {
+  while (next_event_time() <= t) step();
+  if (t > now_) now_ = t;
+}
+
+std::uint64_t Scheduler::run_until_idle(SimTime limit) {
+  std::uint64_t n = 0;
+  while (next_event_time() <= limit && step()) ++n;
+  return n;
+}
+
+void Scheduler::clear() {
+  heap_.clear();
+  slots_.clear();
+  free_slots_.clear();
+  now_ = 0;
+  next_seq_ = 0;
+  events_run_ = 0;
+}
+
+}  // namespace tcpplay

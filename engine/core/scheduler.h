@@ -1,0 +1,112 @@
+// Discrete-event scheduler. Events at the same time run in insertion order (a sequence number
+// breaks ties), so a run is a pure function of the scenario and its seed.
+//
+// Events carry a handler id, a kind and a 64-bit argument instead of a closure, so scheduling
+// never allocates. Handlers can go away while events for them are pending: they live in a slot
+// table with generations, and events for a released slot are skipped. Restartable deadlines use
+// Timer: restarting or cancelling a Timer leaves its old event in the queue, and the scheduler
+// skips it because the handler reports it as no longer current.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "core/time.h"
+
+namespace tcpplay {
+
+struct HandlerId {
+  std::uint32_t slot = UINT32_MAX;
+  std::uint32_t gen = 0;
+  bool valid() const { return slot != UINT32_MAX; }
+};
+
+class EventHandler {
+ public:
+  virtual ~EventHandler() = default;
+  virtual void on_event(std::uint32_t kind, std::uint64_t arg) = 0;
+  /// False when the event was superseded (its timer restarted or was cancelled).
+  virtual bool is_current(std::uint32_t /*kind*/, std::uint64_t /*arg*/) const { return true; }
+};
+
+class Scheduler {
+ public:
+  SimTime now() const { return now_; }
+
+  HandlerId add_handler(EventHandler* handler);
+  void remove_handler(HandlerId id);
+
+  void schedule(SimTime at, HandlerId target, std::uint32_t kind, std::uint64_t arg);
+
+  /// Time of the next live event, or kNever.
+  SimTime next_event_time();
+  /// Runs one live event; false if there is none.
+  bool step();
+  /// Runs every event with time <= t, then sets the clock to t.
+  void run_until(SimTime t);
+  /// Runs until no events are left or the clock would pass `limit`; returns events run.
+  std::uint64_t run_until_idle(SimTime limit = kNever);
+
+  std::uint64_t events_run() const { return events_run_; }
+  std::size_t pending() const { return heap_.size(); }
+  /// Drops every pending event and handler and rewinds the clock to 0.
+  void clear();
+
+ private:
+  struct Event {
+    SimTime at;
+    std::uint64_t seq;
+    HandlerId target;
+    std::uint32_t kind;
+    std::uint64_t arg;
+  };
+  struct Later {
+    bool operator()(const Event& a, const Event& b) const {
+      return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+    }
+  };
+  struct Slot {
+    EventHandler* handler = nullptr;
+    std::uint32_t gen = 0;
+  };
+  bool top_is_live();
+  void pop_top();
+
+  SimTime now_ = 0;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t events_run_ = 0;
+  std::vector<Event> heap_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+};
+
+/// One restartable deadline owned by an EventHandler. The handler's is_current() must answer
+/// `timer.matches(arg)` for the kind the timer was armed with.
+class Timer {
+ public:
+  void arm(Scheduler& sched, HandlerId owner, std::uint32_t kind, SimTime at) {
+    ++token_;
+    armed_ = true;
+    deadline_ = at;
+    sched.schedule(at, owner, kind, token_);
+  }
+  void cancel() {
+    ++token_;
+    armed_ = false;
+  }
+  /// Called by the owner when the event fires, before acting on it.
+  bool fire(std::uint64_t arg) {
+    if (!matches(arg)) return false;
+    armed_ = false;
+    return true;
+  }
+  bool matches(std::uint64_t arg) const { return armed_ && arg == token_; }
+  bool armed() const { return armed_; }
+  SimTime deadline() const { return armed_ ? deadline_ : kNever; }
+
+ private:
+  std::uint64_t token_ = 0;
+  SimTime deadline_ = kNever;
+  bool armed_ = false;
+};
+
+}  // namespace tcpplay

@@ -1,0 +1,68 @@
+#include "net/host.h"
+
+#include <algorithm>
+
+#include "net/link.h"
+#include "net/network.h"
+
+namespace tcpplay {
+
+Host::Host(Network& net, int index, std::string name, Ipv4Addr addr)
+    : net_(net), index_(index), name_(std::move(name)), addrs_{addr} {}
+
+bool Host::owns(Ipv4Addr a) const {
+  return std::find(addrs_.begin(), addrs_.end(), a) != addrs_.end();
+}
+
+int Host::route_for(Ipv4Addr dst) const {
+  int best = -1, best_len = -1;
+  for (const Route& r : routes_) {
+    const std::uint32_t mask = r.prefix_len == 0 ? 0 : ~0u << (32 - r.prefix_len);
+    if ((dst & mask) == (r.prefix & mask) && r.prefix_len > best_len) {
+      best = r.link;
+      best_len = r.prefix_len;
+    }
+  }
+  if (best >= 0) return best;
+  for (const Link* l : links_) {
+    const Host& peer = l->end(1 - l->side_of(*this));
+    if (peer.owns(dst)) return l->index();
+  }
+  return -1;
+}
+
+void Host::send(Packet packet) {
+  const int link = route_for(packet.ip.dst);
+  if (link < 0) {
+    const std::uint64_t id = net_.trace().add_packet(packet);
+    net_.trace_packet(TraceKind::packet_dropped, index_, -1, id, drop_reason::no_route);
+    return;
+  }
+  Link& l = net_.link(static_cast<std::size_t>(link));
+  l.send(l.side_of(*this), std::move(packet));
+}
+
+void Host::receive(const Packet& packet, int from_link, std::uint64_t packet_id) {
+  net_.trace_packet(TraceKind::packet_received, index_, from_link, packet_id);
+  if (owns(packet.ip.dst) || !forwarding) {
+    for (PacketHandler* h : handlers_)
+      if (h->handle(packet, from_link, packet_id)) return;
+    if (!owns(packet.ip.dst))
+      net_.trace_packet(TraceKind::packet_dropped, index_, from_link, packet_id,
+                        drop_reason::not_for_host);
+    return;
+  }
+  if (packet.ip.ttl <= 1) {
+    net_.trace_packet(TraceKind::packet_dropped, index_, from_link, packet_id, drop_reason::ttl);
+    return;
+  }
+  Packet fwd = packet;
+  --fwd.ip.ttl;
+  send(std::move(fwd));
+}
+
+void Host::remove_handler(PacketHandler* h) {
+  handlers_.erase(std::remove(handlers_.begin(), handlers_.end(), h), handlers_.end());
+}
+
+}  // namespace tcpplay

@@ -1,0 +1,76 @@
+// A host: a name, IPv4 addresses, interfaces on links, static routes, and the protocol handlers
+// that consume packets addressed to it (TCP, UDP, and middleboxes that intercept).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wire/packet.h"
+
+namespace tcpplay {
+
+class Link;
+class Network;
+
+/// Something that consumes packets arriving at a host. handle() returns true if it took the
+/// packet; the host tries its handlers in order (interceptors first, then TCP, UDP, ICMP).
+class PacketHandler {
+ public:
+  virtual ~PacketHandler() = default;
+  virtual bool handle(const Packet& packet, int from_link, std::uint64_t packet_id) = 0;
+};
+
+struct Route {
+  Ipv4Addr prefix = 0;
+  int prefix_len = 0;  // 0 = default route
+  int link = -1;       // outgoing link index
+};
+
+class Host {
+ public:
+  Host(Network& net, int index, std::string name, Ipv4Addr addr);
+
+  const std::string& name() const { return name_; }
+  int index() const { return index_; }
+  Network& net() { return net_; }
+  /// The primary address (the first one).
+  Ipv4Addr addr() const { return addrs_.front(); }
+  const std::vector<Ipv4Addr>& addrs() const { return addrs_; }
+  void add_addr(Ipv4Addr a) { addrs_.push_back(a); }
+  bool owns(Ipv4Addr a) const;
+
+  /// Packets for other hosts are forwarded (TTL decremented) when on; dropped otherwise.
+  bool forwarding = false;
+
+  void attach(Link& link) { links_.push_back(&link); }
+  const std::vector<Link*>& links() const { return links_; }
+  void add_route(const Route& r) { routes_.push_back(r); }
+  const std::vector<Route>& routes() const { return routes_; }
+  /// Longest-prefix match over the static routes, then directly attached peers; -1 if none.
+  int route_for(Ipv4Addr dst) const;
+
+  /// Sends a packet from this host (routing it); a packet with no route is dropped and traced.
+  /// Fills in the IP id; `forwarded` packets keep theirs and lose one TTL.
+  void send(Packet packet);
+  /// Called by a link when a packet arrives on it.
+  void receive(const Packet& packet, int from_link, std::uint64_t packet_id);
+
+  /// Handlers are tried in the order added; interceptors should be added first.
+  void add_handler(PacketHandler* h) { handlers_.push_back(h); }
+  void remove_handler(PacketHandler* h);
+
+  std::uint16_t next_ip_id() { return ip_id_++; }
+
+ private:
+  Network& net_;
+  int index_;
+  std::string name_;
+  std::vector<Ipv4Addr> addrs_;
+  std::vector<Link*> links_;
+  std::vector<Route> routes_;
+  std::vector<PacketHandler*> handlers_;
+  std::uint16_t ip_id_ = 1;
+};
+
+}  // namespace tcpplay

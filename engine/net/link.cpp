@@ -1,0 +1,187 @@
+#include "net/link.h"
+
+#include <algorithm>
+
+#include "net/host.h"
+#include "net/network.h"
+
+namespace tcpplay {
+
+Link::Link(Network& net, int index, std::string name, Host& a, Host& b, const LinkParams& params)
+    : net_(net),
+      index_(index),
+      name_(std::move(name)),
+      a_(a),
+      b_(b),
+      params_(params),
+      rng_(net.rng("link:" + name_)) {
+  handler_ = net_.sched().add_handler(this);
+}
+
+Link::~Link() { net_.sched().remove_handler(handler_); }
+
+int Link::side_of(const Host& h) const {
+  if (&h == &a_) return 0;
+  if (&h == &b_) return 1;
+  return -1;
+}
+
+void Link::set_params(const LinkParams& p) {
+  const bool going_down = params_.up && !p.up;
+  params_ = p;
+  if (!going_down) return;
+  ++epoch_;  // what is already on the wire is lost when it arrives
+  for (int side = 0; side < 2; ++side) {
+    Direction& d = dir_[side];
+    while (!d.queue.empty()) {
+      std::uint64_t id = net_.trace().add_packet(d.queue.front());
+      drop(side, id, drop_reason::link_down);
+      d.queue.pop_front();
+    }
+    d.queued_bytes = 0;
+  }
+}
+
+Link::DirectionStats Link::stats(int from_side) const {
+  DirectionStats s = dir_[from_side].stats;
+  s.queued = dir_[from_side].queue.size();
+  s.queued_bytes = dir_[from_side].queued_bytes;
+  return s;
+}
+
+SimTime Link::serialization_time(std::uint32_t bytes) const {
+  if (params_.bandwidth_bps == 0) return 0;
+  const unsigned __int128 bits_ns = static_cast<unsigned __int128>(bytes) * 8 * kSecond;
+  return static_cast<SimTime>((bits_ns + params_.bandwidth_bps - 1) / params_.bandwidth_bps);
+}
+
+void Link::drop(int at_side, std::uint64_t packet_id, const char* reason) {
+  ++dir_[at_side].stats.dropped;
+  net_.trace_packet(TraceKind::packet_dropped, end(at_side).index(), index_, packet_id, reason);
+}
+
+void Link::send(int from_side, Packet packet) {
+  Direction& d = dir_[from_side];
+  if (!params_.up) {
+    // The sender's own interface still sees the packet leave (as tcpdump there would); it is
+    // lost on the dead link.
+    const std::uint64_t id = net_.trace().add_packet(packet);
+    net_.trace_packet(TraceKind::packet_sent, end(from_side).index(), index_, id);
+    drop(from_side, id, drop_reason::link_down);
+    return;
+  }
+  const std::uint32_t size = packet.wire_size();
+  if (size > params_.mtu) {
+    drop(from_side, net_.trace().add_packet(packet), drop_reason::too_big);
+    return;
+  }
+  if (!d.busy) {
+    start_transmission(from_side, std::move(packet));
+    return;
+  }
+  const bool full = (params_.queue_packets && d.queue.size() >= params_.queue_packets) ||
+                    (params_.queue_bytes && d.queued_bytes + size > params_.queue_bytes);
+  if (full) {
+    drop(from_side, net_.trace().add_packet(packet), drop_reason::queue_full);
+    return;
+  }
+  d.queued_bytes += size;
+  d.queue.push_back(std::move(packet));
+}
+
+void Link::start_transmission(int from_side, Packet packet) {
+  Direction& d = dir_[from_side];
+  const std::uint32_t size = packet.wire_size();
+  const std::uint64_t id = net_.trace().add_packet(packet);
+  net_.trace_packet(TraceKind::packet_sent, end(from_side).index(), index_, id);
+  ++d.stats.sent;
+  d.stats.bytes_sent += size;
+  const SimTime tx = serialization_time(size);
+  if (tx > 0) {
+    d.busy = true;
+    net_.sched().schedule(net_.now() + tx, handler_, kTxDone, static_cast<std::uint64_t>(from_side));
+  }
+  propagate(from_side, packet, id);
+}
+
+void Link::script_drops(int from_side, std::vector<std::uint64_t> packet_numbers) {
+  std::sort(packet_numbers.begin(), packet_numbers.end());
+  dir_[from_side].scripted_drops = std::move(packet_numbers);
+}
+
+void Link::propagate(int from_side, const Packet& packet, std::uint64_t id) {
+  // One draw of each kind per packet, whatever the parameters, so that changing one parameter
+  // does not shift the random numbers every later packet sees.
+  const bool lost = rng_.bernoulli(params_.loss);
+  const bool duplicated = rng_.bernoulli(params_.duplicate);
+  const bool reordered = rng_.bernoulli(params_.reorder);
+  if (lost) {
+    drop(from_side, id, drop_reason::loss);
+    return;
+  }
+  std::vector<std::uint64_t>& script = dir_[from_side].scripted_drops;
+  if (!script.empty() && script.front() == dir_[from_side].stats.sent) {
+    script.erase(script.begin());
+    drop(from_side, id, "scripted_loss");
+    return;
+  }
+  SimTime delay = params_.delay + serialization_time(packet.wire_size());
+  if (params_.jitter > 0) {
+    delay += static_cast<SimTime>(rng_.normal() * static_cast<double>(params_.jitter));
+    if (delay < 0) delay = 0;
+  }
+  if (reordered) delay += params_.reorder_delay > 0 ? params_.reorder_delay : params_.delay;
+  const int copies = duplicated ? 2 : 1;
+  for (int i = 0; i < copies; ++i) {
+    const std::uint32_t slot = alloc_slot();
+    InFlight& f = in_flight_[slot];
+    f.packet = packet;
+    f.packet_id = id;
+    f.to_side = static_cast<std::uint8_t>(1 - from_side);
+    f.epoch = epoch_;
+    f.used = true;
+    net_.sched().schedule(net_.now() + delay, handler_, kArrive, slot);
+  }
+}
+
+std::uint32_t Link::alloc_slot() {
+  if (!free_slots_.empty()) {
+    std::uint32_t s = free_slots_.back();
+    free_slots_.pop_back();
+    return s;
+  }
+  in_flight_.emplace_back();
+  return static_cast<std::uint32_t>(in_flight_.size() - 1);
+}
+
+void Link::on_event(std::uint32_t kind, std::uint64_t arg) {
+  if (kind == kTxDone) {
+    const int side = static_cast<int>(arg);
+    Direction& d = dir_[side];
+    d.busy = false;
+    if (!d.queue.empty() && params_.up) {
+      Packet next = std::move(d.queue.front());
+      d.queue.pop_front();
+      d.queued_bytes -= next.wire_size();
+      start_transmission(side, std::move(next));
+    }
+    return;
+  }
+  const auto slot = static_cast<std::uint32_t>(arg);
+  InFlight& f = in_flight_[slot];
+  Packet packet = std::move(f.packet);
+  const std::uint64_t id = f.packet_id;
+  const int to_side = f.to_side;
+  const bool stale = f.epoch != epoch_ || !params_.up;
+  f.used = false;
+  f.packet = Packet{};
+  free_slots_.push_back(slot);
+  if (stale) {
+    drop(1 - to_side, id, drop_reason::link_down);
+    return;
+  }
+  ++dir_[1 - to_side].stats.delivered;
+  end(to_side).receive(packet, index_, id);
+}
+
+}  // namespace tcpplay

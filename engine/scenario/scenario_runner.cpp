@@ -1,0 +1,415 @@
+// ScenarioRunner: builds the Simulation from a validated Scenario, runs timeline actions as
+// scheduler events, and plays the applications' part: it names sockets, feeds data that did not
+// fit in a send buffer as space frees up, and closes after the last byte was handed over.
+#include <algorithm>
+
+#include "core/duration.h"
+#include "scenario/scenario.h"
+#include "tcp/tcp_connection.h"
+#include "tcp/tcp_stack.h"
+#include "udp/udp_stack.h"
+
+namespace tcpplay {
+
+namespace {
+constexpr std::uint32_t kActionEvent = 0;
+constexpr std::size_t kPreviewBytes = 48;
+
+/// ` "hello\n"` style preview of a small text payload for trace details (with a leading space).
+std::string preview(const Payload& data) {
+  std::string out = " \"";
+  const std::uint32_t n = std::min<std::uint32_t>(data.size(), kPreviewBytes);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const char ch = static_cast<char>(data.at(i));
+    if (ch == '\n') out += "\\n";
+    else if (ch == '\r') out += "\\r";
+    else if (ch == '"' || ch == '\\') out += std::string("\\") + ch;
+    else if (ch >= 32 && ch < 127) out += ch;
+    else out += '.';
+  }
+  return out + (data.size() > n ? "...\"" : "\"");
+}
+
+std::string bytes_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+
+}  // namespace
+
+/// One per listen or connect. For a listen it also names the accepted connections.
+class ScenarioRunner::SocketObserver : public TcpObserver {
+ public:
+  SocketObserver(ScenarioRunner& runner, std::string listen_name, bool auto_read)
+      : runner_(runner), listen_name(std::move(listen_name)), auto_read(auto_read) {}
+  void on_established(TcpConnection& c) override { runner_.on_established(c, *this); }
+  void on_data(TcpConnection& c, const Payload& data) override { runner_.on_data(c, data); }
+  void on_peer_closed(TcpConnection& c) override { runner_.on_peer_closed(c); }
+  void on_writable(TcpConnection& c) override { runner_.on_writable(c); }
+  void on_closed(TcpConnection& c, const char* reason) override { runner_.on_closed(c, reason); }
+
+ private:
+  ScenarioRunner& runner_;
+
+ public:
+  const std::string listen_name;  // "" for a connect or an unnamed listen
+  const bool auto_read;
+  int accepted = 0;
+};
+
+ScenarioRunner::ScenarioRunner(Scenario scenario) : scenario_(std::move(scenario)) { build(); }
+
+ScenarioRunner::~ScenarioRunner() { teardown(); }
+
+void ScenarioRunner::build() {
+  sim_ = std::make_unique<Simulation>(scenario_.seed);
+  sim_->trace().set_retention(scenario_.retention);
+  Network& net = sim_->net();
+  for (const HostSpec& h : scenario_.hosts) {
+    Host& host = sim_->add_host(h.name, h.addr, h.tcp);
+    host.forwarding = h.forwarding;
+    sim_->tcp(host).manual = h.manual;
+  }
+  for (const LinkSpec& l : scenario_.links)
+    net.add_link(l.name, *net.find_host(l.a), *net.find_host(l.b), l.params);
+  for (const RouteSpec& r : scenario_.routes)
+    net.find_host(r.host)->add_route(Route{r.prefix, r.prefix_len, net.find_link(r.link)->index()});
+  handler_ = net.sched().add_handler(this);
+  // The timeline is in run order; the scheduler keeps insertion order among equal times.
+  for (std::size_t i = 0; i < scenario_.timeline.size(); ++i)
+    net.sched().schedule(scenario_.timeline[i].at, handler_, kActionEvent, i);
+}
+
+void ScenarioRunner::teardown() {
+  if (sim_) {
+    sim_->net().sched().remove_handler(handler_);
+    sim_.reset();  // before the observers its connections point to
+  }
+  observers_.clear();
+  sockets_.clear();
+  names_by_id_.clear();
+  listeners_.clear();
+  udp_.clear();
+}
+
+void ScenarioRunner::on_event(std::uint32_t kind, std::uint64_t arg) {
+  if (kind == kActionEvent && arg < scenario_.timeline.size()) execute(scenario_.timeline[arg]);
+}
+
+void ScenarioRunner::execute(const Action& a) { (void)run_action(a); }
+
+Status ScenarioRunner::run_action(const Action& a) {
+  Status st;
+  switch (a.kind) {
+    case ActionKind::listen: st = do_listen(a); break;
+    case ActionKind::connect: st = do_connect(a); break;
+    case ActionKind::send: st = do_send(a); break;
+    case ActionKind::shutdown:
+    case ActionKind::close:
+    case ActionKind::abort: st = do_end(a); break;
+    case ActionKind::read: st = do_read(a); break;
+    case ActionKind::set: st = do_set(a); break;
+    case ActionKind::link_down:
+    case ActionKind::link_up: st = do_link_up_down(a); break;
+    case ActionKind::manual: st = do_manual(a); break;
+    case ActionKind::inject: st = do_inject(a); break;
+    case ActionKind::udp_bind: st = do_udp_bind(a); break;
+    case ActionKind::udp_send: st = do_udp_send(a); break;
+    case ActionKind::note: sim_->net().trace_note(-1, a.text.value_or("")); break;
+  }
+  // A failed action never stops the run: it leaves a note where it happened.
+  if (!st) {
+    const Host* h = a.host.empty() ? nullptr : sim_->net().find_host(a.host);
+    const SocketEntry* e = entry(a.socket);
+    const int host = h ? h->index() : e ? e->host : -1;
+    sim_->net().trace_note(host, std::string(to_string(a.kind)) + ": " + st.error());
+  }
+  return st;
+}
+
+// --- TCP actions ----------------------------------------------------------------------------
+
+Status ScenarioRunner::do_listen(const Action& a) {
+  Host& host = *sim_->net().find_host(a.host);
+  TcpStack& stack = sim_->tcp(host);
+  TcpConfig cfg = stack.defaults();
+  for (const auto& [name, value] : a.params) (void)cfg.set(name, value);
+  observers_.push_back(std::make_unique<SocketObserver>(*this, a.name, a.auto_read));
+  trace_app(host.index(), -1, a.name.empty() ? host.name() : a.name,
+            "listen on port " + std::to_string(a.port));
+  auto r = stack.listen(a.port, a.backlog, observers_.back().get(), &cfg);
+  if (!r) return make_error(r.error());
+  if (!a.name.empty()) listeners_[a.name] = PortEntry{host.index(), a.port};
+  return Status::success();
+}
+
+Status ScenarioRunner::do_connect(const Action& a) {
+  Host& host = *sim_->net().find_host(a.host);
+  TcpStack& stack = sim_->tcp(host);
+  TcpConfig cfg = stack.defaults();
+  for (const auto& [name, value] : a.params) (void)cfg.set(name, value);
+  observers_.push_back(std::make_unique<SocketObserver>(*this, "", a.auto_read));
+  trace_app(host.index(), -1, a.name,
+            "connect to " + format_ipv4(a.to_addr) + ":" + std::to_string(a.port));
+  auto r = stack.connect(a.to_addr, a.port, a.src_port, observers_.back().get(), &cfg);
+  if (!r) return make_error(r.error());
+  TcpConnection& c = **r;
+  c.auto_read = a.auto_read;
+  add_socket(a.name, c);
+  return Status::success();
+}
+
+Status ScenarioRunner::do_send(const Action& a) {
+  TcpConnection* c = socket(a.socket);
+  SocketEntry* e = entry(a.socket);
+  if (!c || !e) return make_error("socket " + a.socket + " does not exist");
+  PendingSend p;
+  p.urgent = a.urgent;
+  if (a.text) p.text = Payload::from_text(*a.text);
+  else p.generated = a.bytes;
+  const std::uint64_t n = a.text ? a.text->size() : a.bytes;
+  trace_app(c->stack().host().index(), c->id(), a.socket,
+            (a.urgent ? "send urgent " : "send ") + bytes_text(n) + (p.text ? preview(*p.text) : std::string()));
+  e->pending.push_back(std::move(p));
+  pump(*e, *c);
+  return Status::success();
+}
+
+/// shutdown, close and abort; close also stops a named listener or closes a UDP socket.
+Status ScenarioRunner::do_end(const Action& a) {
+  if (a.kind == ActionKind::close) {
+    if (auto it = listeners_.find(a.socket); it != listeners_.end()) {
+      trace_app(it->second.host, -1, a.socket, "stop listening on port " + std::to_string(it->second.port));
+      Status st = sim_->tcp(static_cast<std::size_t>(it->second.host)).unlisten(it->second.port);
+      listeners_.erase(it);
+      return st;
+    }
+    if (auto it = udp_.find(a.socket); it != udp_.end()) {
+      trace_app(it->second.host, -1, a.socket, "close");
+      Status st = sim_->udp(static_cast<std::size_t>(it->second.host)).close(it->second.port);
+      udp_.erase(it);
+      return st;
+    }
+  }
+  TcpConnection* c = socket(a.socket);
+  SocketEntry* e = entry(a.socket);
+  if (!c || !e) return make_error("socket " + a.socket + " does not exist");
+  const int host = c->stack().host().index();
+  if (a.kind == ActionKind::abort) {
+    e->pending.clear();
+    trace_app(host, c->id(), a.socket, "abort");
+    c->abort();
+    return Status::success();
+  }
+  const AfterSend after = a.kind == ActionKind::close ? AfterSend::close : AfterSend::shutdown;
+  if (!e->pending.empty()) {
+    // Like a blocking write followed by close(): the FIN goes after the data still queued.
+    e->after = after;
+    trace_app(host, c->id(), a.socket, std::string(to_string(a.kind)) + " (after the data still queued)");
+    return Status::success();
+  }
+  trace_app(host, c->id(), a.socket, to_string(a.kind));
+  if (after == AfterSend::close) c->close();
+  else c->shutdown_write();
+  return Status::success();
+}
+
+Status ScenarioRunner::do_read(const Action& a) {
+  TcpConnection* c = socket(a.socket);
+  if (!c) return make_error("socket " + a.socket + " does not exist");
+  trace_app(c->stack().host().index(), c->id(), a.socket, "read up to " + bytes_text(a.bytes));
+  c->read(static_cast<std::uint32_t>(std::min<std::uint64_t>(a.bytes, UINT32_MAX)));
+  return Status::success();
+}
+
+// --- settings -------------------------------------------------------------------------------
+
+Status ScenarioRunner::do_set(const Action& a) {
+  if (!a.link.empty()) {
+    Link* l = sim_->net().find_link(a.link);
+    LinkParams p = l->params();
+    a.link_edit(p);
+    l->set_params(p);
+    trace_param(-1, a.target + "." + a.param, a.value);
+    return Status::success();
+  }
+  if (!a.host.empty()) {
+    Host& host = *sim_->net().find_host(a.host);
+    Status st = sim_->tcp(host).defaults().set(a.param, a.value);
+    if (st) trace_param(host.index(), a.target + "." + a.param, a.value);
+    return st;
+  }
+  TcpConnection* c = socket(a.socket);
+  if (!c) return make_error("socket " + a.socket + " does not exist");
+  Status st = c->set_option(a.param, a.value);
+  if (st) trace_param(c->stack().host().index(), a.target + "." + a.param, a.value);
+  return st;
+}
+
+Status ScenarioRunner::do_link_up_down(const Action& a) {
+  Link* l = sim_->net().find_link(a.link);
+  LinkParams p = l->params();
+  p.up = a.kind == ActionKind::link_up;
+  l->set_params(p);
+  trace_param(-1, "link:" + a.link + ".up", p.up ? "true" : "false");
+  return Status::success();
+}
+
+Status ScenarioRunner::do_manual(const Action& a) {
+  Host& host = *sim_->net().find_host(a.host);
+  sim_->tcp(host).manual = a.on;
+  trace_param(host.index(), "tcp:" + a.host + ".manual", a.on ? "true" : "false");
+  return Status::success();
+}
+
+Status ScenarioRunner::do_inject(const Action& a) {
+  // The stack traces the crafted segment itself.
+  return sim_->tcp(*sim_->net().find_host(a.host)).inject(a.segment, a.to_addr);
+}
+
+// --- UDP ------------------------------------------------------------------------------------
+
+Status ScenarioRunner::do_udp_bind(const Action& a) {
+  Host& host = *sim_->net().find_host(a.host);
+  auto r = sim_->udp(host).bind(a.port, nullptr);
+  if (!r) return make_error(r.error());
+  udp_[a.name] = PortEntry{host.index(), (*r)->port()};
+  trace_app(host.index(), -1, a.name, "bind UDP port " + std::to_string((*r)->port()));
+  return Status::success();
+}
+
+Status ScenarioRunner::do_udp_send(const Action& a) {
+  UdpSocket* s = udp_socket(a.socket);
+  if (!s) return make_error("socket " + a.socket + " does not exist");
+  const PortEntry& pe = udp_.at(a.socket);
+  const Payload data = a.text ? Payload::from_text(*a.text)
+                              : Payload::pattern(pe.port, 0, static_cast<std::uint32_t>(a.bytes));
+  trace_app(pe.host, -1, a.socket,
+            "send " + bytes_text(data.size()) + " to " + format_ipv4(a.to_addr) + ":" +
+                std::to_string(a.port) + (a.text ? preview(data) : std::string()));
+  return s->send_to(a.to_addr, a.port, data);
+}
+
+// --- sockets --------------------------------------------------------------------------------
+
+TcpConnection* ScenarioRunner::socket(const std::string& name) {
+  auto it = sockets_.find(name);
+  if (it == sockets_.end()) return nullptr;
+  TcpConnection* c = sim_->tcp(static_cast<std::size_t>(it->second.host)).find(it->second.conn_id);
+  return c && !c->is_gone() ? c : nullptr;
+}
+
+UdpSocket* ScenarioRunner::udp_socket(const std::string& name) {
+  auto it = udp_.find(name);
+  if (it == udp_.end()) return nullptr;
+  return sim_->udp(static_cast<std::size_t>(it->second.host)).socket(it->second.port);
+}
+
+std::string ScenarioRunner::socket_name(int conn_id) const {
+  auto it = names_by_id_.find(conn_id);
+  return it == names_by_id_.end() ? "" : it->second;
+}
+
+ScenarioRunner::SocketEntry* ScenarioRunner::entry(const std::string& name) {
+  auto it = sockets_.find(name);
+  return it == sockets_.end() ? nullptr : &it->second;
+}
+
+void ScenarioRunner::add_socket(const std::string& name, TcpConnection& c) {
+  SocketEntry e;
+  e.host = c.stack().host().index();
+  e.conn_id = c.id();
+  sockets_[name] = std::move(e);
+  names_by_id_[c.id()] = name;
+}
+
+/// Hands queued data to TCP as far as the send buffer allows, then a deferred close.
+void ScenarioRunner::pump(SocketEntry& e, TcpConnection& c) {
+  while (!e.pending.empty()) {
+    PendingSend& p = e.pending.front();
+    const std::uint64_t left = p.text ? p.text->size() : p.generated;
+    const auto take = static_cast<std::uint32_t>(std::min<std::uint64_t>(left, c.send_space()));
+    if (left > 0 && take == 0) return;
+    const bool last = take == left;  // urgent marks the end of the whole send
+    const Payload piece = p.text ? p.text->slice(0, take)
+                                 : Payload::pattern(static_cast<std::uint32_t>(e.conn_id), e.stream_offset, take);
+    const std::uint32_t n = take ? c.send(piece, p.urgent && last) : 0;
+    if (take > 0 && n == 0) return;  // the connection no longer accepts data
+    e.stream_offset += n;
+    if (n == left) {
+      e.pending.pop_front();
+    } else if (p.text) {
+      p.text = p.text->slice(n, p.text->size() - n);
+    } else {
+      p.generated -= n;
+    }
+  }
+  if (e.after == AfterSend::none) return;
+  const AfterSend after = e.after;
+  e.after = AfterSend::none;
+  if (after == AfterSend::close) c.close();
+  else c.shutdown_write();
+}
+
+// --- connection callbacks -------------------------------------------------------------------
+
+void ScenarioRunner::on_established(TcpConnection& c, SocketObserver& o) {
+  if (names_by_id_.count(c.id()) || o.listen_name.empty()) return;  // an active open, or unnamed
+  const std::string name = o.listen_name + "." + std::to_string(++o.accepted);
+  add_socket(name, c);
+  c.auto_read = o.auto_read;
+  trace_app(c.stack().host().index(), c.id(), name, "accepted " + format_tuple(c.tuple()));
+}
+
+void ScenarioRunner::on_data(TcpConnection& c, const Payload& data) {
+  // Generated bulk data would flood the trace; its packets already show it.
+  if (data.is_pattern()) return;
+  const std::string name = socket_name(c.id());
+  trace_app(c.stack().host().index(), c.id(), name.empty() ? c.stack().host().name() : name,
+            "received " + bytes_text(data.size()) + preview(data));
+}
+
+void ScenarioRunner::on_peer_closed(TcpConnection& c) {
+  const std::string name = socket_name(c.id());
+  trace_app(c.stack().host().index(), c.id(), name.empty() ? c.stack().host().name() : name,
+            "end of stream (the peer closed its side)");
+}
+
+void ScenarioRunner::on_writable(TcpConnection& c) {
+  const std::string name = socket_name(c.id());
+  if (SocketEntry* e = name.empty() ? nullptr : entry(name)) pump(*e, c);
+}
+
+void ScenarioRunner::on_closed(TcpConnection& c, const char* reason) {
+  const std::string name = socket_name(c.id());
+  if (SocketEntry* e = name.empty() ? nullptr : entry(name)) {
+    e->pending.clear();
+    e->after = AfterSend::none;
+  }
+  trace_app(c.stack().host().index(), c.id(), name.empty() ? c.stack().host().name() : name,
+            std::string("connection gone: ") + reason);
+}
+
+// --- trace ----------------------------------------------------------------------------------
+
+void ScenarioRunner::trace_app(int host, int conn, const std::string& who, std::string what) {
+  TraceEvent ev;
+  ev.time = sim_->now();
+  ev.kind = TraceKind::app;
+  ev.host = host;
+  ev.conn = conn;
+  ev.name = intern(who);
+  ev.detail = std::move(what);
+  sim_->trace().add(std::move(ev));
+}
+
+void ScenarioRunner::trace_param(int host, const std::string& path, std::string value) {
+  TraceEvent ev;
+  ev.time = sim_->now();
+  ev.kind = TraceKind::param_change;
+  ev.host = host;
+  ev.name = intern(path);
+  ev.detail = std::move(value);
+  sim_->trace().add(std::move(ev));
+}
+
+const char* ScenarioRunner::intern(const std::string& s) { return strings_.insert(s).first->c_str(); }
+
+}  // namespace tcpplay

@@ -1,0 +1,115 @@
+#include "scenario/summary.h"
+
+#include <algorithm>
+
+#include "core/duration.h"
+#include "scenario/scenario.h"
+#include "tcp/tcp_connection.h"
+#include "tcp/tcp_stack.h"
+#include "udp/udp_stack.h"
+
+namespace tcpplay {
+
+namespace {
+
+void add_connections(ScenarioRunner& runner, Host& host, RunSummary& s) {
+  TcpStack& stack = runner.sim().tcp(host);
+  for (TcpConnection* c : stack.connections()) {
+    const TcpSnapshot snap = c->snapshot();
+    ConnectionSummary cs;
+    cs.id = c->id();
+    cs.name = runner.socket_name(c->id());
+    cs.host = host.name();
+    cs.tuple = c->tuple();
+    cs.live = true;
+    cs.state = to_string(c->state());
+    cs.bytes_sent = snap.bytes_sent;
+    cs.bytes_delivered = snap.bytes_delivered;
+    s.connections.push_back(std::move(cs));
+  }
+  for (const ClosedConnection& c : stack.closed()) {
+    ConnectionSummary cs;
+    cs.id = c.id;
+    cs.name = runner.socket_name(c.id);
+    cs.host = host.name();
+    cs.tuple = c.tuple;
+    cs.state = "CLOSED";
+    cs.reason = c.reason;
+    cs.closed_at = c.closed_at;
+    cs.bytes_sent = c.bytes_sent;
+    cs.bytes_delivered = c.bytes_delivered;
+    s.connections.push_back(std::move(cs));
+  }
+}
+
+void add_udp(ScenarioRunner& runner, Host& host, RunSummary& s) {
+  for (const auto& [port, sock] : runner.sim().udp(host).sockets()) {
+    const UdpSocketStats& st = sock->stats();
+    s.udp.push_back({host.name(), port, st.sent, st.received, st.errors});
+  }
+}
+
+void count_drops(const Trace& trace, RunSummary& s) {
+  s.trace_dropped = trace.first_index();
+  s.trace_events = trace.end_index();
+  for (std::uint64_t i = trace.first_index(); i < trace.end_index(); ++i) {
+    const TraceEvent& ev = trace.at(i);
+    if (ev.kind == TraceKind::packet_dropped) ++s.drops[ev.name];
+  }
+}
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+}  // namespace
+
+RunSummary summarize(ScenarioRunner& runner) {
+  RunSummary s;
+  Network& net = runner.sim().net();
+  s.end = runner.now();
+  s.events_run = runner.events_run();
+  for (std::size_t i = 0; i < net.host_count(); ++i) {
+    add_connections(runner, net.host(i), s);
+    add_udp(runner, net.host(i), s);
+  }
+  std::sort(s.connections.begin(), s.connections.end(),
+            [](const ConnectionSummary& a, const ConnectionSummary& b) { return a.id < b.id; });
+  for (const ConnectionSummary& c : s.connections) s.bytes_delivered += c.bytes_delivered;
+  count_drops(runner.sim().trace(), s);
+  return s;
+}
+
+std::string format_summary(const RunSummary& s) {
+  std::string out = "== summary at " + format_seconds(s.end) + " s, " + std::to_string(s.events_run) +
+                    " events run ==\n";
+  out += s.connections.empty() ? "connections: none\n" : "connections:\n";
+  std::size_t name_w = 4, host_w = 4, tuple_w = 0;
+  for (const ConnectionSummary& c : s.connections) {
+    name_w = std::max(name_w, (c.name.empty() ? "#" + std::to_string(c.id) : c.name).size());
+    host_w = std::max(host_w, c.host.size());
+    tuple_w = std::max(tuple_w, format_tuple(c.tuple).size());
+  }
+  for (const ConnectionSummary& c : s.connections) {
+    const std::string name = c.name.empty() ? "#" + std::to_string(c.id) : c.name;
+    std::string state = c.state;
+    if (!c.live) state += " (" + c.reason + " at " + format_seconds(c.closed_at) + ")";
+    out += "  " + pad(name, name_w) + "  " + pad(c.host, host_w) + "  " + pad(format_tuple(c.tuple), tuple_w) +
+           "  " + pad(state, 32) + "  sent " + std::to_string(c.bytes_sent) + ", delivered " +
+           std::to_string(c.bytes_delivered) + "\n";
+  }
+  for (const UdpSummary& u : s.udp)
+    out += "  udp " + u.host + ":" + std::to_string(u.port) + "  sent " + std::to_string(u.sent) +
+           ", received " + std::to_string(u.received) + ", errors " + std::to_string(u.errors) + "\n";
+  out += "bytes delivered: " + std::to_string(s.bytes_delivered) + "\n";
+  std::string drops;
+  for (const auto& [reason, n] : s.drops) drops += (drops.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+  out += "drops: " + (drops.empty() ? std::string("none") : drops) + "\n";
+  if (s.trace_dropped > 0)
+    out += "(the trace kept only the last " + std::to_string(s.trace_events - s.trace_dropped) + " of " +
+           std::to_string(s.trace_events) + " events; drop counts cover those)\n";
+  return out;
+}
+
+}  // namespace tcpplay

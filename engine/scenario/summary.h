@@ -1,0 +1,49 @@
+// The end-of-run summary the CLI prints (and tests read): every connection's final state,
+// bytes delivered, drops by reason, events run and the end time.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "trace/trace.h"
+
+namespace tcpplay {
+
+class ScenarioRunner;
+
+struct ConnectionSummary {
+  int id = -1;
+  std::string name;  ///< scenario name ("c1", "srv.1"), or "" if it has none
+  std::string host;
+  FourTuple tuple;
+  bool live = false;       ///< still in the stack's table
+  std::string state;       ///< "ESTABLISHED" ... for live ones, "CLOSED" otherwise
+  std::string reason;      ///< why a closed one closed ("closed", "reset", "timeout", ...)
+  SimTime closed_at = 0;
+  std::uint64_t bytes_sent = 0, bytes_delivered = 0;
+};
+
+struct UdpSummary {
+  std::string host;
+  std::uint16_t port = 0;
+  std::uint64_t sent = 0, received = 0, errors = 0;
+};
+
+struct RunSummary {
+  SimTime end = 0;
+  std::uint64_t events_run = 0;
+  std::vector<ConnectionSummary> connections;  ///< by id
+  std::vector<UdpSummary> udp;
+  std::uint64_t bytes_delivered = 0;
+  std::map<std::string, std::uint64_t> drops;  ///< packet_dropped events by reason
+  std::uint64_t trace_events = 0;
+  std::uint64_t trace_dropped = 0;  ///< events retention removed (drop counts miss those)
+};
+
+RunSummary summarize(ScenarioRunner& runner);
+/// Human-readable, a few lines per section.
+std::string format_summary(const RunSummary& s);
+
+}  // namespace tcpplay

@@ -1,0 +1,151 @@
+#include "tcp/tcp_config.h"
+
+#include <charconv>
+#include <variant>
+
+#include "core/duration.h"
+
+namespace tcpplay {
+namespace {
+
+using Field = std::variant<SimTime TcpConfig::*, std::uint32_t TcpConfig::*,
+                           std::uint64_t TcpConfig::*, bool TcpConfig::*,
+                           std::string TcpConfig::*>;
+struct Param {
+  TcpConfig::ParamInfo info;
+  Field field;
+};
+
+const std::vector<Param>& table() {
+  using K = TcpConfig::Kind;
+  static const std::vector<Param> t = {
+      {{"mss", K::count, "MSS to advertise (clamped by path MTU - 40)"}, &TcpConfig::mss},
+      {{"send_buffer", K::count, "send buffer size in bytes"}, &TcpConfig::send_buffer},
+      {{"recv_buffer", K::count, "receive buffer size in bytes"}, &TcpConfig::recv_buffer},
+      {{"window_scaling", K::boolean, "offer the window scale option (RFC 7323)"}, &TcpConfig::window_scaling},
+      {{"sack", K::boolean, "offer SACK (RFC 2018)"}, &TcpConfig::sack},
+      {{"timestamps", K::boolean, "offer timestamps (RFC 7323)"}, &TcpConfig::timestamps},
+      {{"rto_initial", K::duration, "initial RTO (RFC 6298 2.1)"}, &TcpConfig::rto_initial},
+      {{"rto_min", K::duration, "minimum RTO (RFC 6298 2.4)"}, &TcpConfig::rto_min},
+      {{"rto_max", K::duration, "maximum RTO (RFC 6298 2.5)"}, &TcpConfig::rto_max},
+      {{"syn_fallback_rto", K::duration, "RTO after a SYN timeout (RFC 6298 5.7)"}, &TcpConfig::syn_fallback_rto},
+      {{"syn_retries", K::count, "SYN retransmissions before connect fails"}, &TcpConfig::syn_retries},
+      {{"syn_linear_retries", K::count, "first SYN retries without backoff"}, &TcpConfig::syn_linear_retries},
+      {{"connect_timeout", K::duration, "explicit connect timeout (0 = off)"}, &TcpConfig::connect_timeout},
+      {{"synack_retries", K::count, "SYN-ACK retransmissions"}, &TcpConfig::synack_retries},
+      {{"data_retries", K::count, "RTO expiries before giving up (tcp_retries2)"}, &TcpConfig::data_retries},
+      {{"user_timeout", K::duration, "TCP_USER_TIMEOUT (0 = off)"}, &TcpConfig::user_timeout},
+      {{"keepalive", K::boolean, "send keepalive probes"}, &TcpConfig::keepalive},
+      {{"keepalive_idle", K::duration, "idle time before the first probe"}, &TcpConfig::keepalive_idle},
+      {{"keepalive_interval", K::duration, "time between probes"}, &TcpConfig::keepalive_interval},
+      {{"keepalive_count", K::count, "unanswered probes before the connection is dropped"}, &TcpConfig::keepalive_count},
+      {{"delayed_ack", K::boolean, "delay ACKs (RFC 9293 3.8.6.3)"}, &TcpConfig::delayed_ack},
+      {{"delayed_ack_timeout", K::duration, "longest ACK delay"}, &TcpConfig::delayed_ack_timeout},
+      {{"ack_every_segments", K::count, "ACK at least every N full segments"}, &TcpConfig::ack_every_segments},
+      {{"nagle", K::boolean, "Nagle's algorithm (false = TCP_NODELAY)"}, &TcpConfig::nagle},
+      {{"time_wait", K::duration, "TIME_WAIT length (2 x MSL)"}, &TcpConfig::time_wait},
+      {{"fin_wait_2_timeout", K::duration, "orphaned FIN_WAIT_2 lifetime (0 = none)"}, &TcpConfig::fin_wait_2_timeout},
+      {{"rfc5961", K::boolean, "challenge ACKs for RST/SYN (false = RFC 793)"}, &TcpConfig::rfc5961},
+      {{"congestion_control", K::text, "newreno or cubic"}, &TcpConfig::congestion_control},
+      {{"initial_window_segments", K::count, "initial cwnd in segments (0 = RFC 6928)"}, &TcpConfig::initial_window_segments},
+      {{"read_rate", K::count, "application read rate in bytes/s (0 = at once)"}, &TcpConfig::read_rate},
+      {{"idle_timeout", K::duration, "application idle timeout (0 = off)"}, &TcpConfig::idle_timeout},
+  };
+  return t;
+}
+
+const Param* find(std::string_view name) {
+  for (const Param& p : table())
+    if (name == p.info.name) return &p;
+  return nullptr;
+}
+
+template <typename T>
+bool parse_uint(std::string_view text, T& out) {
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+Result<TcpConfig> TcpConfig::profile_defaults(std::string_view name) {
+  TcpConfig c;
+  if (name == "rfc") return c;
+  if (name == "linux") {
+    // include/net/tcp.h and ip-sysctl.rst defaults.
+    c.profile = "linux";
+    c.rto_min = 200 * kMillisecond;
+    c.rto_max = 120 * kSecond;
+    c.time_wait = 60 * kSecond;
+    c.delayed_ack_timeout = 40 * kMillisecond;
+    c.fin_wait_2_timeout = 60 * kSecond;
+    c.congestion_control = "cubic";
+    c.recv_buffer = 131072;
+    return c;
+  }
+  if (name == "windows") {
+    // Microsoft KB 314053: TcpMaxConnectRetransmissions 2 with a 3 s initial RTO,
+    // TcpMaxDataRetransmissions 5, TcpTimedWaitDelay 240 s (Windows 2000 and the IPv6 stack).
+    c.profile = "windows";
+    c.rto_initial = 3 * kSecond;
+    c.rto_min = 300 * kMillisecond;
+    c.syn_retries = 2;
+    c.data_retries = 5;
+    c.time_wait = 240 * kSecond;
+    c.congestion_control = "cubic";
+    return c;
+  }
+  return make_error("unknown TCP profile \"" + std::string(name) + "\" (expected rfc, linux or windows)");
+}
+
+const std::vector<TcpConfig::ParamInfo>& TcpConfig::params() {
+  static const std::vector<ParamInfo> infos = [] {
+    std::vector<ParamInfo> v;
+    for (const Param& p : table()) v.push_back(p.info);
+    return v;
+  }();
+  return infos;
+}
+
+Status TcpConfig::set(std::string_view name, std::string_view value) {
+  const Param* p = find(name);
+  if (!p) return make_error("unknown TCP parameter \"" + std::string(name) + "\"");
+  const std::string v(value);
+  if (auto f = std::get_if<SimTime TcpConfig::*>(&p->field)) {
+    auto d = parse_duration(value);
+    if (!d) return make_error("expected a duration like \"10ms\", got " + v);
+    this->*(*f) = *d;
+  } else if (auto f = std::get_if<std::uint32_t TcpConfig::*>(&p->field)) {
+    std::uint32_t n;
+    if (!parse_uint(value, n)) return make_error("expected a non-negative integer, got " + v);
+    this->*(*f) = n;
+  } else if (auto f = std::get_if<std::uint64_t TcpConfig::*>(&p->field)) {
+    std::uint64_t n;
+    if (!parse_uint(value, n)) return make_error("expected a non-negative integer, got " + v);
+    this->*(*f) = n;
+  } else if (auto f = std::get_if<bool TcpConfig::*>(&p->field)) {
+    if (value == "true") this->*(*f) = true;
+    else if (value == "false") this->*(*f) = false;
+    else return make_error("expected true or false, got " + v);
+  } else if (auto f = std::get_if<std::string TcpConfig::*>(&p->field)) {
+    if (name == "congestion_control" && value != "newreno" && value != "cubic")
+      return make_error("expected newreno or cubic, got " + v);
+    this->*(*f) = v;
+  }
+  if (name == "mss" && (mss < 88 || mss > 65495)) return make_error("mss must be between 88 and 65495");
+  if (name == "ack_every_segments" && ack_every_segments == 0) return make_error("must be at least 1");
+  if (name == "rto_min" && rto_min == 0) return make_error("must be greater than 0");
+  return Status::success();
+}
+
+Result<std::string> TcpConfig::get(std::string_view name) const {
+  const Param* p = find(name);
+  if (!p) return make_error("unknown TCP parameter \"" + std::string(name) + "\"");
+  if (auto f = std::get_if<SimTime TcpConfig::*>(&p->field)) return format_duration(this->*(*f));
+  if (auto f = std::get_if<std::uint32_t TcpConfig::*>(&p->field)) return std::to_string(this->*(*f));
+  if (auto f = std::get_if<std::uint64_t TcpConfig::*>(&p->field)) return std::to_string(this->*(*f));
+  if (auto f = std::get_if<bool TcpConfig::*>(&p->field)) return std::string(this->*(*f) ? "true" : "false");
+  return this->*std::get<std::string TcpConfig::*>(p->field);
+}
+
+}  // namespace tcpplay

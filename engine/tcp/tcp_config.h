@@ -1,0 +1,84 @@
+// Every TCP parameter a person can change, with named profiles for the defaults.
+// `rfc` follows the RFCs' numbers, `linux` and `windows` the values those stacks ship with
+// (sources in ../shared/docs/domain-facts.md §2–§4).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+
+namespace tcpplay {
+
+struct TcpConfig {
+  std::string profile = "rfc";
+
+  // Segment size, buffers and options (RFC 9293 §3.7.1, RFC 7323, RFC 2018).
+  std::uint32_t mss = 1460;            ///< MSS to advertise; clamped by the path MTU - 40
+  std::uint32_t send_buffer = 262144;  ///< bytes the application may queue unsent/unacked
+  std::uint32_t recv_buffer = 131072;  ///< receive buffer; the advertised window follows its free space
+  bool window_scaling = true;
+  bool sack = true;
+  bool timestamps = true;
+
+  // Retransmission timer (RFC 6298).
+  SimTime rto_initial = 1 * kSecond;
+  SimTime rto_min = 1 * kSecond;
+  SimTime rto_max = 60 * kSecond;
+  SimTime syn_fallback_rto = 3 * kSecond;  ///< RTO once data starts if the SYN timed out (§5.7)
+
+  // Connection establishment and giving up.
+  std::uint32_t syn_retries = 6;          ///< SYN retransmissions before connect fails
+  std::uint32_t syn_linear_retries = 0;   ///< first N SYN retries without backoff (Linux tcp_syn_linear_timeouts)
+  SimTime connect_timeout = 0;            ///< explicit connect timeout; 0 = only syn_retries
+  std::uint32_t synack_retries = 5;
+  std::uint32_t data_retries = 15;        ///< tcp_retries2: RTO expiries before the connection is dropped
+  SimTime user_timeout = 0;               ///< TCP_USER_TIMEOUT; 0 = off
+
+  // Keepalive (RFC 9293 §3.8.4; off by default).
+  bool keepalive = false;
+  SimTime keepalive_idle = 7200 * kSecond;
+  SimTime keepalive_interval = 75 * kSecond;
+  std::uint32_t keepalive_count = 9;
+
+  // Acknowledgements and sending (RFC 9293 §3.8.6.3, §3.7.4; RFC 5681 §4.2).
+  bool delayed_ack = true;
+  SimTime delayed_ack_timeout = 200 * kMillisecond;
+  std::uint32_t ack_every_segments = 2;
+  bool nagle = true;
+
+  // Closing.
+  SimTime time_wait = 240 * kSecond;      ///< 2 x MSL (MSL = 2 min, RFC 9293 §3.4.2)
+  SimTime fin_wait_2_timeout = 0;         ///< orphaned FIN_WAIT_2 lifetime (Linux tcp_fin_timeout); 0 = none
+
+  // Robustness (RFC 5961; off = the RFC 793 behaviour).
+  bool rfc5961 = true;
+
+  // Congestion control (RFC 5681, 6582, 6928, 9438).
+  std::string congestion_control = "newreno";
+  std::uint32_t initial_window_segments = 0;  ///< 0 = RFC 6928: min(10*MSS, max(2*MSS, 14600))
+
+  // Application side.
+  std::uint64_t read_rate = 0;   ///< bytes/s the application reads; 0 = reads at once
+  SimTime idle_timeout = 0;      ///< application read/idle timeout: close when nothing is received for this long
+
+  /// The defaults of a named profile: "rfc", "linux" or "windows".
+  static Result<TcpConfig> profile_defaults(std::string_view name);
+
+  /// Sets one parameter by name from its text form ("200ms", "true", "cubic", "65535").
+  Status set(std::string_view name, std::string_view value);
+  /// The parameter's current value in the same text form.
+  Result<std::string> get(std::string_view name) const;
+
+  enum class Kind { duration, count, boolean, text };
+  struct ParamInfo {
+    const char* name;
+    Kind kind;
+    const char* help;
+  };
+  static const std::vector<ParamInfo>& params();
+};
+
+}  // namespace tcpplay

@@ -1,0 +1,248 @@
+// One TCP connection: the TCB of RFC 9293 §3.3.1 and everything that acts on it.
+// The implementation is split by job:
+//   tcp_connection.cpp  user calls (open, send, close, abort, read), state changes, snapshot
+//   tcp_input.cpp       segment arrival, in the order of RFC 9293 §3.10.7
+//   tcp_output.cpp      what to send and when: data, ACKs, SYN, FIN, RST; windows; options
+//   tcp_timers.cpp      retransmission, persist, delayed ACK, keepalive, TIME_WAIT and the rest
+//   tcp_recovery.cpp    duplicate ACKs, fast retransmit, NewReno and SACK loss recovery
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/scheduler.h"
+#include "tcp/cc/congestion_control.h"
+#include "tcp/rtt_estimator.h"
+#include "tcp/tcp_config.h"
+#include "tcp/tcp_socket_api.h"
+#include "tcp/tcp_state.h"
+#include "trace/trace.h"
+#include "wire/packet.h"
+
+namespace tcpplay {
+
+class TcpStack;
+
+/// A connection's pending timer, for snapshots.
+struct TimerView {
+  const char* name;
+  SimTime deadline;
+};
+
+/// One point of a connection's time series (plotted by the UI).
+struct TcpSample {
+  SimTime t;
+  std::uint32_t cwnd, ssthresh, in_flight, rwnd;
+  SimTime srtt, rto;
+};
+
+struct TcpSnapshot {
+  int id = -1;
+  std::string host;
+  FourTuple tuple;
+  TcpState state = TcpState::closed;
+  bool passive = false;
+  bool manual = false;
+  std::uint32_t iss = 0, irs = 0;
+  std::uint32_t snd_una = 0, snd_nxt = 0, snd_wnd = 0;
+  std::uint32_t rcv_nxt = 0, rcv_wnd = 0;
+  std::uint32_t send_buffered = 0, send_buffer = 0;   ///< bytes queued (unsent + unacked) / size
+  std::uint32_t recv_buffered = 0, recv_buffer = 0;   ///< bytes waiting for the app (+ out of order) / size
+  std::uint32_t cwnd = 0, ssthresh = 0, in_flight = 0, mss = 0;
+  SimTime srtt = 0, rttvar = 0, rto = 0;
+  bool sack = false, timestamps = false;
+  int snd_wscale = -1, rcv_wscale = -1;  ///< -1 = window scaling not in use
+  std::string congestion_control;
+  bool in_recovery = false;
+  std::uint64_t bytes_sent = 0, bytes_acked = 0, bytes_delivered = 0, retransmits = 0;
+  std::vector<TimerView> timers;
+};
+
+class TcpConnection : public EventHandler {
+ public:
+  TcpConnection(TcpStack& stack, int id, const FourTuple& tuple, const TcpConfig& cfg);
+  ~TcpConnection() override;
+  TcpConnection(const TcpConnection&) = delete;
+  TcpConnection& operator=(const TcpConnection&) = delete;
+
+  int id() const { return id_; }
+  const FourTuple& tuple() const { return tuple_; }
+  TcpState state() const { return state_; }
+  const TcpConfig& config() const { return cfg_; }
+  TcpStack& stack() { return stack_; }
+  TcpObserver* observer() const { return observer_; }
+  void set_observer(TcpObserver* o) { observer_ = o; }
+
+  // --- user calls (RFC 9293 §3.10.1–3.10.6) ---
+  void open_active();                          ///< CLOSED -> SYN_SENT, sends SYN
+  void open_passive(const Packet& syn, std::uint64_t packet_id);  ///< from a listener: -> SYN_RECEIVED
+  /// Queues bytes; returns how many fit in the send buffer. `urgent` marks them urgent (URG).
+  std::uint32_t send(const Payload& data, bool urgent = false);
+  std::uint32_t send_space() const;
+  void shutdown_write();  ///< half-close: FIN after the queued data; keeps receiving
+  void close();           ///< full close: FIN, and data arriving afterwards is answered with RST
+  void abort();           ///< sends RST and drops the connection (RFC 9293 §3.10.5)
+  Status set_option(std::string_view name, std::string_view value);
+  /// With read_rate > 0 the app reads on a timer; with manual reads (read_rate = 0 and
+  /// auto_read false) the app calls read().
+  std::uint32_t read(std::uint32_t max_bytes);
+  bool auto_read = true;
+
+  TcpSnapshot snapshot() const;
+  const std::vector<TcpSample>& series() const { return series_; }
+  std::uint32_t snd_nxt() const { return snd_nxt_; }
+  std::uint32_t rcv_nxt() const { return rcv_nxt_; }
+  bool is_gone() const { return gone_; }
+
+  // --- from the stack ---
+  void on_segment(const Packet& p, std::uint64_t packet_id);
+  void on_event(std::uint32_t kind, std::uint64_t arg) override;
+  bool is_current(std::uint32_t kind, std::uint64_t arg) const override;
+
+ private:
+  friend class TcpStack;
+  enum TimerKind : std::uint32_t {
+    kRetransmit, kPersist, kDelayedAck, kKeepalive, kTimeWait, kFinWait2, kConnect, kRead, kIdle,
+    kTimerCount
+  };
+  static const char* timer_name(TimerKind k);
+
+  // tcp_connection.cpp
+  void set_state(TcpState s, const std::string& cause);
+  void finish(const char* reason, const std::string& cause);  // -> CLOSED, notify, release
+  void trace_drop(std::uint64_t packet_id, const char* reason);
+  void deliver_to_app();
+  void record_sample();
+
+  // tcp_timers.cpp
+  void arm(TimerKind k, SimTime delay);
+  void disarm(TimerKind k);
+  bool armed(TimerKind k) const { return timers_[k].armed(); }
+  void on_retransmit_timeout();
+  void on_persist_timeout();
+  void on_keepalive_timeout();
+  void on_read_timer();
+  void restart_keepalive();
+  void restart_idle();
+
+  // tcp_input.cpp
+  void input_syn_sent(const Packet& p, std::uint64_t packet_id);
+  bool acceptable(const Packet& p, std::uint32_t seg_len) const;
+  bool check_rst(const Packet& p, std::uint64_t packet_id);
+  bool check_syn(const Packet& p, std::uint64_t packet_id);
+  bool process_ack(const Packet& p, std::uint64_t packet_id);
+  void process_urgent(const Packet& p);
+  void process_text(const Packet& p, std::uint32_t seq, const Payload& data);
+  void process_fin(const Packet& p);
+  void read_options(const TcpOptions& o, bool syn);
+  void update_ts_recent(const Packet& p, const TcpOptions& o);
+  void on_new_ack(std::uint32_t ack, const TcpOptions& o, bool ece);
+  void update_window(const Packet& p);
+
+  // tcp_output.cpp
+  void output();  // sends whatever the windows, Nagle and SWS avoidance allow
+  bool send_one_data_segment(std::uint32_t max_len = UINT32_MAX);
+  void send_segment(std::uint16_t flags, std::uint32_t seq, const Payload& data, bool syn_options);
+  void send_ack();
+  void send_rst(std::uint32_t seq);
+  void send_syn(bool with_ack);
+  void send_window_probe();
+  void send_keepalive_probe();
+  void schedule_ack(bool immediate);
+  std::uint16_t advertised_window();
+  std::uint32_t receive_space() const;
+  Payload send_data(std::uint32_t offset, std::uint32_t len) const;
+  std::uint32_t data_end_seq() const;  // seq just after the last byte queued
+  std::uint32_t flight_size() const;
+  TcpOptions build_options(bool syn) const;
+  std::uint32_t ts_now() const;
+
+  // tcp_recovery.cpp
+  void on_dup_ack();
+  void enter_recovery();
+  void on_ack_in_recovery(std::uint32_t ack, std::uint32_t acked);
+  void retransmit_first_unacked();
+  void update_scoreboard(const TcpOptions& o);
+  bool sack_next_segment();
+  std::uint32_t sack_pipe() const;
+  std::uint32_t sack_lost_below() const;  // un-SACKed octets below this are lost (RFC 6675 IsLost)
+  void process_segment(const Packet& p, std::uint64_t packet_id, const TcpOptions& o);
+  void enter_time_wait(const std::string& cause);
+
+  TcpStack& stack_;
+  int id_;
+  FourTuple tuple_;
+  TcpConfig cfg_;
+  TcpState state_ = TcpState::closed;
+  TcpObserver* observer_ = nullptr;
+  HandlerId handler_;
+  Timer timers_[kTimerCount];
+  bool gone_ = false;
+  bool passive_ = false;      // reached SYN_RECEIVED from LISTEN (RFC 9293 MUST-11)
+  bool app_closed_ = false;   // close() (not shutdown): later data gets an RST (§3.6.1 SHLD-3)
+  bool fin_queued_ = false;   // the app asked for FIN after the queued data
+
+  // Send sequence space (RFC 9293 §3.3.1).
+  std::uint32_t iss_ = 0, snd_una_ = 0, snd_nxt_ = 0, snd_max_ = 0;
+  std::uint32_t snd_wnd_ = 0, snd_wl1_ = 0, snd_wl2_ = 0, max_snd_wnd_ = 0;
+  std::uint32_t snd_up_ = 0;
+  bool snd_urgent_ = false;
+  std::deque<Payload> send_buf_;  // unacknowledged and unsent data, starting at buf_seq_
+  std::uint32_t buf_seq_ = 0;     // sequence number of the first byte in send_buf_
+  bool fin_sent_ = false;
+  std::uint32_t fin_seq_ = 0;     // sequence number our FIN occupies, once sent
+  std::uint32_t send_buffered_ = 0;
+  std::uint64_t write_end_ = 0;   // stream offset just after the last byte of the last write
+
+  // Receive sequence space.
+  std::uint32_t irs_ = 0, rcv_nxt_ = 0, rcv_adv_ = 0;
+  std::uint32_t rcv_up_ = 0;
+  std::deque<Payload> recv_queue_;            // in order, not yet read by the app
+  std::uint32_t recv_queued_ = 0;
+  std::map<std::uint32_t, Payload> ooo_;      // out of order, keyed by offset from IRS+1
+  std::uint32_t ooo_bytes_ = 0;
+  bool ooo_fin_ = false;
+  std::uint32_t ooo_fin_offset_ = 0;
+  bool peer_fin_ = false;        // FIN received (RCV.NXT is past it)
+  bool peer_fin_told_ = false;   // on_peer_closed delivered
+  std::uint32_t segs_unacked_ = 0;  // full segments received since the last ACK we sent
+
+  // Negotiated options.
+  std::uint32_t eff_mss_ = 536;  // payload bytes per segment (RFC 9293 §3.7.1 default 536)
+  std::uint32_t peer_mss_ = 536;
+  bool ws_ok_ = false, sack_ok_ = false, ts_ok_ = false;
+  std::uint8_t snd_wscale_ = 0, rcv_wscale_ = 0;
+  std::uint32_t ts_recent_ = 0, ts_offset_ = 0, last_ack_sent_ = 0;
+
+  // Retransmission and congestion control.
+  RttEstimator rtt_;
+  std::unique_ptr<CongestionControl> cc_;
+  CongestionState cwnd_;
+  bool rtt_timing_ = false;
+  std::uint32_t rtt_seq_ = 0;
+  SimTime rtt_start_ = 0;
+  std::uint32_t retries_ = 0;        // consecutive RTO expiries
+  bool syn_retransmitted_ = false;
+  SimTime unacked_since_ = kNever;   // for the user timeout
+  std::uint32_t dupacks_ = 0;
+  bool in_recovery_ = false;
+  std::uint32_t recover_ = 0;        // RFC 6582 "recover"
+  std::vector<SackBlock> scoreboard_;  // SACKed ranges above SND.UNA, sorted (RFC 6675)
+  std::uint32_t high_rxt_ = 0;         // RFC 6675 HighRxt
+  std::uint32_t persist_backoff_ = 0;
+  bool sws_override_ = false;  // the persist timer forces one small segment (§3.8.6.2.1)
+  std::uint32_t last_sack_offset_ = 0;  // offset of the out-of-order block touched last (RFC 2018 §4)
+  std::uint32_t keepalive_probes_ = 0;
+  std::uint16_t last_window_sent_ = 0;
+
+  // Statistics and series.
+  std::uint64_t bytes_sent_ = 0, bytes_acked_ = 0, bytes_delivered_ = 0, retransmits_ = 0;
+  std::uint64_t delivered_offset_ = 0;  // stream offset of the next byte the app reads
+  std::vector<TcpSample> series_;
+  SimTime series_spacing_ = 0;
+};
+
+}  // namespace tcpplay

@@ -1,0 +1,107 @@
+// A host's TCP: the connection table and demultiplexing, listening sockets with backlogs, the
+// RST for segments that match no socket (RFC 9293 §3.10.7.1), crafted-segment injection, and
+// manual mode (the host's TCP stays silent so a person can answer by hand).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/rng.h"
+#include "core/scheduler.h"
+#include "net/host.h"
+#include "tcp/tcp_config.h"
+#include "tcp/tcp_connection.h"
+#include "tcp/tcp_socket_api.h"
+
+namespace tcpplay {
+
+class Network;
+
+struct TcpListener {
+  std::uint16_t port = 0;
+  std::uint32_t backlog = 128;   ///< most connections waiting in SYN_RECEIVED
+  std::uint32_t pending = 0;     ///< connections now in SYN_RECEIVED
+  TcpObserver* observer = nullptr;
+  TcpConfig config;
+};
+
+/// What is left of a connection after it closed, for summaries.
+struct ClosedConnection {
+  int id;
+  FourTuple tuple;
+  std::string reason;
+  SimTime closed_at;
+  std::uint64_t bytes_sent, bytes_delivered;
+};
+
+class TcpStack : public PacketHandler, public EventHandler {
+ public:
+  TcpStack(Network& net, Host& host, const TcpConfig& defaults);
+  ~TcpStack() override;
+
+  Host& host() { return host_; }
+  Network& net() { return net_; }
+  TcpConfig& defaults() { return defaults_; }
+
+  Result<TcpListener*> listen(std::uint16_t port, std::uint32_t backlog, TcpObserver* observer,
+                              const TcpConfig* config = nullptr);
+  Status unlisten(std::uint16_t port);
+  TcpListener* listener(std::uint16_t port);
+  /// Active open. src_port 0 picks the next free ephemeral port (from 40000).
+  Result<TcpConnection*> connect(Ipv4Addr dst, std::uint16_t dst_port, std::uint16_t src_port,
+                                 TcpObserver* observer, const TcpConfig* config = nullptr);
+
+  TcpConnection* find(const FourTuple& t);
+  TcpConnection* find(int id);
+  /// Live connections in id order.
+  std::vector<TcpConnection*> connections() const;
+  const std::vector<ClosedConnection>& closed() const { return closed_; }
+  const std::map<std::uint16_t, TcpListener>& listeners() const { return listeners_; }
+
+  /// Manual mode: the host's TCP answers nothing by itself (no SYN-ACK, ACK, RST, retransmission);
+  /// segments that arrive are traced and left for a person to answer with inject().
+  bool manual = false;
+
+  /// Sends a crafted segment from this host. Unset seq/ack are filled from the matching
+  /// connection (SND.NXT / RCV.NXT), or in manual mode from the last segment seen on the 4-tuple.
+  Status inject(const CraftedSegment& seg, Ipv4Addr dst);
+  /// The seq/ack that inject() would fill in for a 4-tuple (for the UI's helper).
+  struct SeqAck { std::uint32_t seq; std::uint32_t ack; };
+  SeqAck suggest_seq_ack(const FourTuple& t) const;
+
+  bool handle(const Packet& p, int from_link, std::uint64_t packet_id) override;
+  void on_event(std::uint32_t kind, std::uint64_t arg) override;
+
+  // For connections.
+  void transmit(Packet p);
+  void release(TcpConnection* c, const char* reason);
+  void on_child_established(TcpConnection* c);
+  void on_child_gone(TcpConnection* c);
+  std::uint32_t next_isn();
+  std::uint32_t path_mtu(Ipv4Addr dst) const;
+
+ private:
+  void reply_rst_for(const Packet& p);  // RFC 9293 §3.10.7.1
+  void on_listen_segment(TcpListener& l, const Packet& p, std::uint64_t packet_id);
+  void remember_seen(const Packet& p);
+
+  Network& net_;
+  Host& host_;
+  TcpConfig defaults_;
+  HandlerId handler_;
+  Rng isn_rng_;
+  std::map<std::uint16_t, TcpListener> listeners_;
+  std::map<FourTuple, std::unique_ptr<TcpConnection>> conns_;
+  std::map<int, TcpConnection*> by_id_;
+  std::map<TcpConnection*, int> listener_children_;  // SYN_RECEIVED child -> listening port
+  std::vector<std::unique_ptr<TcpConnection>> graveyard_;
+  std::vector<ClosedConnection> closed_;
+  std::map<FourTuple, SeqAck> seen_;  // manual mode: last seq/ack seen per 4-tuple
+  std::uint16_t next_ephemeral_ = 40000;
+};
+
+}  // namespace tcpplay

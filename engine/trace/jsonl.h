@@ -1,0 +1,26 @@
+// The trace as JSON Lines: one object per event, keys in a fixed order, integers only (times in
+// nanoseconds), written by hand because it runs over every event of long traces.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "trace/trace.h"
+
+namespace tcpplay {
+
+/// One event as a JSON object (no newline). Keys, in order: i, t_ns, kind, then when set host,
+/// link, conn, tuple, from, to, name, deadline_ns, detail, and for packet events whose packet is
+/// still retained a stateless "pkt" object with absolute numbers: src, dst, proto, then
+/// sport, dport, flags, ae (only when the AE bit is set), seq, ack, win, urg (TCP),
+/// sport, dport (UDP), type, code (ICMP), then len (payload bytes), options (TCP, when present,
+/// as tcpdump prints them), ip_len, ttl, id.
+std::string event_to_json(const Trace& trace, const TraceEvent& event);
+
+/// Every retained event, one "\n"-terminated line each, preceded by
+/// {"kind":"trace_truncated","dropped":N} when retention dropped N > 0 events.
+std::string export_jsonl(const Trace& trace);
+
+/// `s` as a JSON string literal. Invalid UTF-8 bytes become U+FFFD, so the output is always valid.
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace tcpplay
