@@ -37,7 +37,9 @@ SimTime RttEstimator::rto() const {
 }
 
 void RttEstimator::use_fallback(SimTime rto) {
+  // "re-initialized to 3 seconds": the backoff from the SYN's retries ends here too.
   if (!has_sample_ && base_ < rto) base_ = rto;
+  backoff_ = 0;
 }
 
 }  // namespace tcpplay

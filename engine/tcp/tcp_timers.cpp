@@ -132,9 +132,9 @@ void TcpConnection::on_retransmit_timeout() {
   rtt_.backoff();
   rtt_timing_ = false;
   snd_nxt_ = snd_una_;  // go back: resend from the first unacknowledged byte
-  ++retransmits_;
   if (!send_one_data_segment()) {
     // Only a FIN is outstanding.
+    ++retransmits_;
     send_segment(tcp_flag::fin | tcp_flag::ack, snd_una_, {}, false);
     snd_nxt_ = snd_una_ + 1;
   }

@@ -267,3 +267,40 @@ TEST_CASE("tcp: a crafted segment with malformed options is refused with a messa
   CHECK_FALSE(st.ok());
   CHECK(st.error().find("inject: ") == 0);
 }
+
+TEST_CASE("tcp: an ACK to a port with no socket gets <SEQ=SEG.ACK><CTL=RST> (RFC 9293 3.10.7.1)") {
+  TwoHosts w({}, plain_config());
+  CraftedSegment seg;
+  seg.src_port = 40000;
+  seg.dst_port = 9999;
+  seg.flags = tcp_flag::ack;
+  seg.seq = 100;
+  seg.ack = 5000;
+  REQUIRE(w.ctcp().inject(seg, w.server.addr()));
+  w.sim.run_until(1 * kSecond);
+  const auto pk = w.packets();
+  REQUIRE(pk.size() == 2);
+  CHECK(pk[1] == "IP 10.0.0.2.9999 > 10.0.0.1.40000: Flags [R], seq 5000, win 0, length 0");
+}
+
+TEST_CASE("tcp: a new SYN with a higher sequence number reopens a TIME_WAIT connection (RFC 9293 3.6.1)") {
+  Connected w;
+  // Let the server close first so that the server side holds TIME_WAIT.
+  w.s->close();
+  w.sim.run_until(2 * kSecond);
+  w.c->close();
+  w.sim.run_until(3 * kSecond);
+  REQUIRE(w.s->state() == TcpState::time_wait);
+  const std::uint32_t old_rcv_nxt = w.s->rcv_nxt();
+  w.ctcp().manual = true;
+  CraftedSegment syn;
+  syn.src_port = 40000;
+  syn.dst_port = 80;
+  syn.flags = tcp_flag::syn;
+  syn.seq = old_rcv_nxt + 100000;
+  REQUIRE(w.ctcp().inject(syn, w.server.addr()));
+  w.sim.run_until(4 * kSecond);
+  const auto st = w.states(w.server);
+  CHECK(st[st.size() - 2] == "TIME_WAIT->CLOSED");
+  CHECK(st.back() == "LISTEN->SYN_RECEIVED");
+}

@@ -21,7 +21,7 @@ std::vector<SimTime> sent_times(TwoHosts& w, const Host& h, std::uint16_t flag_m
 }
 std::vector<SimTime> secs(std::initializer_list<double> s) {
   std::vector<SimTime> v;
-  for (double x : s) v.push_back(static_cast<SimTime>(x * 1e9));
+  for (double x : s) v.push_back(static_cast<SimTime>(x * 1e6 + 0.5) * kMicrosecond);
   return v;
 }
 }  // namespace
@@ -213,4 +213,52 @@ TEST_CASE("tcp: a slow reader closes the window; persist probes keep asking unti
   s->read(UINT32_MAX);
   w.sim.run_until(120 * kSecond);
   CHECK(server_app.data.size() == 100000);
+}
+
+TEST_CASE("tcp: after a SYN timeout the RTO falls back to 3 s once data starts (RFC 6298 5.7)") {
+  TwoHosts w({}, plain_config());
+  REQUIRE(w.stcp().listen(80, 16, nullptr));
+  w.link.script_drops(0, {1});  // the first SYN is lost
+  auto c = *w.ctcp().connect(w.server.addr(), 80, 40000, nullptr);
+  w.sim.run_until(3 * kSecond);
+  REQUIRE(c->state() == TcpState::established);
+  CHECK(c->snapshot().rto == 3 * kSecond);
+  CHECK(c->snapshot().srtt == 0);  // Karn: no sample from the retransmitted SYN
+}
+
+TEST_CASE("tcp: Karn's rule - no RTT sample from a retransmitted segment (RFC 6298 3)") {
+  LinkParams lp;
+  lp.delay = 50 * kMillisecond;
+  TwoHosts w(lp, plain_config());
+  REQUIRE(w.stcp().listen(80, 16, nullptr));
+  auto c = *w.ctcp().connect(w.server.addr(), 80, 40000, nullptr);
+  w.sim.run_until(1 * kSecond);
+  const SimTime srtt_after_handshake = c->snapshot().srtt;
+  CHECK(srtt_after_handshake == 100 * kMillisecond);
+  w.link.script_drops(0, {3});  // the first data segment
+  c->send(Payload::from_text("x"));
+  w.sim.run_until(5 * kSecond);
+  // The retransmission was acked 100 ms after it left, 1.1 s after the original: had either
+  // been sampled, SRTT would have moved.
+  CHECK(c->snapshot().retransmits == 1);
+  CHECK(c->snapshot().srtt == srtt_after_handshake);
+}
+
+TEST_CASE("tcp: SYN-ACK retries, then the half-open connection is dropped") {
+  TcpConfig cfg = plain_config();
+  cfg.synack_retries = 2;
+  TwoHosts w({}, cfg);
+  REQUIRE(w.stcp().listen(80, 16, nullptr));
+  w.ctcp().manual = true;
+  CraftedSegment syn;
+  syn.src_port = 40000;
+  syn.dst_port = 80;
+  syn.flags = tcp_flag::syn;
+  syn.seq = 7;
+  REQUIRE(w.ctcp().inject(syn, w.server.addr()));
+  w.sim.run_until(30 * kSecond);
+  CHECK(show(sent_times(w, w.server, tcp_flag::syn | tcp_flag::ack, tcp_flag::syn | tcp_flag::ack)) ==
+        show(secs({0.001, 1.001, 3.001})));
+  CHECK(show(w.times_of(w.server, "CLOSED")) == show(secs({7.001})));
+  CHECK(w.stcp().listener(80)->pending == 0);
 }
