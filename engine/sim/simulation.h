@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "net/network.h"
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_stack.h"
@@ -19,6 +21,9 @@ class Component {
   virtual ~Component() = default;
   virtual const std::string& name() const = 0;
   virtual const char* kind() const = 0;
+  /// Fills `out` (a JSON object) with the component's state for snapshots: its connections or
+  /// flows, each with its idle timer deadline, and its counters.
+  virtual void snapshot(nlohmann::json& out) const = 0;
 };
 
 class Simulation {

@@ -108,6 +108,14 @@ const std::vector<TcpConfig::ParamInfo>& TcpConfig::params() {
 }
 
 Status TcpConfig::set(std::string_view name, std::string_view value) {
+  // Work on a copy so that a rejected value leaves the configuration as it was.
+  TcpConfig next = *this;
+  Status st = next.assign(name, value);
+  if (st.ok()) *this = std::move(next);
+  return st;
+}
+
+Status TcpConfig::assign(std::string_view name, std::string_view value) {
   const Param* p = find(name);
   if (!p) return make_error("unknown TCP parameter \"" + std::string(name) + "\"");
   const std::string v(value);

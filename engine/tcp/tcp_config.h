@@ -79,6 +79,9 @@ struct TcpConfig {
     const char* help;
   };
   static const std::vector<ParamInfo>& params();
+
+ private:
+  Status assign(std::string_view name, std::string_view value);
 };
 
 }  // namespace tcpplay
