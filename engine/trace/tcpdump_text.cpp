@@ -22,9 +22,7 @@ void appendf(std::string& out, const char* fmt, ...) {
 }
 
 std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
-std::uint32_t be32(const std::uint8_t* p) {
-  return (std::uint32_t{be16(p)} << 16) | be16(p + 2);
-}
+std::uint32_t be32(const std::uint8_t* p) { return (std::uint32_t{be16(p)} << 16) | be16(p + 2); }
 
 // ---- TCP options (print-tcp.c, the "Handle any options" loop) --------------------------------
 
@@ -79,101 +77,111 @@ void print_fastopen(std::string& out, const std::uint8_t* cp, unsigned datalen, 
   }
 }
 
-// One option's body; returns false where tcpdump jumps to "bad". `datalen` gets the bytes used.
-bool print_option_body(std::string& out, unsigned opt, unsigned len, const std::uint8_t* cp,
-                       unsigned hlen, const SackBase& base, unsigned& datalen) {
-  auto fits = [&](unsigned l) { return l <= hlen; };  // LENCHECK
-  switch (opt) {
-    case 2:
-      datalen = 2;
-      if (!fits(2)) return false;
-      appendf(out, " %u", be16(cp));
-      return true;
-    case 3:
-      datalen = 1;
-      if (!fits(1)) return false;
-      appendf(out, " %u", cp[0]);
-      return true;
-    case 5:
-      datalen = len - 2;
-      if (datalen % 8 != 0) {
-        out += " invalid sack";
-        return true;
-      }
-      appendf(out, " %u ", datalen / 8);
-      for (unsigned i = 0; i < datalen; i += 8) {
-        if (!fits(i + 8)) return false;
-        std::uint32_t s = be32(cp + i), e = be32(cp + i + 4);
-        const std::uint32_t sub = base.rev ? base.thseq : base.thack;
-        appendf(out, "{%u:%u}", s - sub, e - sub);
-      }
-      return true;
-    case 6: case 7: case 11: case 12: case 13:
-      datalen = 4;
-      if (!fits(4)) return false;
-      appendf(out, " %u", be32(cp));
-      return true;
-    case 8:
-      datalen = 8;
-      if (!fits(8)) return false;
-      appendf(out, " val %u ecr %u", be32(cp), be32(cp + 4));
-      return true;
-    case 19:  // Debian's tcpdump has libcrypto but no -M secret
-      datalen = 16;
-      if (!fits(16)) return false;
-      out += " shared secret not supplied with -M, can't check - ";
-      append_hex(out, cp, 16);
-      return true;
-    case 20:
-      datalen = 2;
-      if (!fits(2)) return false;
-      appendf(out, " cap %02x id %u", cp[0], cp[1]);
-      return true;
-    case 28: {
-      datalen = 2;
-      if (!fits(2)) return false;
-      unsigned v = be16(cp);
-      appendf(out, " 0x%x", v);
-      v = (v & 1) ? (v >> 1) * 60 : v >> 1;
-      appendf(out, " %u", v);
-      return true;
-    }
-    case 29:
-      datalen = len - 2;
-      if (datalen < 2) {
-        out += " (invalid)";
-        return true;
-      }
-      if (!fits(2)) return false;
-      appendf(out, " keyid %u rnextkeyid %u", cp[0], cp[1]);
-      if (datalen > 2) {
-        if (!fits(datalen)) return false;
-        out += " mac 0x";
-        append_hex(out, cp + 2, datalen - 2);
-      }
-      return true;
-    case 0: case 1: case 4:
-      return true;
-    case 34:
-      datalen = len - 2;
-      if (!fits(datalen)) return false;
-      out += " ";
-      print_fastopen(out, cp, datalen, false);
-      return true;
-    case 254:
-      datalen = len - 2;
-      if (!fits(datalen) || datalen < 2) return false;
-      out += "-";
-      if (be16(cp) == 0xf989) print_fastopen(out, cp + 2, datalen - 2, true);
-      else appendf(out, "%04x", be16(cp));
-      return true;
-    default:  // unknown kinds, and MPTCP whose details are not emulated
-      datalen = len - 2;
-      if (datalen) out += " 0x";
-      if (!fits(datalen)) return false;
-      append_hex(out, cp, datalen);
-      return true;
+/// What one option body printed: tcpdump's LENCHECK failures jump to "bad".
+struct OptionBody {
+  const std::uint8_t* cp;  // first byte after kind and length
+  unsigned len;            // the option's length byte
+  unsigned hlen;           // option bytes left after kind and length
+  unsigned datalen = 0;    // bytes consumed, which may differ from len - 2
+  bool fits(unsigned l) const { return l <= hlen; }
+};
+
+void print_sack(std::string& out, OptionBody& b, const SackBase& base, bool& ok) {
+  b.datalen = b.len - 2;
+  if (b.datalen % 8 != 0) {
+    out += " invalid sack";
+    return;
   }
+  appendf(out, " %u ", b.datalen / 8);
+  const std::uint32_t sub = base.rev ? base.thseq : base.thack;
+  for (unsigned i = 0; i < b.datalen; i += 8) {
+    if (!b.fits(i + 8)) {
+      ok = false;
+      return;
+    }
+    appendf(out, "{%u:%u}", be32(b.cp + i) - sub, be32(b.cp + i + 4) - sub);
+  }
+}
+
+// Options with a fixed body size; false if `opt` is not one of them.
+bool print_fixed_option(std::string& out, unsigned opt, OptionBody& b, bool& ok) {
+  static const struct {
+    unsigned opt, size;
+  } kSizes[] = {{2, 2},  {3, 1}, {6, 4},   {7, 4},  {11, 4}, {12, 4},
+                {13, 4}, {8, 8}, {19, 16}, {20, 2}, {28, 2}};
+  const auto* it = std::find_if(std::begin(kSizes), std::end(kSizes),
+                                [&](const auto& s) { return s.opt == opt; });
+  if (it == std::end(kSizes)) return false;
+  b.datalen = it->size;
+  ok = b.fits(b.datalen);
+  if (!ok) return true;
+  const std::uint8_t* cp = b.cp;
+  if (opt == 2 || opt == 20) {
+    if (opt == 2)
+      appendf(out, " %u", be16(cp));
+    else
+      appendf(out, " cap %02x id %u", cp[0], cp[1]);
+  } else if (opt == 3) {
+    appendf(out, " %u", cp[0]);
+  } else if (opt == 8) {
+    appendf(out, " val %u ecr %u", be32(cp), be32(cp + 4));
+  } else if (opt == 19) {  // Debian's tcpdump has libcrypto but no -M secret
+    out += " shared secret not supplied with -M, can't check - ";
+    append_hex(out, cp, 16);
+  } else if (opt == 28) {
+    const unsigned v = be16(cp);  // RFC 5482: granularity bit, then the timeout
+    appendf(out, " 0x%x %u", v, (v & 1) ? (v >> 1) * 60 : v >> 1);
+  } else {
+    appendf(out, " %u", be32(cp));  // echo, echoreply, cc, ccnew, ccecho
+  }
+  return true;
+}
+
+void print_tcp_ao(std::string& out, OptionBody& b, bool& ok) {
+  b.datalen = b.len - 2;
+  if (b.datalen < 2) {
+    out += " (invalid)";
+    return;
+  }
+  ok = b.fits(b.datalen);
+  if (!ok) return;
+  appendf(out, " keyid %u rnextkeyid %u", b.cp[0], b.cp[1]);
+  if (b.datalen > 2) {
+    out += " mac 0x";
+    append_hex(out, b.cp + 2, b.datalen - 2);
+  }
+}
+
+// Options sized by their length byte: sack, tcp-ao, tfo, exp, and unknown kinds (MPTCP's
+// details are not emulated and print like an unknown kind).
+void print_variable_option(std::string& out, unsigned opt, OptionBody& b, const SackBase& base,
+                           bool& ok) {
+  if (opt == 5) return print_sack(out, b, base, ok);
+  if (opt == 29) return print_tcp_ao(out, b, ok);
+  b.datalen = b.len - 2;
+  if (opt != 34 && opt != 254 && b.datalen) out += " 0x";
+  ok = b.fits(b.datalen) && (opt != 254 || b.datalen >= 2);
+  if (!ok) return;
+  if (opt == 34) {
+    out += " ";
+    print_fastopen(out, b.cp, b.datalen, false);
+  } else if (opt == 254) {  // RFC 6994 experimental option with a 16-bit magic
+    out += "-";
+    if (be16(b.cp) == 0xf989)
+      print_fastopen(out, b.cp + 2, b.datalen - 2, true);
+    else
+      appendf(out, "%04x", be16(b.cp));
+  } else {
+    append_hex(out, b.cp, b.datalen);
+  }
+}
+
+/// One option's body; false where tcpdump jumps to "bad". `b.datalen` gets the bytes used.
+bool print_option_body(std::string& out, unsigned opt, OptionBody& b, const SackBase& base) {
+  bool ok = true;
+  if (opt == 0 || opt == 1 || opt == 4) return true;  // eol, nop, sackOK: nothing more
+  if (!print_fixed_option(out, opt, b, ok)) print_variable_option(out, opt, b, base, ok);
+  return ok;
 }
 
 /// The options loop over the padded option space `opt[0..space)`. Reading a length byte just past
@@ -195,10 +203,13 @@ OptEnd print_tcp_options(std::string& out, const std::uint8_t* opt, unsigned spa
     }
     --hlen;
     const char* name = option_name(kind);
-    if (name) out += name;
-    else appendf(out, "unknown-%u", kind);
-    unsigned datalen = 0;
-    if (!print_option_body(out, kind, len, opt + i, hlen, base, datalen)) return OptEnd::bad;
+    if (name)
+      out += name;
+    else
+      appendf(out, "unknown-%u", kind);
+    OptionBody body{opt + i, len, hlen};
+    if (!print_option_body(out, kind, body, base)) return OptEnd::bad;
+    unsigned datalen = body.datalen;
     i += datalen;
     hlen -= datalen;
     datalen += kind > 1 ? 2 : 1;
@@ -241,12 +252,44 @@ std::size_t fetch_token(const std::string& s, std::size_t idx, std::string& toke
 }
 
 bool is_http_command(const std::string& token) {
-  static const char* const kCmds[] = {
-      "GET", "PUT", "COPY", "HEAD", "LOCK", "MOVE", "POLL", "POST", "BCOPY", "BMOVE", "MKCOL",
-      "TRACE", "LABEL", "MERGE", "DELETE", "SEARCH", "UNLOCK", "REPORT", "UPDATE", "NOTIFY",
-      "BDELETE", "CONNECT", "OPTIONS", "CHECKIN", "PROPFIND", "CHECKOUT", "CCM_POST", "SUBSCRIBE",
-      "PROPPATCH", "BPROPFIND", "BPROPPATCH", "UNCHECKOUT", "MKACTIVITY", "MKWORKSPACE",
-      "UNSUBSCRIBE", "RPC_CONNECT", "VERSION-CONTROL", "BASELINE-CONTROL"};
+  static const char* const kCmds[] = {"GET",
+                                      "PUT",
+                                      "COPY",
+                                      "HEAD",
+                                      "LOCK",
+                                      "MOVE",
+                                      "POLL",
+                                      "POST",
+                                      "BCOPY",
+                                      "BMOVE",
+                                      "MKCOL",
+                                      "TRACE",
+                                      "LABEL",
+                                      "MERGE",
+                                      "DELETE",
+                                      "SEARCH",
+                                      "UNLOCK",
+                                      "REPORT",
+                                      "UPDATE",
+                                      "NOTIFY",
+                                      "BDELETE",
+                                      "CONNECT",
+                                      "OPTIONS",
+                                      "CHECKIN",
+                                      "PROPFIND",
+                                      "CHECKOUT",
+                                      "CCM_POST",
+                                      "SUBSCRIBE",
+                                      "PROPPATCH",
+                                      "BPROPFIND",
+                                      "BPROPPATCH",
+                                      "UNCHECKOUT",
+                                      "MKACTIVITY",
+                                      "MKWORKSPACE",
+                                      "UNSUBSCRIBE",
+                                      "RPC_CONNECT",
+                                      "VERSION-CONTROL",
+                                      "BASELINE-CONTROL"};
   auto upper = [](char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; };
   for (const char* cmd : kCmds) {
     std::size_t i = 0;
@@ -257,8 +300,8 @@ bool is_http_command(const std::string& token) {
 }
 
 bool is_response_code(const std::string& t) {
-  return t.size() == 3 && t[0] >= '0' && t[0] <= '9' && t[1] >= '0' && t[1] <= '9' &&
-         t[2] >= '0' && t[2] <= '9';
+  return t.size() == 3 && t[0] >= '0' && t[0] <= '9' && t[1] >= '0' && t[1] <= '9' && t[2] >= '0' &&
+         t[2] <= '9';
 }
 
 // print_txt_line() for the first line: printed only if it is clean printable text; a line that
@@ -292,11 +335,20 @@ void print_http(const Payload& payload, std::string& out) {
 // Ports whose decoders tcp_print tries before HTTP's.
 bool decoded_before_http(std::uint16_t port) {
   switch (port) {
-    case 21: case 22: case 23: case 25: case 43: case 139: case 179: case 445: case 1723:
-    case 6379: case 6633: case 6653: case 10288:
-      return true;
-    default:
-      return false;
+    case 21:
+    case 22:
+    case 23:
+    case 25:
+    case 43:
+    case 139:
+    case 179:
+    case 445:
+    case 1723:
+    case 6379:
+    case 6633:
+    case 6653:
+    case 10288: return true;
+    default: return false;
   }
 }
 
@@ -332,9 +384,12 @@ bool icmp_port_unreachable(const IcmpBody& b, std::string& s) {
   const std::uint32_t hlen = (b.u8(0) & 0xF) * 4u;
   if (!b.has(hlen + 4) || !b.has(20)) return false;
   const unsigned proto = b.u8(9), dport = b.u16(hlen + 2);
-  if (proto == 6) appendf(s, "%s tcp port %u unreachable", b.quoted_dst().c_str(), dport);
-  else if (proto == 17) appendf(s, "%s udp port %u unreachable", b.quoted_dst().c_str(), dport);
-  else appendf(s, "%s protocol %u port %u unreachable", b.quoted_dst().c_str(), proto, dport);
+  if (proto == 6)
+    appendf(s, "%s tcp port %u unreachable", b.quoted_dst().c_str(), dport);
+  else if (proto == 17)
+    appendf(s, "%s udp port %u unreachable", b.quoted_dst().c_str(), dport);
+  else
+    appendf(s, "%s protocol %u port %u unreachable", b.quoted_dst().c_str(), proto, dport);
   return true;
 }
 
@@ -342,21 +397,30 @@ bool icmp_unreachable(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
   if (h.code == icmp_code::port_unreachable) return icmp_port_unreachable(b, s);
   if (!b.has(20)) return false;
   const std::string dst = b.quoted_dst();
-  static const char* const kText[] = {
-      "net %s unreachable", "host %s unreachable", nullptr, nullptr, nullptr,
-      "%s unreachable - source route failed", "net %s unreachable - unknown",
-      "host %s unreachable - unknown", "%s unreachable - source host isolated",
-      "net %s unreachable - admin prohibited", "host %s unreachable - admin prohibited",
-      "net %s unreachable - tos prohibited", "host %s unreachable - tos prohibited",
-      "host %s unreachable - admin prohibited filter",
-      "host %s unreachable - host precedence violation",
-      "host %s unreachable - precedence cutoff"};
+  static const char* const kText[] = {"net %s unreachable",
+                                      "host %s unreachable",
+                                      nullptr,
+                                      nullptr,
+                                      nullptr,
+                                      "%s unreachable - source route failed",
+                                      "net %s unreachable - unknown",
+                                      "host %s unreachable - unknown",
+                                      "%s unreachable - source host isolated",
+                                      "net %s unreachable - admin prohibited",
+                                      "host %s unreachable - admin prohibited",
+                                      "net %s unreachable - tos prohibited",
+                                      "host %s unreachable - tos prohibited",
+                                      "host %s unreachable - admin prohibited filter",
+                                      "host %s unreachable - host precedence violation",
+                                      "host %s unreachable - precedence cutoff"};
   if (h.code == 2) {
     appendf(s, "%s protocol %u unreachable", dst.c_str(), b.u8(9));
   } else if (h.code == icmp_code::fragmentation_needed) {
     const unsigned mtu = h.rest & 0xFFFF;  // RFC 1191 next-hop MTU
-    if (mtu) appendf(s, "%s unreachable - need to frag (mtu %u)", dst.c_str(), mtu);
-    else appendf(s, "%s unreachable - need to frag", dst.c_str());
+    if (mtu)
+      appendf(s, "%s unreachable - need to frag (mtu %u)", dst.c_str(), mtu);
+    else
+      appendf(s, "%s unreachable - need to frag", dst.c_str());
   } else if (h.code < 16 && kText[h.code]) {
     appendf(s, kText[h.code], dst.c_str());
   } else {
@@ -370,17 +434,22 @@ bool icmp_redirect(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
   const std::string dst = b.quoted_dst(), gw = format_ipv4(h.rest);
   static const char* const kText[] = {"redirect %s to net %s", "redirect %s to host %s",
                                       "redirect-tos %s to net %s", "redirect-tos %s to host %s"};
-  if (h.code < 4) appendf(s, kText[h.code], dst.c_str(), gw.c_str());
-  else appendf(s, "redirect-#%u %s to %s", h.code, dst.c_str(), gw.c_str());
+  if (h.code < 4)
+    appendf(s, kText[h.code], dst.c_str(), gw.c_str());
+  else
+    appendf(s, "redirect-#%u %s to %s", h.code, dst.c_str(), gw.c_str());
   return true;
 }
 
 bool icmp_router_advert(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
   const unsigned num = h.rest >> 24, size = (h.rest >> 16) & 0xFF, life = h.rest & 0xFFFF;
   s += "router advertisement lifetime ";
-  if (life < 60) appendf(s, "%u", life);
-  else if (life < 3600) appendf(s, "%u:%02u", life / 60, life % 60);
-  else appendf(s, "%u:%02u:%02u", life / 3600, (life % 3600) / 60, life % 60);
+  if (life < 60)
+    appendf(s, "%u", life);
+  else if (life < 3600)
+    appendf(s, "%u:%02u", life / 60, life % 60);
+  else
+    appendf(s, "%u:%02u:%02u", life / 3600, (life % 3600) / 60, life % 60);
   appendf(s, " %u:", num);
   if (size != 2) {
     appendf(s, " [size %u]", size);
@@ -410,16 +479,20 @@ bool icmp_timestamp_reply(const IcmpHeader& h, const IcmpBody& b, std::string& s
 
 bool icmp_time_exceeded(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
   if (!b.has(20)) return false;
-  if (h.code == 0) s += "time exceeded in-transit";
-  else if (h.code == 1) s += "ip reassembly time exceeded";
-  else appendf(s, "time exceeded-#%u", h.code);
+  if (h.code == 0)
+    s += "time exceeded in-transit";
+  else if (h.code == 1)
+    s += "ip reassembly time exceeded";
+  else
+    appendf(s, "time exceeded-#%u", h.code);
   return true;
 }
 
 /// The text between "ICMP " and ", length"; false where tcpdump runs out of captured bytes.
 bool icmp_text(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
   switch (h.type) {
-    case 0: case 8:
+    case 0:
+    case 8:
       appendf(s, "echo %s, id %u, seq %u", h.type == 8 ? "request" : "reply", h.rest >> 16,
               h.rest & 0xFFFF);
       return true;
@@ -428,10 +501,14 @@ bool icmp_text(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
     case 9: return icmp_router_advert(h, b, s);
     case 11: return icmp_time_exceeded(h, b, s);
     case 12:
-      if (h.code) appendf(s, "parameter problem - code %u", h.code);
-      else appendf(s, "parameter problem - octet %u", h.rest >> 24);
+      if (h.code)
+        appendf(s, "parameter problem - code %u", h.code);
+      else
+        appendf(s, "parameter problem - octet %u", h.rest >> 24);
       return true;
-    case 13: appendf(s, "time stamp query id %u seq %u", h.rest >> 16, h.rest & 0xFFFF); return true;
+    case 13:
+      appendf(s, "time stamp query id %u seq %u", h.rest >> 16, h.rest & 0xFFFF);
+      return true;
     case 14: return icmp_timestamp_reply(h, b, s);
     case 18:
       if (!b.has(4)) return false;
@@ -471,8 +548,9 @@ std::string packet_summary(const Packet& p) {
     appendf(s, ".%u > %s.%u %s", tcp ? p.tcp.src_port : p.udp.src_port,
             format_ipv4(p.ip.dst).c_str(), tcp ? p.tcp.dst_port : p.udp.dst_port,
             tcp ? "tcp" : "udp");
-    if (tcp) appendf(s, " [%s] seq %u ack %u", tcp_flags_string(p.tcp.flags).c_str(), p.tcp.seq,
-                     p.tcp.ack);
+    if (tcp)
+      appendf(s, " [%s] seq %u ack %u", tcp_flags_string(p.tcp.flags).c_str(), p.tcp.seq,
+              p.tcp.ack);
   } else if (p.is_icmp()) {
     appendf(s, " > %s icmp type %u code %u", format_ipv4(p.ip.dst).c_str(), p.icmp.type,
             p.icmp.code);
@@ -565,8 +643,9 @@ void TcpdumpFormatter::format_tcp(const Packet& p, std::string& out) {
   if (t.has(tcp_flag::ack)) {
     // rev: canonical order is the lower port first, then the lower address (memcmp order).
     base.rev = t.src_port > t.dst_port || (t.src_port == t.dst_port && p.ip.src > p.ip.dst);
-    ConvKey key = base.rev ? ConvKey{p.ip.dst, p.ip.src, (std::uint32_t{t.dst_port} << 16) | t.src_port}
-                           : ConvKey{p.ip.src, p.ip.dst, (std::uint32_t{t.src_port} << 16) | t.dst_port};
+    ConvKey key = base.rev
+                      ? ConvKey{p.ip.dst, p.ip.src, (std::uint32_t{t.dst_port} << 16) | t.src_port}
+                      : ConvKey{p.ip.src, p.ip.dst, (std::uint32_t{t.src_port} << 16) | t.dst_port};
     auto it = conversations_.find(key);
     if (it == conversations_.end() || t.has(tcp_flag::syn)) {
       ConvIsn& c = conversations_[key];
@@ -614,8 +693,10 @@ std::string TcpdumpFormatter::format(const Packet& p) {
             format_ipv4(p.ip.dst).c_str(), p.udp.dst_port, p.payload.size());
   } else {
     appendf(out, "%s > %s: ", format_ipv4(p.ip.src).c_str(), format_ipv4(p.ip.dst).c_str());
-    if (p.is_icmp()) format_icmp(p, out);
-    else appendf(out, " ip-proto-%u %u", p.ip.protocol, p.payload.size());
+    if (p.is_icmp())
+      format_icmp(p, out);
+    else
+      appendf(out, " ip-proto-%u %u", p.ip.protocol, p.payload.size());
   }
   return out;
 }
@@ -630,8 +711,9 @@ std::string export_tcpdump_text(const Trace& trace, const TextExportOptions& opt
   const std::uint64_t first = trace.first_index(), end = trace.end_index();
   if (options.annotations && first > 0) {
     const SimTime t = first < end ? trace.at(first).time : 0;
-    annotate(out, t, "trace truncated: " + std::to_string(first) +
-                         " earlier events were dropped by retention");
+    annotate(
+        out, t,
+        "trace truncated: " + std::to_string(first) + " earlier events were dropped by retention");
   }
   for (std::uint64_t i = first; i < end; ++i) {
     const TraceEvent& e = trace.at(i);

@@ -59,9 +59,9 @@ void write_ipv4(const Packet& p, std::uint8_t* o, SerializeMode mode) {
   put16(o + 2, mode == SerializeMode::compute ? static_cast<std::uint16_t>(p.wire_size())
                                               : ip.total_length);
   put16(o + 4, ip.id);
-  const std::uint16_t frag = static_cast<std::uint16_t>(
-      (ip.reserved_flag ? 0x8000 : 0) | (ip.dont_fragment ? 0x4000 : 0) |
-      (ip.more_fragments ? 0x2000 : 0) | (ip.fragment_offset & 0x1FFF));
+  const std::uint16_t frag =
+      static_cast<std::uint16_t>((ip.reserved_flag ? 0x8000 : 0) | (ip.dont_fragment ? 0x4000 : 0) |
+                                 (ip.more_fragments ? 0x2000 : 0) | (ip.fragment_offset & 0x1FFF));
   put16(o + 6, frag);
   o[8] = ip.ttl;
   o[9] = ip.protocol;
@@ -126,7 +126,8 @@ Error fail(const std::string& message) { return make_error(message); }
 Status parse_tcp(std::span<const std::uint8_t> seg, Packet& p, const ParseOptions& opt) {
   const std::size_t n = seg.size();
   if (n < TcpHeader::kMinSize)
-    return fail("tcp: segment of " + std::to_string(n) + " bytes is shorter than the 20-byte header");
+    return fail("tcp: segment of " + std::to_string(n) +
+                " bytes is shorter than the 20-byte header");
   const unsigned doff = seg[12] >> 4;
   if (doff < 5)
     return fail("tcp: data offset " + std::to_string(doff) + " is below the minimum of 5");
@@ -161,7 +162,8 @@ Status parse_tcp(std::span<const std::uint8_t> seg, Packet& p, const ParseOption
 Status parse_udp(std::span<const std::uint8_t> seg, Packet& p, const ParseOptions& opt) {
   const std::size_t n = seg.size();
   if (n < UdpHeader::kSize)
-    return fail("udp: datagram of " + std::to_string(n) + " bytes is shorter than the 8-byte header");
+    return fail("udp: datagram of " + std::to_string(n) +
+                " bytes is shorter than the 8-byte header");
   UdpHeader& u = p.udp;
   u.src_port = get16(&seg[0]);
   u.dst_port = get16(&seg[2]);
@@ -181,14 +183,16 @@ Status parse_udp(std::span<const std::uint8_t> seg, Packet& p, const ParseOption
     return fail("udp: checksum " + hex16(u.checksum) + " is wrong (expected " +
                 hex16(expected == 0 ? 0xFFFF : expected) + ")");
   }
-  p.payload = Payload::from_bytes(std::vector<std::uint8_t>(seg.begin() + UdpHeader::kSize, seg.end()));
+  p.payload =
+      Payload::from_bytes(std::vector<std::uint8_t>(seg.begin() + UdpHeader::kSize, seg.end()));
   return {};
 }
 
 Status parse_icmp(std::span<const std::uint8_t> seg, Packet& p, const ParseOptions& opt) {
   const std::size_t n = seg.size();
   if (n < IcmpHeader::kSize)
-    return fail("icmp: message of " + std::to_string(n) + " bytes is shorter than the 8-byte header");
+    return fail("icmp: message of " + std::to_string(n) +
+                " bytes is shorter than the 8-byte header");
   IcmpHeader& h = p.icmp;
   h.type = seg[0];
   h.code = seg[1];
@@ -200,14 +204,16 @@ Status parse_icmp(std::span<const std::uint8_t> seg, Packet& p, const ParseOptio
     return fail("icmp: checksum " + hex16(h.checksum) + " is wrong (expected " +
                 hex16(internet_checksum(tmp)) + ")");
   }
-  p.payload = Payload::from_bytes(std::vector<std::uint8_t>(seg.begin() + IcmpHeader::kSize, seg.end()));
+  p.payload =
+      Payload::from_bytes(std::vector<std::uint8_t>(seg.begin() + IcmpHeader::kSize, seg.end()));
   return {};
 }
 
 Status parse_ipv4_header(std::span<const std::uint8_t> b, Ipv4Header& ip, const ParseOptions& opt) {
   const std::size_t n = b.size();
   if (n < Ipv4Header::kSize)
-    return fail("ipv4: packet of " + std::to_string(n) + " bytes is shorter than the 20-byte header");
+    return fail("ipv4: packet of " + std::to_string(n) +
+                " bytes is shorter than the 20-byte header");
   const unsigned version = b[0] >> 4, ihl = b[0] & 0xF;
   if (version != 4) return fail("ipv4: version " + std::to_string(version) + " is not 4");
   if (ihl < 5)

@@ -42,8 +42,8 @@ void put32(std::uint8_t* p, std::uint32_t v) {
 }
 
 Error option_error(std::uint8_t k, int offset, const std::string& what) {
-  return make_error("tcp option " + option_name(k) + " at offset " + std::to_string(offset) +
-                    ": " + what);
+  return make_error("tcp option " + option_name(k) + " at offset " + std::to_string(offset) + ": " +
+                    what);
 }
 
 // Checks the length of a known kind; SACK is 2+8n with n = 1..4 (RFC 2018 §3).
@@ -94,8 +94,9 @@ Result<TcpOptions> decode_tcp_options(const TcpOptionBytes& raw) {
     const int len = raw.data[i + 1];
     if (len < 2) return option_error(k, i, "length " + std::to_string(len) + " is below 2");
     if (i + len > n)
-      return option_error(k, i, "length " + std::to_string(len) + " overruns the option space (" +
-                                    std::to_string(n - i) + " bytes left)");
+      return option_error(k, i,
+                          "length " + std::to_string(len) + " overruns the option space (" +
+                              std::to_string(n - i) + " bytes left)");
     std::string expected;
     if (!known_length_ok(k, len, expected))
       return option_error(k, i, "length " + std::to_string(len) + ", expected " + expected);
@@ -118,11 +119,14 @@ TcpOptionBytes encode_tcp_options(const TcpOptions& opts, bool syn) {
   };
   const bool mss = syn && opts.mss.has_value();
   bool sack_ok = syn && opts.sack_permitted;
-  if (mss) word(kind::mss, 4, static_cast<std::uint8_t>(*opts.mss >> 8),
-                static_cast<std::uint8_t>(*opts.mss));
+  if (mss)
+    word(kind::mss, 4, static_cast<std::uint8_t>(*opts.mss >> 8),
+         static_cast<std::uint8_t>(*opts.mss));
   if (opts.has_timestamp) {
-    if (sack_ok) word(kind::sack_permitted, 2, kind::timestamp, 10);
-    else word(kind::nop, kind::nop, kind::timestamp, 10);
+    if (sack_ok)
+      word(kind::sack_permitted, 2, kind::timestamp, 10);
+    else
+      word(kind::nop, kind::nop, kind::timestamp, 10);
     sack_ok = false;
     put32(&b.data[b.len], opts.ts_val);
     put32(&b.data[b.len + 4], opts.ts_ecr);

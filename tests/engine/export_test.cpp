@@ -119,18 +119,23 @@ TEST_CASE("export: tcpdump lines for a handshake, data with SACK and URG, and te
   CHECK(f.format(tcp(true, c + 1, s + 1, psh | ack, std::string(200, 'a'), ts_opts(1002, 5000))) ==
         "IP 10.0.0.1.40000 > 10.0.0.2.9000: Flags [P.], seq 1:201, ack 1, win 502, options "
         "[nop,nop,TS val 1002 ecr 5000], length 200");
-  CHECK(f.format(tcp(true, c + 401, s + 1, psh | ack, std::string(100, 'b'), ts_opts(1003, 5000))) ==
-        "IP 10.0.0.1.40000 > 10.0.0.2.9000: Flags [P.], seq 401:501, ack 1, win 502, options "
-        "[nop,nop,TS val 1003 ecr 5000], length 100");
+  CHECK(
+      f.format(tcp(true, c + 401, s + 1, psh | ack, std::string(100, 'b'), ts_opts(1003, 5000))) ==
+      "IP 10.0.0.1.40000 > 10.0.0.2.9000: Flags [P.], seq 401:501, ack 1, win 502, options "
+      "[nop,nop,TS val 1003 ecr 5000], length 100");
   CHECK(f.format(tcp(false, s + 1, c + 201, ack, "", ts_opts(5001, 1003, {{c + 401, c + 501}}))) ==
         "IP 10.0.0.2.9000 > 10.0.0.1.40000: Flags [.], ack 201, win 502, options [nop,nop,TS val "
         "5001 ecr 1003,nop,nop,sack 1 {401:501}], length 0");
   CHECK(f.format(tcp(false, s + 1, c + 201, ack, "",
-                     ts_opts(0, 0, {{c + 401, c + 501}, {c + 601, c + 701}, {c + 801, c + 901},
-                                    {c + 1001, c + 1101}}))) ==
+                     ts_opts(0, 0,
+                             {{c + 401, c + 501},
+                              {c + 601, c + 701},
+                              {c + 801, c + 901},
+                              {c + 1001, c + 1101}}))) ==
         "IP 10.0.0.2.9000 > 10.0.0.1.40000: Flags [.], ack 201, win 502, options [nop,nop,sack 4 "
         "{401:501}{601:701}{801:901}{1001:1101}], length 0");
-  Packet urgent = tcp(true, c + 201, s + 1, urg | psh | ack, std::string(200, 'c'), ts_opts(1004, 5001));
+  Packet urgent =
+      tcp(true, c + 201, s + 1, urg | psh | ack, std::string(200, 'c'), ts_opts(1004, 5001));
   urgent.tcp.urgent = 10;
   CHECK(f.format(urgent) ==
         "IP 10.0.0.1.40000 > 10.0.0.2.9000: Flags [P.U], seq 201:401, ack 1, win 502, urg 10, "
@@ -163,7 +168,8 @@ TEST_CASE("export: tcpdump lines for RST, UDP, ICMP, HTTP and malformed options"
   CHECK(f.format(port_unreachable()) ==
         "IP 10.0.0.2 > 10.0.0.1: ICMP 10.0.0.2 udp port 9000 unreachable, length 36");
 
-  auto http = [&](bool from_client, std::uint32_t seq, std::uint32_t ack_no, std::string_view text) {
+  auto http = [&](bool from_client, std::uint32_t seq, std::uint32_t ack_no,
+                  std::string_view text) {
     Packet p = tcp(from_client, seq, ack_no, from_client ? syn : syn | ack, text);
     p.tcp.src_port = from_client ? 41080 : 80;
     p.tcp.dst_port = from_client ? 80 : 41080;
@@ -200,8 +206,9 @@ TEST_CASE("export: tcpdump lines for RST, UDP, ICMP, HTTP and malformed options"
         "0xabcd,mss 1460], length 0");
   CHECK(opts({8, 10, 0, 0, 0, 1, 0, 0}) ==
         "IP 10.0.0.1.40100 > 10.0.0.5.9000: Flags [.], ack 1, win 502, options [[bad opt]");
-  CHECK(opts({1, 1, 1, 2}) ==
-        "IP 10.0.0.1.40100 > 10.0.0.5.9000: Flags [.], ack 1, win 502, options [nop,nop,nop, [|tcp]");
+  CHECK(
+      opts({1, 1, 1, 2}) ==
+      "IP 10.0.0.1.40100 > 10.0.0.5.9000: Flags [.], ack 1, win 502, options [nop,nop,nop, [|tcp]");
   CHECK(opts({1, 1, 1, 2}, "\x04zz") ==
         "IP 10.0.0.1.40100 > 10.0.0.5.9000: Flags [.], seq 0:3, ack 1, win 502, options "
         "[nop,nop,nop,[bad opt]]");
@@ -257,12 +264,15 @@ TEST_CASE("export: text export interleaves annotations that never look like pack
   REQUIRE(lines.size() == 6);
   CHECK(lines[0] ==
         "00:00:00.000000  # client: 10.0.0.1:40000 > 10.0.0.2:9000 CLOSED -> SYN_SENT (connect())");
-  CHECK(lines[1] == "00:00:00.000000 IP 10.0.0.1.40000 > 10.0.0.2.9000: Flags [S], seq 100, win "
-                    "502, length 0");
-  CHECK(lines[2] == "00:00:00.000000  # client: 10.0.0.1:40000 > 10.0.0.2:9000 timer rto set, "
-                    "fires at 00:00:01.000000");
-  CHECK(lines[3] == "00:00:00.000500  # drop (loss) on lan: 10.0.0.1.40000 > 10.0.0.2.9000 tcp "
-                    "[S] seq 100 ack 0 len 0");
+  CHECK(lines[1] ==
+        "00:00:00.000000 IP 10.0.0.1.40000 > 10.0.0.2.9000: Flags [S], seq 100, win "
+        "502, length 0");
+  CHECK(lines[2] ==
+        "00:00:00.000000  # client: 10.0.0.1:40000 > 10.0.0.2:9000 timer rto set, "
+        "fires at 00:00:01.000000");
+  CHECK(lines[3] ==
+        "00:00:00.000500  # drop (loss) on lan: 10.0.0.1.40000 > 10.0.0.2.9000 tcp "
+        "[S] seq 100 ack 0 len 0");
   CHECK(lines[4] == "00:00:01.000000  # server: app echo: ip accepted ip connection");
   CHECK(lines[5] == "00:00:02.000000  # ip ip over ip ");
   int packet_lines = 0;
@@ -296,8 +306,9 @@ TEST_CASE("export: retention shows up as a first line in text and JSONL") {
 TEST_CASE("export: JSON strings are escaped and always valid UTF-8") {
   std::string out;
   append_json_string(out, "a\"b\\c\n\t\x01\x7f \xc3\xa9\xe2\x86\x92 \xff \xc3 \xed\xa0\x80");
-  CHECK(out == "\"a\\\"b\\\\c\\n\\t\\u0001\x7f \xc3\xa9\xe2\x86\x92 \\ufffd \\ufffd "
-               "\\ufffd\\ufffd\\ufffd\"");
+  CHECK(out ==
+        "\"a\\\"b\\\\c\\n\\t\\u0001\x7f \xc3\xa9\xe2\x86\x92 \\ufffd \\ufffd "
+        "\\ufffd\\ufffd\\ufffd\"");
   CHECK(nlohmann::json::accept(out));
 }
 
@@ -333,11 +344,12 @@ TEST_CASE("export: JSONL events carry stateless packet objects in a fixed key or
   CHECK(lines[0] == R"j({"i":0,"t_ns":0,"kind":"state_change","host":"client","conn":1,)j"
                     R"j("tuple":"10.0.0.1:40000 > 10.0.0.2:9000","from":"CLOSED","to":"SYN_SENT",)j"
                     R"j("detail":"connect()"})j");
-  CHECK(lines[1] == R"j({"i":1,"t_ns":7,"kind":"packet_sent","host":"client","link":"lan",)j"
-                    R"j("pkt":{"src":"10.0.0.1","dst":"10.0.0.2","proto":"tcp","sport":40000,)j"
-                    R"j("dport":9000,"flags":"S","ae":1,"seq":4294967040,"ack":0,"win":502,"urg":0,)j"
-                    R"j("len":0,"options":"mss 1460,sackOK,TS val 1000 ecr 0,nop,wscale 7",)j"
-                    R"j("ip_len":60,"ttl":64,"id":0}})j");
+  CHECK(lines[1] ==
+        R"j({"i":1,"t_ns":7,"kind":"packet_sent","host":"client","link":"lan",)j"
+        R"j("pkt":{"src":"10.0.0.1","dst":"10.0.0.2","proto":"tcp","sport":40000,)j"
+        R"j("dport":9000,"flags":"S","ae":1,"seq":4294967040,"ack":0,"win":502,"urg":0,)j"
+        R"j("len":0,"options":"mss 1460,sackOK,TS val 1000 ecr 0,nop,wscale 7",)j"
+        R"j("ip_len":60,"ttl":64,"id":0}})j");
   CHECK(lines[2] == R"j({"i":2,"t_ns":7,"kind":"timer_set","host":"client","conn":1,)j"
                     R"j("name":"rto","deadline_ns":1000000000})j");
   CHECK(lines[3] == R"j({"i":3,"t_ns":9,"kind":"packet_received","host":"#5"})j");
@@ -352,7 +364,7 @@ TEST_CASE("export: pcap header and records are little-endian with nanosecond sta
   std::vector<std::uint8_t> out;
   PcapWriter w;
   w.begin(out);
-  const std::vector<std::uint8_t> header = {0x4d, 0x3c, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
+  const std::vector<std::uint8_t> header = {0x4d, 0x3c, 0xb2, 0xa1, 2, 0, 4, 0, 0,   0, 0, 0,
                                             0,    0,    0,    0,    0, 0, 4, 0, 101, 0, 0, 0};
   CHECK(out == header);
   const Packet p = udp_datagram();

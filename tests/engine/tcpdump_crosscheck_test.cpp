@@ -2,12 +2,12 @@
 // read back with `tcpdump -n -r`, and every line must be identical (timestamps included: TZ=UTC
 // makes tcpdump print the same HH:MM:SS.uuuuuu for times below 24 h). Skipped without tcpdump.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "trace/pcap.h"
@@ -114,13 +114,17 @@ void add_handshake_and_data(std::vector<Packet>& v) {
   v.push_back(tcp(s, 9000, c, 40000, is + 1, ic + 201, ack, "",
                   ts_options(5001, 1003, {{ic + 401, ic + 501}})));
   v.push_back(tcp(s, 9000, c, 40000, is + 1, ic + 201, ack, "",
-                  ts_options(0, 0, {{ic + 401, ic + 501}, {ic + 601, ic + 701},
-                                    {ic + 801, ic + 901}, {ic + 1001, ic + 1101}})));
+                  ts_options(0, 0,
+                             {{ic + 401, ic + 501},
+                              {ic + 601, ic + 701},
+                              {ic + 801, ic + 901},
+                              {ic + 1001, ic + 1101}})));
   v.push_back(tcp(c, 40000, s, 9000, ic + 201, is + 1, urg | psh | ack, std::string(200, 'c'),
                   ts_options(1004, 5001)));
   v.back().tcp.urgent = 10;
   v.push_back(tcp(s, 9000, c, 40000, is + 1, ic + 501, ece | ack, "hello", ts_options(5002, 1004)));
-  v.push_back(tcp(c, 40000, s, 9000, ic + 501, is + 6, fin | cwr | ack, "", ts_options(1005, 5002)));
+  v.push_back(
+      tcp(c, 40000, s, 9000, ic + 501, is + 6, fin | cwr | ack, "", ts_options(1005, 5002)));
   v.push_back(tcp(s, 9000, c, 40000, is + 6, ic + 502, fin | ack, "", ts_options(5003, 1005)));
   v.push_back(tcp(c, 40000, s, 9000, ic + 502, is + 7, ack, "", ts_options(1006, 5003)));
 }
@@ -135,7 +139,7 @@ void add_resets_and_reuse(std::vector<Packet>& v) {
   v.push_back(tcp(s, 9000, c, 40000, 900000, 500001, syn | ack | ece, ""));
   v.push_back(tcp(c, 40000, s, 9000, 500001, 900001, ack));
   v.push_back(tcp(c, 40000, s, 9000, 500001, 900001, psh | ack, "x"));
-  v.back().tcp.flags |= ae;  // tcpdump 4.99.3 shows no letter for AE
+  v.back().tcp.flags |= ae;                                // tcpdump 4.99.3 shows no letter for AE
   v.push_back(tcp(s, 9000, c, 40000, 900001, 500002, 0));  // no flags at all
   v.push_back(tcp(s, 9000, c, 40000, 900001, 500002, rst | ack, "reset reason"));
   // Same port on both sides: the address order decides the canonical direction.
@@ -157,8 +161,8 @@ void add_http(std::vector<Packet>& v, std::uint16_t port) {
 
 /// First lines that tcpdump prints whole, truncated, or not at all (print_txt_line rules).
 void add_http_text_edge_cases(std::vector<Packet>& v, std::uint16_t port) {
-  for (const char* text : {"post /form HTTP/1.0\n", "GET / HTTP/1.1", "HTTP/1.1 200\r",
-                           "abc 123", "GET\t/x\r\n", " GET /\r\n", "GET /\x01\r\n", "\r\n"})
+  for (const char* text : {"post /form HTTP/1.0\n", "GET / HTTP/1.1", "HTTP/1.1 200\r", "abc 123",
+                           "GET\t/x\r\n", " GET /\r\n", "GET /\x01\r\n", "\r\n"})
     v.push_back(tcp("10.0.0.2", port, "10.0.0.1", 42000, 1064, 36, psh | ack, text));
 }
 
@@ -167,22 +171,29 @@ void add_option_edge_cases(std::vector<Packet>& v) {
   auto add = [&](std::vector<std::uint8_t> opts, std::string_view data = "") {
     v.push_back(tcp(c, 40100, s, 9000, 10, 20, ack, data, raw_options(std::move(opts))));
   };
-  add({1, 2, 4, 5, 0xb4});                             // odd length, padded with EOL
-  add({0x63, 4, 0xab, 0xcd, 2, 4, 5, 0xb4});           // unknown kind
-  add({2, 5, 5, 0xb4, 0, 0, 0, 0});                    // wrong MSS length
-  add({1, 5, 11, 0, 0, 0, 1, 0, 0, 0, 2, 0});          // SACK not 2+8n
-  add({8, 10, 0, 0, 0, 1, 0, 0});                      // TS overruns: bad at once
-  add({8, 2, 0, 0});                                   // TS length 2: bad after the name
-  add({1, 1, 1, 2});                                   // kind in the last byte, no payload
-  add({1, 1, 1, 2}, "\x04zz");                         // ... and with payload
-  add({28, 4, 0, 11, 6, 6, 0, 0, 0, 42, 1, 1});        // uto, echo
-  add({34, 2, 34, 10, 0, 1, 2, 3, 4, 5, 6, 7});        // tfo cookie request, cookie
-  add({254, 6, 0xf9, 0x89, 1, 2, 254, 4, 0x12, 0x34}); // experimental
-  add({29, 6, 1, 2, 0xab, 0xcd, 20, 4, 5, 6});         // tcp-ao, scps
+  add({1, 2, 4, 5, 0xb4});                              // odd length, padded with EOL
+  add({0x63, 4, 0xab, 0xcd, 2, 4, 5, 0xb4});            // unknown kind
+  add({2, 5, 5, 0xb4, 0, 0, 0, 0});                     // wrong MSS length
+  add({1, 5, 11, 0, 0, 0, 1, 0, 0, 0, 2, 0});           // SACK not 2+8n
+  add({8, 10, 0, 0, 0, 1, 0, 0});                       // TS overruns: bad at once
+  add({8, 2, 0, 0});                                    // TS length 2: bad after the name
+  add({1, 1, 1, 2});                                    // kind in the last byte, no payload
+  add({1, 1, 1, 2}, "\x04zz");                          // ... and with payload
+  add({28, 4, 0, 11, 6, 6, 0, 0, 0, 42, 1, 1});         // uto, echo
+  add({34, 2, 34, 10, 0, 1, 2, 3, 4, 5, 6, 7});         // tfo cookie request, cookie
+  add({254, 6, 0xf9, 0x89, 1, 2, 254, 4, 0x12, 0x34});  // experimental
+  add({29, 6, 1, 2, 0xab, 0xcd, 20, 4, 5, 6});          // tcp-ao, scps
   add({19, 18, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});  // md5
-  add({3, 2, 0, 0});                                   // wscale with length 2
-  add({0, 2, 4, 5, 0xb4});                             // EOL first ends the list
-  add({5, 2, 1, 1});                                   // empty sack
+  add({3, 2, 0, 0});                                                    // wscale with length 2
+  add({0, 2, 4, 5, 0xb4});                                              // EOL first ends the list
+  add({5, 2, 1, 1});                                                    // empty sack
+  add({254, 3, 0xf9, 1});                                               // exp too short: bad
+  add({29, 3, 1, 1, 34, 5, 1, 2, 3, 1});      // tcp-ao and tfo of invalid sizes
+  add({6, 6, 0, 0, 0, 1, 7, 6, 0, 0, 0, 2});  // echo, echoreply
+  add({11, 6, 0, 0, 0, 1, 12, 6, 0, 0, 0, 2, 13, 6, 0, 0, 0, 3, 1, 1});  // cc, ccnew, ccecho
+  add({2, 4, 5, 0xb4, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 5, 18,
+       0, 0, 0, 1,    0, 0, 0, 2, 0, 0, 0,  3, 0, 0, 0, 4, 1, 1, 0});  // 40 bytes, SACK without ACK
+                                                                       // base
 }
 
 void add_udp_icmp(std::vector<Packet>& v) {
@@ -190,7 +201,8 @@ void add_udp_icmp(std::vector<Packet>& v) {
   const Packet dgram = udp(c, 40000, s, 9000, std::string(32, 'u'));
   v.push_back(dgram);
   v.push_back(udp(c, 40001, s, 40002, ""));
-  v.push_back(icmp(s, c, icmp_type::dest_unreachable, icmp_code::port_unreachable, 0, quote(dgram)));
+  v.push_back(
+      icmp(s, c, icmp_type::dest_unreachable, icmp_code::port_unreachable, 0, quote(dgram)));
   const Packet seg = tcp(c, 40000, s, 9000, 1, 2, ack, "abcd");
   v.push_back(icmp(s, c, 3, 3, 0, quote(seg)));
   v.push_back(icmp("10.0.0.254", c, 3, icmp_code::fragmentation_needed, 1400, quote(seg)));
@@ -199,12 +211,15 @@ void add_udp_icmp(std::vector<Packet>& v) {
     v.push_back(icmp("10.0.0.254", c, 3, code, 0, quote(seg)));
   v.push_back(icmp("10.0.0.254", c, icmp_type::time_exceeded, 0, 0, quote(seg)));
   v.push_back(icmp("10.0.0.254", c, icmp_type::time_exceeded, 1, 0, quote(seg)));
-  v.push_back(icmp(c, s, icmp_type::echo_request, 0, (7u << 16) | 1, std::vector<std::uint8_t>(56, 1)));
-  v.push_back(icmp(s, c, icmp_type::echo_reply, 0, (7u << 16) | 1, std::vector<std::uint8_t>(56, 1)));
+  v.push_back(
+      icmp(c, s, icmp_type::echo_request, 0, (7u << 16) | 1, std::vector<std::uint8_t>(56, 1)));
+  v.push_back(
+      icmp(s, c, icmp_type::echo_reply, 0, (7u << 16) | 1, std::vector<std::uint8_t>(56, 1)));
   v.push_back(icmp(s, c, 5, 1, addr("10.0.0.3"), quote(seg)));
   v.push_back(icmp(s, c, 12, 0, 5u << 24, quote(seg)));
   v.push_back(icmp(s, c, 13, 0, (7u << 16) | 9, std::vector<std::uint8_t>(12, 0)));
-  v.push_back(icmp(s, c, 14, 0, (7u << 16) | 9, {0, 0x38, 0xCE, 0xFC, 0, 0, 0, 0, 5, 0x26, 0x5B, 0xFF}));
+  v.push_back(
+      icmp(s, c, 14, 0, (7u << 16) | 9, {0, 0x38, 0xCE, 0xFC, 0, 0, 0, 0, 5, 0x26, 0x5B, 0xFF}));
   v.push_back(icmp(s, c, 9, 0, (2u << 24) | (2u << 16) | 3700,
                    {10, 0, 0, 9, 0, 0, 0, 5, 10, 0, 0, 8, 0, 0, 1, 0}));
   v.push_back(icmp(s, c, 18, 0, 0, {255, 255, 255, 0}));
@@ -227,7 +242,8 @@ void add_icmp_edge_cases(std::vector<Packet>& v) {
 }
 
 std::vector<std::string> run_tcpdump(const std::string& pcap_path) {
-  const std::string cmd = std::string("TZ=UTC ") + kTcpdump + " -n -r " + pcap_path + " 2>/dev/null";
+  const std::string cmd =
+      std::string("TZ=UTC ") + kTcpdump + " -n -r " + pcap_path + " 2>/dev/null";
   std::vector<std::string> lines;
   FILE* f = popen(cmd.c_str(), "r");
   if (!f) return lines;
@@ -253,7 +269,8 @@ void cross_check(const std::vector<Packet>& packets, const char* label) {
   std::vector<std::string> ours;
   for (std::size_t i = 0; i < packets.size(); ++i) {
     // Sub-microsecond parts are truncated, as libpcap does; later packets pass the hour mark.
-    const SimTime t = static_cast<SimTime>(i) * (37 * kMillisecond + 1234) + (i > 60 ? 2 * kHour : 0);
+    const SimTime t =
+        static_cast<SimTime>(i) * (37 * kMillisecond + 1234) + (i > 60 ? 2 * kHour : 0);
     writer.add(bytes, packets[i], t);
     ours.push_back(fmt.format_line(packets[i], t));
   }
@@ -262,7 +279,8 @@ void cross_check(const std::vector<Packet>& packets, const char* label) {
   REQUIRE(fd >= 0);
   close(fd);
   std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   const std::vector<std::string> theirs = run_tcpdump(path);
   if (const char* keep = std::getenv("TCPPLAY_KEEP_PCAP"); keep && *keep) {
     std::ofstream txt(path + ".txt");

@@ -117,9 +117,9 @@ TEST_CASE("wire: ipv4 addresses format and parse strictly") {
   CHECK(parse_ipv4("0.0.0.0") == 0u);
   CHECK(parse_ipv4("255.255.255.255") == 0xFFFFFFFFu);
   CHECK(parse_ipv4("192.168.0.199") == 0xC0A800C7u);
-  for (const char* bad : {"1.2.3", "256.0.0.1", " 1.2.3.4", "x1.2.3.4", "1.2.3.4 ", "1.2.3.4.5",
-                          "", "1..3.4", "1.2.3.-4", "1234.1.1.1", "01.2.3.4", "1.2.3.4/24",
-                          "+1.2.3.4", "1.2.3.", ".1.2.3", "1,2,3,4"})
+  for (const char* bad : {"1.2.3", "256.0.0.1", " 1.2.3.4", "x1.2.3.4", "1.2.3.4 ", "1.2.3.4.5", "",
+                          "1..3.4", "1.2.3.-4", "1234.1.1.1", "01.2.3.4", "1.2.3.4/24", "+1.2.3.4",
+                          "1.2.3.", ".1.2.3", "1,2,3,4"})
     CHECK_MESSAGE(!parse_ipv4(bad), bad);
 }
 
@@ -201,11 +201,15 @@ TEST_CASE("wire: tcp option decoding validates kinds, lengths and offsets") {
     Result<TcpOptions> r = decode_tcp_options(o);
     return r ? std::string("(ok)") : r.error();
   };
-  CHECK(err(raw({2, 5, 5, 0xb4, 0, 0, 0, 0})) == "tcp option mss at offset 0: length 5, expected 4");
-  CHECK(err(raw({1, 3, 4, 0, 0, 0, 0, 0})) == "tcp option wscale at offset 1: length 4, expected 3");
+  CHECK(err(raw({2, 5, 5, 0xb4, 0, 0, 0, 0})) ==
+        "tcp option mss at offset 0: length 5, expected 4");
+  CHECK(err(raw({1, 3, 4, 0, 0, 0, 0, 0})) ==
+        "tcp option wscale at offset 1: length 4, expected 3");
   CHECK(err(raw({4, 3, 0, 0})) == "tcp option sackOK at offset 0: length 3, expected 2");
-  CHECK(err(raw({1, 1, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0})) == "tcp option TS at offset 2: length 8, expected 10");
-  CHECK(err(raw({5, 2, 1, 1})) == "tcp option sack at offset 0: length 2, expected 2+8n (n = 1..4)");
+  CHECK(err(raw({1, 1, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0})) ==
+        "tcp option TS at offset 2: length 8, expected 10");
+  CHECK(err(raw({5, 2, 1, 1})) ==
+        "tcp option sack at offset 0: length 2, expected 2+8n (n = 1..4)");
   CHECK(err(raw({5, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})) ==
         "tcp option sack at offset 0: length 11, expected 2+8n (n = 1..4)");
   CHECK(err(raw({1, 5, 0, 0})) == "tcp option sack at offset 1: length 0 is below 2");
@@ -270,8 +274,8 @@ TEST_CASE("wire: tcp flag strings follow tcpdump") {
 }
 
 TEST_CASE("wire: tcp packet with every option kind round-trips both ways") {
-  const Packet p = make_tcp(tcp_flag::psh | tcp_flag::ack | tcp_flag::ae, "payload bytes",
-                            every_option());
+  const Packet p =
+      make_tcp(tcp_flag::psh | tcp_flag::ack | tcp_flag::ae, "payload bytes", every_option());
   const Bytes b = serialize(p);
   REQUIRE(b.size() == 20 + 20 + 36 + 13);
   CHECK(b[32] == ((56 / 4) << 4 | 1));  // data offset 14, AE
@@ -294,11 +298,11 @@ TEST_CASE("wire: tcp packet with every option kind round-trips both ways") {
 
 TEST_CASE("wire: crafted bytes round-trip exactly through parse and serialize(exact)") {
   Bytes b = serialize(make_tcp(tcp_flag::syn, "", every_option()));
-  b[1] = 0xB8;               // TOS with ECN bits
-  b[6] = 0x80;               // reserved flag, DF clear
-  b[8] = 1;                  // TTL
-  b[32] |= 0x0E;             // the three reserved TCP bits
-  b[36] = 0x12;              // bogus TCP checksum, kept when not verifying
+  b[1] = 0xB8;    // TOS with ECN bits
+  b[6] = 0x80;    // reserved flag, DF clear
+  b[8] = 1;       // TTL
+  b[32] |= 0x0E;  // the three reserved TCP bits
+  b[36] = 0x12;   // bogus TCP checksum, kept when not verifying
   fix_ip_checksum(b);
   Result<Packet> q = parse(b, ParseOptions{false});
   REQUIRE(q);
@@ -348,7 +352,8 @@ TEST_CASE("wire: udp and icmp round-trip; a computed zero UDP checksum is sent a
   bool found = false;
   for (std::uint32_t v = 0; v < 0x10000 && !found; ++v) {
     Packet z = make_udp("");
-    z.payload = Payload::from_bytes({static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)});
+    z.payload =
+        Payload::from_bytes({static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)});
     Bytes zb = serialize(z);
     Bytes zero = zb;
     patch16(zero, 26, 0);
@@ -370,7 +375,8 @@ TEST_CASE("wire: truncated packets at every length are rejected with the layer n
   for (std::size_t n = 0; n < b.size(); ++n) {
     const std::string e = parse_error(Bytes(b.begin(), b.begin() + n));
     if (n < 20)
-      CHECK(e == "ipv4: packet of " + std::to_string(n) + " bytes is shorter than the 20-byte header");
+      CHECK(e ==
+            "ipv4: packet of " + std::to_string(n) + " bytes is shorter than the 20-byte header");
     else
       CHECK(e == "ipv4: total length " + std::to_string(b.size()) + " exceeds the " +
                      std::to_string(n) + " bytes received");
@@ -455,11 +461,13 @@ TEST_CASE("wire: parsing truncations and random mutations never crashes") {
   Xorshift rng{0x9E3779B97F4A7C15ULL};
   int parsed = 0;
   for (const Bytes& seed : seeds) {
-    for (std::size_t n = 0; n <= seed.size(); ++n) (void)parse(Bytes(seed.begin(), seed.begin() + n));
+    for (std::size_t n = 0; n <= seed.size(); ++n)
+      (void)parse(Bytes(seed.begin(), seed.begin() + n));
     for (int i = 0; i < 5000; ++i) {
       Bytes b = seed;
       const int flips = 1 + static_cast<int>(rng.next() % 4);
-      for (int f = 0; f < flips; ++f) b[rng.next() % b.size()] = static_cast<std::uint8_t>(rng.next());
+      for (int f = 0; f < flips; ++f)
+        b[rng.next() % b.size()] = static_cast<std::uint8_t>(rng.next());
       if (rng.next() % 4 == 0) b.resize(rng.next() % (b.size() + 1));
       if (b.size() >= 20 && rng.next() % 2) fix_ip_checksum(b);
       const ParseOptions opts{rng.next() % 2 == 0};
