@@ -80,33 +80,52 @@ class Scheduler {
 };
 
 /// One restartable deadline owned by an EventHandler. The handler's is_current() must answer
-/// `timer.matches(arg)` for the kind the timer was armed with.
+/// `timer.matches(arg)`, and its on_event() must call fire() and act only when it returns true.
+///
+/// Restarting a timer to a later deadline (the retransmission timer on every ACK) does not queue
+/// a new event: the one already queued fires early, sees the later deadline and queues itself
+/// again. So a restart costs no heap operation, and the queue holds one event per timer.
 class Timer {
  public:
   void arm(Scheduler& sched, HandlerId owner, std::uint32_t kind, SimTime at) {
-    ++token_;
     armed_ = true;
     deadline_ = at;
-    sched.schedule(at, owner, kind, token_);
+    if (queued_ && queued_at_ <= at) return;
+    queue(sched, owner, kind, at);
   }
   void cancel() {
-    ++token_;
     armed_ = false;
+    queued_ = false;  // the queued event is no longer current and will be skipped
   }
-  /// Called by the owner when the event fires, before acting on it.
-  bool fire(std::uint64_t arg) {
+  /// Called when the event fires: true when the deadline has come; false for an event that
+  /// was superseded or came early for a deadline that moved later (it is queued again).
+  bool fire(Scheduler& sched, HandlerId owner, std::uint32_t kind, std::uint64_t arg) {
     if (!matches(arg)) return false;
+    queued_ = false;
+    if (!armed_) return false;
+    if (sched.now() < deadline_) {
+      queue(sched, owner, kind, deadline_);
+      return false;
+    }
     armed_ = false;
     return true;
   }
-  bool matches(std::uint64_t arg) const { return armed_ && arg == token_; }
+  bool matches(std::uint64_t arg) const { return queued_ && arg == token_; }
   bool armed() const { return armed_; }
   SimTime deadline() const { return armed_ ? deadline_ : kNever; }
 
  private:
+  void queue(Scheduler& sched, HandlerId owner, std::uint32_t kind, SimTime at) {
+    ++token_;
+    queued_ = true;
+    queued_at_ = at;
+    sched.schedule(at, owner, kind, token_);
+  }
   std::uint64_t token_ = 0;
   SimTime deadline_ = kNever;
+  SimTime queued_at_ = kNever;
   bool armed_ = false;
+  bool queued_ = false;
 };
 
 }  // namespace tcpplay

@@ -192,6 +192,8 @@ class TcpConnection : public EventHandler {
   bool snd_urgent_ = false;
   std::deque<Payload> send_buf_;  // unacknowledged and unsent data, starting at buf_seq_
   std::uint32_t buf_seq_ = 0;     // sequence number of the first byte in send_buf_
+  mutable std::size_t cursor_chunk_ = 0;    // send_data() resumes its walk here: this chunk
+  mutable std::uint32_t cursor_start_ = 0;  // starts at this offset from buf_seq_
   bool fin_sent_ = false;
   std::uint32_t fin_seq_ = 0;     // sequence number our FIN occupies, once sent
   std::uint32_t send_buffered_ = 0;

@@ -360,15 +360,26 @@ void TcpConnection::on_new_ack(std::uint32_t ack, const TcpOptions& o, bool ece)
     buf_seq_ += n;
     send_buffered_ -= n;
     bytes_acked_ += n;
+    const std::uint32_t removed = n;
+    std::size_t popped = 0;
     while (n > 0 && !send_buf_.empty()) {
       Payload& front = send_buf_.front();
       if (front.size() <= n) {
         n -= front.size();
         send_buf_.pop_front();
+        ++popped;
       } else {
         front = front.slice(n, front.size() - n);
         n = 0;
       }
+    }
+    // Keep send_data()'s cursor on the same chunk, now `removed` bytes nearer the front.
+    if (cursor_chunk_ >= popped && cursor_start_ >= removed) {
+      cursor_chunk_ -= popped;
+      cursor_start_ -= removed;
+    } else {
+      cursor_chunk_ = 0;
+      cursor_start_ = 0;
     }
   }
   snd_una_ = ack;

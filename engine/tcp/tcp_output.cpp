@@ -170,13 +170,20 @@ void TcpConnection::schedule_ack(bool immediate) {
 }
 
 Payload TcpConnection::send_data(std::uint32_t offset, std::uint32_t len) const {
+  // Segments mostly move forward through the buffer: resume from where the last walk ended.
+  if (cursor_chunk_ > send_buf_.size() || offset < cursor_start_) {
+    cursor_chunk_ = 0;
+    cursor_start_ = 0;
+  }
+  while (cursor_chunk_ < send_buf_.size() &&
+         cursor_start_ + send_buf_[cursor_chunk_].size() <= offset) {
+    cursor_start_ += send_buf_[cursor_chunk_].size();
+    ++cursor_chunk_;
+  }
   Payload out;
-  for (const Payload& chunk : send_buf_) {
-    if (len == 0) break;
-    if (offset >= chunk.size()) {
-      offset -= chunk.size();
-      continue;
-    }
+  offset -= cursor_start_;
+  for (std::size_t i = cursor_chunk_; i < send_buf_.size() && len > 0; ++i) {
+    const Payload& chunk = send_buf_[i];
     const std::uint32_t take = std::min(len, chunk.size() - offset);
     out = Payload::concat(out, chunk.slice(offset, take));
     len -= take;

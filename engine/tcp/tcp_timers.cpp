@@ -64,7 +64,9 @@ bool TcpConnection::is_current(std::uint32_t kind, std::uint64_t arg) const {
 }
 
 void TcpConnection::on_event(std::uint32_t kind, std::uint64_t arg) {
-  if (gone_ || kind >= kTimerCount || !timers_[kind].fire(arg)) return;
+  if (gone_ || kind >= kTimerCount ||
+      !timers_[kind].fire(stack_.net().sched(), handler_, kind, arg))
+    return;
   const auto k = static_cast<TimerKind>(kind);
   Network& net = stack_.net();
   if (k != kRead)

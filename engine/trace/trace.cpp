@@ -1,5 +1,7 @@
 #include "trace/trace.h"
 
+#include <algorithm>
+
 namespace tcpplay {
 
 const char* to_string(TraceKind kind) {
@@ -53,10 +55,16 @@ void Trace::enforce_retention() {
     return (retention_.max_events && events_.size() > retention_.max_events) ||
            (retention_.max_bytes && bytes_ > retention_.max_bytes);
   };
-  while (!events_.empty() && over()) {
+  if (!over()) return;
+  // Drop in batches of 1/16 of the limit, so that a full trace does not pay for this on every
+  // event it records.
+  const std::size_t batch = std::max<std::size_t>(1, retention_.max_events / 16);
+  std::size_t dropped = 0;
+  while (!events_.empty() && (over() || dropped < batch)) {
     bytes_ -= event_bytes(events_.front());
     events_.pop_front();
     ++first_index_;
+    ++dropped;
   }
   // Packets no retained event refers to go too. Packet ids grow with event order, so the oldest
   // retained event's packet (or the next packet after it) bounds what is still referenced.

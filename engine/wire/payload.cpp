@@ -82,6 +82,13 @@ Payload Payload::concat(const Payload& a, const Payload& b) {
   return from_bytes(std::move(v));
 }
 
+bool Payload::matches_pattern(std::uint32_t seed, std::uint64_t stream_offset) const {
+  if (is_pattern_ && seed_ == seed) return pattern_offset_ == stream_offset;
+  for (std::uint32_t i = 0; i < len_; ++i)
+    if (at(i) != pattern_byte(seed, stream_offset + i)) return false;
+  return true;
+}
+
 bool Payload::operator==(const Payload& other) const {
   if (len_ != other.len_) return false;
   for (std::uint32_t i = 0; i < len_; ++i)

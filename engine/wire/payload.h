@@ -35,6 +35,9 @@ class Payload {
   static Payload concat(const Payload& a, const Payload& b);
 
   bool operator==(const Payload& other) const;
+  /// True when these bytes equal `stream_offset`.. of pattern stream `seed`. O(1) for a pattern
+  /// piece of that stream (the bytes it stands for are those by definition), bytewise otherwise.
+  bool matches_pattern(std::uint32_t seed, std::uint64_t stream_offset) const;
 
  private:
   std::shared_ptr<const std::vector<std::uint8_t>> bytes_;
