@@ -7,8 +7,9 @@
 // actions from the UI go through the same parser (apply_action) and are appended to the
 // document, so scenario_json() always replays to the same trace.
 //
-// The JSON-heavy code lives in scenario_load.cpp, scenario_actions.cpp and scenario_live.cpp;
-// scenario_runner.cpp (the run itself) does not include nlohmann.
+// The JSON-heavy code lives in two translation units: scenario_load.cpp (the document) and
+// scenario_actions.cpp (timeline actions, and the runner's methods that take JSON). The run
+// itself, scenario_runner.cpp, does not include nlohmann/json.hpp.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -215,7 +216,6 @@ class ScenarioRunner : public EventHandler {
 
   void build();
   void teardown();
-  void execute(const Action& a);
   Status run_action(const Action& a);
   Status do_listen(const Action& a);
   Status do_connect(const Action& a);
@@ -250,7 +250,7 @@ class ScenarioRunner : public EventHandler {
   std::map<int, std::string> names_by_id_;
   std::map<std::string, PortEntry> listeners_;
   std::map<std::string, PortEntry> udp_;
-  // Declared last: destroyed first, while the observers it calls are still alive.
+  // After the observers: destroyed first, while the observers its connections call are alive.
   std::unique_ptr<Simulation> sim_;
   HandlerId handler_;
 };

@@ -594,8 +594,9 @@ Status ScenarioRunner::apply_action(const nlohmann::json& action) {
 }
 
 Status ScenarioRunner::apply_action_text(std::string_view action_json) {
-  Json a = Json::parse(action_json.begin(), action_json.end(), nullptr, false);
-  if (a.is_discarded()) return make_error(": invalid JSON");
+  Json a;
+  std::vector<ScenarioError> errors;
+  if (!scenario_detail::parse_document(action_json, a, errors)) return errors_status(errors);
   return apply_action(a);
 }
 

@@ -15,6 +15,7 @@ using scenario_detail::Checker;
 using scenario_detail::Fields;
 using scenario_detail::Json;
 using scenario_detail::child_path;
+using scenario_detail::parse_document;
 
 // --- value checks ---------------------------------------------------------------------------
 
@@ -302,6 +303,25 @@ void copy_link_field(std::string_view field, const LinkParams& from, LinkParams&
   else if (field == "mtu") to.mtu = from.mtu;
 }
 
+/// Parses the text; a syntax error becomes ": invalid JSON at line L, column C: ...".
+bool parse_document(std::string_view text, Json& doc, std::vector<ScenarioError>& errors) {
+  try {
+    doc = Json::parse(text.begin(), text.end());
+    return true;
+  } catch (const Json::parse_error& e) {
+    // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
+    std::string what = e.what();
+    const auto at = what.find(" at line ");
+    const auto colon = what.find(": ", at == std::string::npos ? 0 : at);
+    std::string where = at == std::string::npos || colon == std::string::npos
+                            ? " at byte " + std::to_string(e.byte)
+                            : what.substr(at, colon - at);
+    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
+    errors.push_back({"", "invalid JSON" + where + ": " + detail});
+    return false;
+  }
+}
+
 }  // namespace scenario_detail
 
 // --- overrides ------------------------------------------------------------------------------
@@ -387,25 +407,6 @@ std::optional<ScenarioError> apply_override(Json& doc, const Override& o) {
   const auto tokens = split_path(o.path);
   if (tokens.empty()) return ScenarioError{"", "cannot set: the path is empty"};
   return set_at(doc, tokens, override_value(o.value));
-}
-
-/// Parses the text; a syntax error becomes ": invalid JSON at line L, column C: ...".
-bool parse_document(std::string_view text, Json& doc, std::vector<ScenarioError>& errors) {
-  try {
-    doc = Json::parse(text.begin(), text.end());
-    return true;
-  } catch (const Json::parse_error& e) {
-    // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
-    std::string what = e.what();
-    const auto at = what.find(" at line ");
-    const auto colon = what.find(": ", at == std::string::npos ? 0 : at);
-    std::string where = at == std::string::npos || colon == std::string::npos
-                            ? " at byte " + std::to_string(e.byte)
-                            : what.substr(at, colon - at);
-    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
-    errors.push_back({"", "invalid JSON" + where + ": " + detail});
-    return false;
-  }
 }
 
 }  // namespace

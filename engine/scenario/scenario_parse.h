@@ -24,6 +24,9 @@ std::string show(const Json& v);
 /// Text form of a parameter value: a string as is, numbers and booleans as JSON prints them.
 std::optional<std::string> param_text(const Json& v);
 
+/// Parses JSON text; a syntax error becomes ": invalid JSON at line L, column C: ..." in `errors`.
+bool parse_document(std::string_view text, Json& doc, std::vector<ScenarioError>& errors);
+
 /// Collects errors; each check returns nullopt (and records why) when the value is wrong.
 class Checker {
  public:

@@ -90,10 +90,8 @@ void ScenarioRunner::teardown() {
 }
 
 void ScenarioRunner::on_event(std::uint32_t kind, std::uint64_t arg) {
-  if (kind == kActionEvent && arg < scenario_.timeline.size()) execute(scenario_.timeline[arg]);
+  if (kind == kActionEvent && arg < scenario_.timeline.size()) (void)run_action(scenario_.timeline[arg]);
 }
-
-void ScenarioRunner::execute(const Action& a) { (void)run_action(a); }
 
 Status ScenarioRunner::run_action(const Action& a) {
   Status st;
@@ -325,8 +323,12 @@ void ScenarioRunner::pump(SocketEntry& e, TcpConnection& c) {
   while (!e.pending.empty()) {
     PendingSend& p = e.pending.front();
     const std::uint64_t left = p.text ? p.text->size() : p.generated;
-    const auto take = static_cast<std::uint32_t>(std::min<std::uint64_t>(left, c.send_space()));
-    if (left > 0 && take == 0) return;
+    const std::uint32_t space = c.send_space();
+    // Write in chunks, as an application would: topping up the buffer one ACK's worth at a time
+    // would leave TCP a long chain of small pieces.
+    const std::uint32_t min_write = std::min<std::uint32_t>(c.config().send_buffer / 4, 65536);
+    if (left > space && space < std::max<std::uint32_t>(min_write, 1)) return;
+    const auto take = static_cast<std::uint32_t>(std::min<std::uint64_t>(left, space));
     const bool last = take == left;  // urgent marks the end of the whole send
     const Payload piece = p.text ? p.text->slice(0, take)
                                  : Payload::pattern(static_cast<std::uint32_t>(e.conn_id), e.stream_offset, take);

@@ -102,7 +102,13 @@ std::uint32_t TcpConnection::send(const Payload& data, bool urgent) {
   if (fin_queued_ || gone_ || state_ == TcpState::closed || state_ == TcpState::listen) return 0;
   const std::uint32_t n = std::min(data.size(), send_space());
   if (n == 0) return 0;
-  send_buf_.push_back(data.slice(0, n));
+  Payload piece = data.slice(0, n);
+  // Adjacent pieces of one generated stream become one chunk, so a bulk writer's many small
+  // writes do not lengthen the buffer walk of every later segment.
+  const bool both_generated = !send_buf_.empty() && send_buf_.back().is_pattern() && piece.is_pattern();
+  Payload merged = both_generated ? Payload::concat(send_buf_.back(), piece) : Payload{};
+  if (merged.is_pattern()) send_buf_.back() = std::move(merged);
+  else send_buf_.push_back(std::move(piece));
   send_buffered_ += n;
   write_end_ += n;
   if (urgent) {
