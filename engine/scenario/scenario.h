@@ -79,7 +79,7 @@ struct RouteSpec {
 
 enum class ActionKind {
   listen, connect, send, shutdown, close, abort, read, set, link_down, link_up, manual, inject,
-  udp_bind, udp_send, note,
+  drop, udp_bind, udp_send, note,
 };
 /// The name used in JSON ("link_down").
 const char* to_string(ActionKind kind);
@@ -104,7 +104,8 @@ struct Action {
   bool urgent = false;
   bool on = false;  ///< manual
   std::string target, param, value;  ///< set: "link:NAME" | "tcp:HOST" | "socket:NAME"
-  std::string link;                  ///< link_down, link_up, set on a link
+  std::string link;                  ///< link_down, link_up, set on a link, drop
+  std::uint32_t count = 1;           ///< drop: how many of the next packets `host` sends on `link`
   std::function<void(LinkParams&)> link_edit;  ///< set on a link: the validated change
   CraftedSegment segment;                      ///< inject
 };
@@ -224,6 +225,7 @@ class ScenarioRunner : public EventHandler {
   Status do_read(const Action& a);
   Status do_set(const Action& a);
   Status do_link_up_down(const Action& a);
+  Status do_drop(const Action& a);
   Status do_manual(const Action& a);
   Status do_inject(const Action& a);
   Status do_udp_bind(const Action& a);

@@ -20,6 +20,7 @@ const char* to_string(ActionKind kind) {
     case ActionKind::read: return "read";
     case ActionKind::set: return "set";
     case ActionKind::link_down: return "link_down";
+    case ActionKind::drop: return "drop";
     case ActionKind::link_up: return "link_up";
     case ActionKind::manual: return "manual";
     case ActionKind::inject: return "inject";
@@ -53,8 +54,9 @@ const std::vector<ActionSpec>& action_specs() {
       {"link_down", K::link_down, {"link"}},
       {"link_up", K::link_up, {"link"}},
       {"manual", K::manual, {"host", "on"}},
-      {"inject", K::inject, {"host", "to", "src_port", "dst_port", "flags", "seq", "ack", "window",
-                             "urgent", "options", "payload", "ttl"}},
+      {"inject", K::inject, {"host", "to", "src_port", "dst_port", "flags", "seq", "ack", "seq_offset",
+                             "ack_offset", "window", "urgent", "options", "payload", "ttl"}},
+      {"drop", K::drop, {"link", "host", "count"}},
       {"udp_bind", K::udp_bind, {"host", "port", "name"}},
       {"udp_send", K::udp_send, {"socket", "to", "port", "text", "bytes"}},
       {"note", K::note, {"text"}},
@@ -99,6 +101,7 @@ class ActionParser {
   void set_link(const std::string& name);
   void inject();
   std::optional<std::uint16_t> flags(const Json& v, const std::string& path);
+  std::int64_t offset(std::string_view key);
   void options(const Json& v, const std::string& path, TcpOptionWriter& w);
   void option(const Json& v, const std::string& path, TcpOptionWriter& w);
 
@@ -390,6 +393,18 @@ void ActionParser::option(const Json& v, const std::string& path, TcpOptionWrite
   if (!st) c_.error(path, st.error());
 }
 
+/// A signed offset such as `"seq_offset": -1000` (within +-2^31).
+std::int64_t ActionParser::offset(std::string_view key) {
+  const Json* v = f_.get(key);
+  if (!v) return 0;
+  if (!v->is_number_integer() || v->get<std::int64_t>() < -2147483647LL ||
+      v->get<std::int64_t>() > 2147483647LL) {
+    c_.error(f_.path(key), "expected an integer between -2147483647 and 2147483647, got " + v->dump());
+    return 0;
+  }
+  return v->get<std::int64_t>();
+}
+
 void ActionParser::inject() {
   CraftedSegment& seg = a_.segment;
   a_.host = host("host");
@@ -400,6 +415,8 @@ void ActionParser::inject() {
   if (const Json* fl = f_.require("flags")) seg.flags = flags(*fl, f_.path("flags")).value_or(0);
   if (auto n = f_.integer("seq", 0, UINT32_MAX)) seg.seq = static_cast<std::uint32_t>(*n);
   if (auto n = f_.integer("ack", 0, UINT32_MAX)) seg.ack = static_cast<std::uint32_t>(*n);
+  seg.seq_offset = offset("seq_offset");
+  seg.ack_offset = offset("ack_offset");
   if (auto n = f_.integer("window", 0, 65535)) seg.window = static_cast<std::uint16_t>(*n);
   seg.urgent = static_cast<std::uint16_t>(f_.integer("urgent", 0, 65535).value_or(0));
   seg.ttl = static_cast<std::uint8_t>(f_.integer("ttl", 0, 255).value_or(64));
@@ -436,6 +453,17 @@ void ActionParser::parse() {
       if (auto l = f_.string("link", true)) {
         a_.link = *l;
         if (!s_.find_link(*l)) c_.error(f_.path("link"), "unknown link \"" + *l + "\"");
+      }
+      return;
+    case ActionKind::drop:
+      a_.host = host("host");
+      a_.count = static_cast<std::uint32_t>(f_.integer("count", 1, 1000000).value_or(1));
+      if (auto l = f_.string("link", true)) {
+        a_.link = *l;
+        const LinkSpec* ls = s_.find_link(*l);
+        if (!ls) c_.error(f_.path("link"), "unknown link \"" + *l + "\"");
+        else if (!a_.host.empty() && ls->a != a_.host && ls->b != a_.host)
+          c_.error(f_.path("host"), "host \"" + a_.host + "\" is not an end of link \"" + *l + "\"");
       }
       return;
     case ActionKind::manual:

@@ -106,6 +106,7 @@ Status ScenarioRunner::run_action(const Action& a) {
     case ActionKind::set: st = do_set(a); break;
     case ActionKind::link_down:
     case ActionKind::link_up: st = do_link_up_down(a); break;
+    case ActionKind::drop: st = do_drop(a); break;
     case ActionKind::manual: st = do_manual(a); break;
     case ActionKind::inject: st = do_inject(a); break;
     case ActionKind::udp_bind: st = do_udp_bind(a); break;
@@ -239,6 +240,19 @@ Status ScenarioRunner::do_set(const Action& a) {
   Status st = c->set_option(a.param, a.value);
   if (st) trace_param(c->stack().host().index(), a.target + "." + a.param, a.value);
   return st;
+}
+
+Status ScenarioRunner::do_drop(const Action& a) {
+  // The next `count` packets `host` transmits on the link are lost (a scripted loss that a
+  // lesson can point at: "this ACK never arrives").
+  Link* l = sim_->net().find_link(a.link);
+  const int side = l->side_of(*sim_->net().find_host(a.host));
+  const std::uint64_t first = l->stats(side).sent + 1;
+  std::vector<std::uint64_t> numbers;
+  for (std::uint64_t i = 0; i < a.count; ++i) numbers.push_back(first + i);
+  l->script_drops(side, std::move(numbers));
+  trace_param(-1, "link:" + a.link + ".drop", "next " + std::to_string(a.count) + " from " + a.host);
+  return Status::success();
 }
 
 Status ScenarioRunner::do_link_up_down(const Action& a) {

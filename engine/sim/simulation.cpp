@@ -13,6 +13,10 @@ Host& Simulation::add_host(const std::string& name, Ipv4Addr addr, const TcpConf
   Host& h = net_.add_host(name, addr);
   tcp_.push_back(std::make_unique<TcpStack>(net_, h, tcp_defaults));
   udp_.push_back(std::make_unique<UdpStack>(net_, h));
+  tcp_.back()->set_peer_lookup([this](Ipv4Addr a) -> TcpStack* {
+    Host* peer = net_.host_by_addr(a);
+    return peer ? tcp_[static_cast<std::size_t>(peer->index())].get() : nullptr;
+  });
   h.add_handler(tcp_.back().get());
   h.add_handler(udp_.back().get());
   return h;

@@ -43,6 +43,8 @@ struct CraftedSegment {
   std::uint16_t flags = 0;
   std::optional<std::uint32_t> seq;
   std::optional<std::uint32_t> ack;
+  std::int64_t seq_offset = 0;  ///< added to seq (given or filled): "RCV.NXT + 1000"
+  std::int64_t ack_offset = 0;  ///< added to ack (given or filled)
   std::optional<std::uint16_t> window;
   std::uint16_t urgent = 0;
   TcpOptionBytes options;

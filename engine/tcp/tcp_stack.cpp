@@ -153,6 +153,10 @@ void TcpStack::remember_seen(const Packet& p) {
 
 TcpStack::SeqAck TcpStack::suggest_seq_ack(const FourTuple& t) const {
   auto& self = const_cast<TcpStack&>(*this);
+  if (TcpStack* peer = peer_lookup_ ? peer_lookup_(t.remote_addr) : nullptr) {
+    const FourTuple reverse{t.remote_addr, t.local_addr, t.remote_port, t.local_port};
+    if (TcpConnection* r = peer->find(reverse)) return {r->rcv_nxt(), r->snd_nxt()};
+  }
   if (TcpConnection* c = self.find(t)) return {c->snd_nxt(), c->rcv_nxt()};
   auto it = seen_.find(t);
   if (it != seen_.end()) return it->second;
@@ -262,8 +266,9 @@ Status TcpStack::inject(const CraftedSegment& seg, Ipv4Addr dst) {
   p.tcp.src_port = seg.src_port;
   p.tcp.dst_port = seg.dst_port;
   p.tcp.flags = seg.flags;
-  p.tcp.seq = seg.seq ? *seg.seq : sa.seq;
-  p.tcp.ack = seg.ack ? *seg.ack : (seg.flags & tcp_flag::ack ? sa.ack : 0);
+  p.tcp.seq = (seg.seq ? *seg.seq : sa.seq) + static_cast<std::uint32_t>(seg.seq_offset);
+  p.tcp.ack = (seg.ack ? *seg.ack : (seg.flags & tcp_flag::ack ? sa.ack : 0)) +
+              static_cast<std::uint32_t>(seg.ack_offset);
   p.tcp.window = seg.window ? *seg.window : 65535;
   p.tcp.urgent = seg.urgent;
   p.tcp.options = seg.options;

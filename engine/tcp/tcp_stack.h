@@ -3,6 +3,7 @@
 // manual mode (the host's TCP stays silent so a person can answer by hand).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -66,12 +67,17 @@ class TcpStack : public PacketHandler, public EventHandler {
   /// segments that arrive are traced and left for a person to answer with inject().
   bool manual = false;
 
-  /// Sends a crafted segment from this host. Unset seq/ack are filled from the matching
-  /// connection (SND.NXT / RCV.NXT), or in manual mode from the last segment seen on the 4-tuple.
+  /// Sends a crafted segment from this host. Unset seq/ack are filled so that the receiver
+  /// accepts the segment: from the receiver's own connection when the simulation has one
+  /// (its RCV.NXT and SND.NXT), else from this host's connection (SND.NXT / RCV.NXT), else, in
+  /// manual mode, from the last segment seen on the 4-tuple.
   Status inject(const CraftedSegment& seg, Ipv4Addr dst);
   /// The seq/ack that inject() would fill in for a 4-tuple (for the UI's helper).
   struct SeqAck { std::uint32_t seq; std::uint32_t ack; };
   SeqAck suggest_seq_ack(const FourTuple& t) const;
+
+  /// How inject() finds the receiving host's TCP (set by the Simulation).
+  void set_peer_lookup(std::function<TcpStack*(Ipv4Addr)> lookup) { peer_lookup_ = std::move(lookup); }
 
   bool handle(const Packet& p, int from_link, std::uint64_t packet_id) override;
   void on_event(std::uint32_t kind, std::uint64_t arg) override;
@@ -102,6 +108,7 @@ class TcpStack : public PacketHandler, public EventHandler {
   std::vector<ClosedConnection> closed_;
   std::map<FourTuple, SeqAck> seen_;  // manual mode: last seq/ack seen per 4-tuple
   std::uint16_t next_ephemeral_ = 40000;
+  std::function<TcpStack*(Ipv4Addr)> peer_lookup_;
 };
 
 }  // namespace tcpplay
