@@ -199,12 +199,13 @@ std::uint32_t TcpConnection::read(std::uint32_t max_bytes) {
     if (gone_) return done;
   }
   if (done > 0 && is_synchronized(state_) && !stack_.manual) {
-    // A window update after reading, only when the offered window had shrunk to half the
-    // buffer or less and reading at least doubles it (Linux tcp_cleanup_rbuf); smaller gains
-    // ride on the next ACK (receiver SWS avoidance, RFC 9293 §3.8.6.2.2).
+    // A window update after reading, only when the offered window had shrunk to a quarter of
+    // the buffer or less (the sender may be stalled on it) and reading at least doubles it
+    // (as Linux's tcp_cleanup_rbuf); smaller gains ride on the next ACK (receiver SWS
+    // avoidance, RFC 9293 §3.8.6.2.2).
     const std::uint32_t now_free = receive_space();
     const std::uint32_t advertised = rcv_adv_ - rcv_nxt_;
-    if (2 * advertised <= cfg_.recv_buffer && now_free >= 2 * advertised &&
+    if (4 * advertised <= cfg_.recv_buffer && now_free >= 2 * advertised &&
         now_free - advertised >= std::min(cfg_.recv_buffer / 2, eff_mss_))
       send_ack();
   }

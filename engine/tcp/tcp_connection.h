@@ -151,7 +151,7 @@ class TcpConnection : public EventHandler {
   void send_syn(bool with_ack);
   void send_window_probe();
   void send_keepalive_probe();
-  void schedule_ack(bool immediate);
+  void schedule_ack(bool immediate, bool full_sized = true);
   std::uint16_t advertised_window();
   std::uint32_t receive_space() const;
   Payload send_data(std::uint32_t offset, std::uint32_t len) const;

@@ -455,7 +455,7 @@ void TcpConnection::process_text(const Packet& p, std::uint32_t seq_no, const Pa
       process_fin(p);
     } else {
       // RFC 5681 §4.2: an ACK at once when a segment fills a hole; else possibly delayed.
-      schedule_ack(filled_hole);
+      schedule_ack(filled_hole, data.size() >= eff_mss_);
     }
   } else {
     // Out of order: keep it (RFC 9293 §3.10.7.4 SHLD-31) and send a duplicate ACK at once.

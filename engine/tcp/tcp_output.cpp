@@ -159,9 +159,11 @@ void TcpConnection::send_keepalive_probe() {
   send_segment(tcp_flag::ack, snd_nxt_ - 1, {}, false);
 }
 
-void TcpConnection::schedule_ack(bool immediate) {
+void TcpConnection::schedule_ack(bool immediate, bool full_sized) {
   if (stack_.manual) return;
-  if (immediate || !cfg_.delayed_ack || ++segs_unacked_ >= cfg_.ack_every_segments) {
+  // Only full-sized segments count towards "every second segment" (RFC 5681 §4.2).
+  if (full_sized) ++segs_unacked_;
+  if (immediate || !cfg_.delayed_ack || segs_unacked_ >= cfg_.ack_every_segments) {
     send_ack();
     return;
   }
