@@ -85,6 +85,7 @@ void TcpConnection::open_active() {
   snd_una_ = iss_;
   snd_nxt_ = snd_max_ = iss_ + 1;
   buf_seq_ = iss_ + 1;
+  recover_ = high_rxt_ = iss_;  // RFC 6582 §3.2: recover starts at the ISS
   ts_offset_ = stack_.next_isn();
   set_state(TcpState::syn_sent, "connect");
   if (stack_.manual) return;

@@ -46,6 +46,7 @@ void TcpConnection::open_passive(const Packet& syn, std::uint64_t packet_id) {
   snd_una_ = iss_;
   snd_nxt_ = snd_max_ = iss_ + 1;
   buf_seq_ = iss_ + 1;
+  recover_ = high_rxt_ = iss_;  // RFC 6582 §3.2: recover starts at the ISS
   snd_wnd_ = syn.tcp.window;  // never scaled in a SYN (RFC 7323 §2.2)
   snd_wl1_ = syn.tcp.seq;
   max_snd_wnd_ = snd_wnd_;

@@ -92,3 +92,63 @@ TEST_CASE("lesson 09: injected RSTs - challenge ACK, then the reset") {
   CHECK(l.states("srv.1").back() == "ESTABLISHED->CLOSED");
   CHECK(l.entered("c1", "CLOSED") == std::vector<SimTime>{at(3.27)});
 }
+
+TEST_CASE("lesson 17: a slow reader closes the window; persist probes until it opens") {
+  Lesson l("17-flow-control-zero-window.json");
+  CHECK(l.sent_matching("server", ", win 0, length 0").size() >= 5);
+  int persist_fired = 0;
+  l.each([&](const TraceEvent& e) {
+    if (e.kind == TraceKind::timer_fired && std::string(e.name) == "persist") ++persist_fired;
+  });
+  CHECK(persist_fired >= 5);
+  // After a zero window, the window reopens by at least one MSS (receiver SWS avoidance).
+  bool was_zero = false;
+  int reopened = 0;
+  for (const auto& s : l.sent_matching("server", "Flags [.]")) {
+    const std::uint16_t w = s.packet->tcp.window;
+    if (was_zero && w > 0) {
+      CHECK(w >= 1460);
+      ++reopened;
+    }
+    was_zero = w == 0;
+  }
+  CHECK(reopened >= 5);
+  CHECK(l.runner->socket("srv.1")->snapshot().bytes_delivered > 20000);
+}
+
+TEST_CASE("lesson 18: slow start, queue overflow, fast retransmit and recovery for NewReno and CUBIC") {
+  Lesson l("18-congestion-control.json");
+  CHECK(l.drops("queue_full").size() > 20);
+  int reno = 0, cubic = 0, rto = 0;
+  l.each([&](const TraceEvent& e) {
+    if (e.kind == TraceKind::note && e.detail.find("fast retransmit") != std::string::npos) {
+      if (e.host == 0) ++reno;
+      if (e.host == 2) ++cubic;
+    }
+    if (e.kind == TraceKind::timer_fired && std::string(e.name) == "retransmit") ++rto;
+  });
+  CHECK(reno >= 3);
+  CHECK(cubic >= 3);
+  CHECK(rto == 0);
+  auto* newreno = l.runner->socket("newreno");
+  auto* cub = l.runner->socket("cubic");
+  REQUIRE(newreno);
+  REQUIRE(cub);
+  CHECK(newreno->snapshot().congestion_control == "newreno");
+  CHECK(cub->snapshot().congestion_control == "cubic");
+  CHECK(newreno->series().size() > 100);
+  CHECK(l.runner->socket("s1.1")->snapshot().bytes_delivered == 30000000);
+  CHECK(l.runner->socket("s2.1")->snapshot().bytes_delivered == 30000000);
+}
+
+TEST_CASE("lesson 19: Nagle plus delayed ACK stalls the second write by 40 ms; TCP_NODELAY does not") {
+  Lesson l("19-nagle-delayed-ack.json");
+  const auto nagle = l.sent_matching("client", "10.0.0.1.40000 > 10.0.0.2.9000: Flags [P.]");
+  const auto nodelay = l.sent_matching("client", "10.0.0.1.40001 > 10.0.0.2.9000: Flags [P.]");
+  REQUIRE(nagle.size() == 2);
+  REQUIRE(nodelay.size() == 2);
+  CHECK(nagle[0].t == at(1));
+  CHECK(nagle[1].t == at(1.05));  // 5 ms there, 40 ms delayed ACK, 5 ms back
+  CHECK(nodelay[0].t == at(2));
+  CHECK(nodelay[1].t == at(2));
+}
