@@ -169,3 +169,29 @@ TEST_CASE("tcp: urgent data carries URG and the pointer, and the receiving app i
   for (const auto& l : w.packets()) urg_line |= l.find(", urg ") != std::string::npos;
   CHECK(urg_line);
 }
+
+TEST_CASE("tcp: fast retransmit works whatever the ISN (sequence wraparound, 32 seeds)") {
+  for (std::uint64_t seed = 1; seed <= 32; ++seed) {
+    for (bool sack : {false, true}) {
+      LinkParams lp;
+      lp.delay = 10 * kMillisecond;
+      TcpConfig cfg = bulk_config();
+      cfg.sack = sack;
+      TwoHosts w(lp, cfg, seed);
+      PatternSink sink(5);
+      BulkSender sender(5, 100'000);
+      REQUIRE(w.stcp().listen(80, 16, &sink));
+      w.link.script_drops(0, {8, 11});
+      REQUIRE(w.ctcp().connect(w.server.addr(), 80, 40000, &sender));
+      w.sim.run_until(5 * kSecond);
+      INFO("seed " << seed << " sack " << sack);
+      CHECK(sink.received == 100'000);
+      CHECK(sink.mismatches == 0);
+      int rto = 0;
+      const Trace& t = w.sim.trace();
+      for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i)
+        if (t.at(i).kind == TraceKind::timer_fired && std::string(t.at(i).name) == "retransmit") ++rto;
+      CHECK(rto == 0);
+    }
+  }
+}
