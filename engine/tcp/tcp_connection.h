@@ -133,7 +133,7 @@ class TcpConnection : public EventHandler {
   bool acceptable(const Packet& p, std::uint32_t seg_len) const;
   bool check_rst(const Packet& p, std::uint64_t packet_id);
   bool check_syn(const Packet& p, std::uint64_t packet_id);
-  bool process_ack(const Packet& p, std::uint64_t packet_id);
+  bool process_ack(const Packet& p, std::uint64_t packet_id, const TcpOptions& o);
   void process_urgent(const Packet& p);
   void process_text(const Packet& p, std::uint32_t seq, const Payload& data);
   void process_fin(const Packet& p);

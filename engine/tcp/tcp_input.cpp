@@ -196,7 +196,7 @@ void TcpConnection::process_segment(const Packet& p, std::uint64_t packet_id, co
     return;
   }
   restart_keepalive();
-  if (!process_ack(p, packet_id) || gone_) return;
+  if (!process_ack(p, packet_id, o) || gone_) return;
   if (sack_ok_) update_scoreboard(o);
   if (h.has(tcp_flag::urg)) process_urgent(p);  // sixth
   if (!data.empty()) {                           // seventh
@@ -266,7 +266,7 @@ bool TcpConnection::check_syn(const Packet& p, std::uint64_t packet_id) {
   return false;
 }
 
-bool TcpConnection::process_ack(const Packet& p, std::uint64_t packet_id) {
+bool TcpConnection::process_ack(const Packet& p, std::uint64_t packet_id, const TcpOptions& o) {
   const TcpHeader& h = p.tcp;
   const std::uint32_t ack = h.ack;
   if (state_ == TcpState::syn_received) {
@@ -297,8 +297,6 @@ bool TcpConnection::process_ack(const Packet& p, std::uint64_t packet_id) {
     return false;
   }
   const std::uint32_t wnd = static_cast<std::uint32_t>(h.window) << snd_wscale_;
-  auto decoded = decode_tcp_options(h.options);
-  const TcpOptions o = decoded ? *decoded : TcpOptions{};
   if (seq::lt(snd_una_, ack)) {
     on_new_ack(ack, o, h.has(tcp_flag::ece));
   } else if (ack == snd_una_ && p.payload.empty() && !h.has(tcp_flag::fin) &&

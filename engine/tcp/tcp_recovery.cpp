@@ -83,6 +83,8 @@ void TcpConnection::retransmit_first_unacked() {
 }
 
 void TcpConnection::update_scoreboard(const TcpOptions& o) {
+  if (o.sack_count == 0 && (scoreboard_.empty() || seq::lt(snd_una_, scoreboard_.front().right)))
+    return;  // nothing new, nothing acked past the first block: the common case on every ACK
   // Merge the SACK blocks that lie within (SND.UNA, SND.MAX] (RFC 2018, RFC 6675 §4 Update()).
   for (int i = 0; i < o.sack_count; ++i) {
     SackBlock b = o.sack[i];
@@ -91,22 +93,22 @@ void TcpConnection::update_scoreboard(const TcpOptions& o) {
     if (seq::lt(b.left, snd_una_)) b.left = snd_una_;
     scoreboard_.push_back(b);
   }
-  // Drop what is now cumulatively acked; sort and merge.
-  std::vector<SackBlock> merged;
+  // Drop what is now cumulatively acked; sort and merge in place.
   std::sort(scoreboard_.begin(), scoreboard_.end(), [&](const SackBlock& a, const SackBlock& b) {
     const std::uint32_t al = a.left - snd_una_, bl = b.left - snd_una_;
     return al != bl ? al < bl : (a.right - snd_una_) < (b.right - snd_una_);
   });
+  std::size_t n = 0;
   for (SackBlock b : scoreboard_) {
     if (seq::le(b.right, snd_una_)) continue;
     if (seq::lt(b.left, snd_una_)) b.left = snd_una_;
-    if (!merged.empty() && seq::le(b.left, merged.back().right)) {
-      merged.back().right = seq::max(merged.back().right, b.right);
+    if (n > 0 && seq::le(b.left, scoreboard_[n - 1].right)) {
+      scoreboard_[n - 1].right = seq::max(scoreboard_[n - 1].right, b.right);
     } else {
-      merged.push_back(b);
+      scoreboard_[n++] = b;
     }
   }
-  scoreboard_ = std::move(merged);
+  scoreboard_.resize(n);
 }
 
 std::uint32_t TcpConnection::sack_lost_below() const {

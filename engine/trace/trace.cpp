@@ -69,9 +69,9 @@ void Trace::enforce_retention() {
   // Packets no retained event refers to go too. Packet ids grow with event order, so the oldest
   // retained event's packet (or the next packet after it) bounds what is still referenced.
   std::uint64_t keep_from = first_packet_id_ + packets_.size();
-  for (const TraceEvent& e : events_) {
-    if (e.packet_id != 0) {
-      keep_from = e.packet_id;
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    if (events_[i].packet_id != 0) {
+      keep_from = events_[i].packet_id;
       break;
     }
   }

@@ -7,10 +7,10 @@
 // first_index() says how many were dropped, so a reader can show that the trace was cut.
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
+#include "core/ring_buffer.h"
 #include "core/time.h"
 #include "wire/packet.h"
 
@@ -108,9 +108,9 @@ class Trace {
   static std::size_t event_bytes(const TraceEvent& e);
 
   Retention retention_;
-  std::deque<TraceEvent> events_;
+  RingBuffer<TraceEvent> events_;
   std::uint64_t first_index_ = 0;
-  std::deque<Packet> packets_;
+  RingBuffer<Packet> packets_;
   std::uint64_t first_packet_id_ = 1;
   std::size_t bytes_ = 0;
 };
