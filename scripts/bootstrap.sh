@@ -4,13 +4,15 @@
 set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in cmake g++ make nlohmann-json3-dev doctest-dev emscripten nodejs tcpdump tshark clang libclang-rt-14-dev python3; do
+# chromium: the WASM module's browser tests (tests/wasm/browser.test.mjs, through playwright-core).
+for p in cmake g++ make nlohmann-json3-dev doctest-dev emscripten nodejs tcpdump tshark clang libclang-rt-14-dev python3 chromium; do
   have_pkg "$p" || need+=("$p")
 done
 # node may come from elsewhere than Debian's nodejs package.
 if command -v node >/dev/null; then
   need=("${need[@]/nodejs}")
 fi
+command -v npm >/dev/null || need+=(npm)
 pkgs=$(printf '%s ' "${need[@]}" | xargs echo)
 if [ -n "$pkgs" ]; then
   if [ "$(id -u)" != 0 ]; then
@@ -21,4 +23,13 @@ if [ -n "$pkgs" ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq $pkgs >/dev/null
+fi
+
+# The web side's npm packages (TypeScript, playwright-core), from web/package-lock.json. The
+# stamp is the lock file that was installed: a changed lock installs again.
+stamp=web/node_modules/.installed-package-lock.json
+if [ -f web/package-lock.json ] && ! cmp -s web/package-lock.json "$stamp"; then
+  echo "bootstrap: npm ci in web/"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  cp web/package-lock.json "$stamp"
 fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the engine's doctest suite (through ctest). Ends with "N passed, N failed".
+# Runs every test: the engine's doctest suite (through ctest), then the WebAssembly module and its
+# JavaScript API with Node's test runner (tests/wasm). Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh || exit 2
@@ -13,6 +14,28 @@ if [ -n "$line" ]; then
   f=$(sed -E 's/.*passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
   passed=$((passed + total - f)); failed=$((failed + f))
 else
+  failed=$((failed + 1))
+fi
+
+# The WebAssembly module (build/wasm/tcpplay.js), the TypeScript API (build/api), node tests.
+wasm_build() {
+  export NODE_PATH=/usr/share/nodejs  # Debian's acorn for emcc (toolchain.md, pitfall 1)
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null &&
+    cmake --build build/wasm -j2 &&
+    (cd web && npm run --silent build:api)
+}
+if wasm_build; then
+  node --test tests/wasm/ | tee "$log"
+  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | tail -1)
+  f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | tail -1)
+  if [ -n "$p" ] && [ -n "$f" ]; then
+    passed=$((passed + p)); failed=$((failed + f))
+  else
+    failed=$((failed + 1))
+  fi
+else
+  echo "wasm build failed"
   failed=$((failed + 1))
 fi
 rm -f "$log"

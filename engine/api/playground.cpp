@@ -1,0 +1,317 @@
+// Playground: loading, running, live edits, the event feed and the exports.
+// Snapshots and series (the larger JSON documents) are in playground_snapshot.cpp.
+#include "api/playground.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "api/json_writer.h"
+#include "core/duration.h"
+#include "net/network.h"
+#include "scenario/scenario.h"
+#include "tcp/tcp_stack.h"
+#include "trace/jsonl.h"
+#include "trace/pcap.h"
+#include "udp/udp_stack.h"
+
+namespace tcpplay {
+
+namespace {
+
+using Json = nlohmann::json;
+
+/// Runs `f`, turning anything but a PlaygroundError into one with the CLI's wording for an
+/// unexpected failure ("internal error: ...").
+template <typename F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const PlaygroundError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw PlaygroundError(std::string("internal error: ") + e.what());
+  }
+}
+
+std::string errors_json(const std::vector<ScenarioError>& errors) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (const ScenarioError& e : errors) w.begin_object().field("path", e.path).field("message", e.message).end_object();
+  w.end_array();
+  return out;
+}
+
+std::string port_error(std::string_view what, std::int64_t v) {
+  return std::string(what) + ": expected an integer between 1 and 65535, got " + std::to_string(v);
+}
+
+}  // namespace
+
+Playground::Playground() = default;
+Playground::~Playground() = default;
+
+ScenarioRunner& Playground::runner() const {
+  if (!runner_) throw PlaygroundError("no scenario loaded (call load() first)");
+  return *runner_;
+}
+
+void Playground::start(std::unique_ptr<ScenarioRunner> runner) {
+  runner_ = std::move(runner);
+  restarted();
+}
+
+void Playground::restarted() {
+  ++run_number_;
+  formatter_.reset();
+  formatted_until_ = 0;
+  lines_.clear();
+  live_named_.clear();
+}
+
+// --- loading ---------------------------------------------------------------------------------
+
+std::string Playground::load(std::string_view scenario_json) {
+  return guarded([&] {
+    LoadResult r = Scenario::load(scenario_json);
+    if (!r.ok()) return errors_json(r.errors);
+    start(std::make_unique<ScenarioRunner>(std::move(*r.scenario)));
+    return std::string("[]");
+  });
+}
+
+void Playground::reset() {
+  guarded([&] {
+    LoadResult r = Scenario::load(runner().scenario_json());
+    // The document came from a loaded scenario plus validated actions, so it loads again; if it
+    // ever did not, that is a bug worth reporting with its errors.
+    if (!r.ok()) throw PlaygroundError("internal error: the current scenario no longer loads:\n" + r.error_text());
+    start(std::make_unique<ScenarioRunner>(std::move(*r.scenario)));
+  });
+}
+
+void Playground::set_path(std::string_view path, std::string_view value) {
+  guarded([&] {
+    if (Status st = runner().apply_set(path, value); !st) throw PlaygroundError(st.error());
+    restarted();  // apply_set rebuilt the simulation in place
+  });
+}
+
+// --- running ---------------------------------------------------------------------------------
+
+void Playground::run_until(SimTime t) {
+  guarded([&] {
+    ScenarioRunner& r = runner();
+    if (t < 0) throw PlaygroundError("run_until: expected a time of 0 or more, got " + std::to_string(t));
+    if (t < r.now())
+      throw PlaygroundError("run_until: " + format_duration(t) + " is before the current time " +
+                            format_duration(r.now()) + " (virtual time never goes backwards)");
+    r.run_until(t);
+  });
+}
+
+void Playground::run_until_text(std::string_view t) {
+  const bool digits = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  std::optional<SimTime> v;
+  if (digits && t.size() <= 18) v = static_cast<SimTime>(std::stoll(std::string(t)));
+  else if (!digits) v = parse_duration(t);
+  if (!v)
+    throw PlaygroundError("run_until: expected a duration like \"30s\" or a number of nanoseconds, got \"" +
+                          std::string(t) + "\"");
+  run_until(*v);
+}
+
+bool Playground::step() {
+  return guarded([&] { return runner().step(); });
+}
+
+bool Playground::step_packet() {
+  return guarded([&] {
+    ScenarioRunner& r = runner();
+    const Trace& trace = r.sim().trace();
+    for (std::uint64_t n = 0; n < kStepPacketLimit; ++n) {
+      const std::uint64_t before = trace.end_index();
+      if (!r.step()) return false;
+      for (std::uint64_t i = std::max(before, trace.first_index()); i < trace.end_index(); ++i)
+        if (trace.at(i).kind == TraceKind::packet_sent) return true;
+    }
+    return false;
+  });
+}
+
+SimTime Playground::now() const { return runner().now(); }
+
+SimTime Playground::next_event_time() {
+  const SimTime t = runner().sim().next_event_time();
+  return t == kNever ? -1 : t;
+}
+
+SimTime Playground::duration() const { return runner().duration(); }
+
+// --- live edits ------------------------------------------------------------------------------
+
+void Playground::apply(std::string_view action_json) {
+  guarded([&] {
+    if (Status st = runner().apply_action_text(action_json); !st) throw PlaygroundError(st.error());
+    remember_named_socket(action_json);
+  });
+}
+
+void Playground::set_link(std::string_view link, std::string_view params_json) {
+  guarded([&] {
+    runner();
+    const Json params = Json::parse(params_json.begin(), params_json.end(), nullptr, false);
+    if (params.is_discarded() || !params.is_object())
+      throw PlaygroundError("set_link: expected an object of link parameters like {\"loss\": 0.1}, got " +
+                            std::string(params_json));
+    for (const auto& [param, value] : params.items()) {
+      std::string action;
+      JsonWriter(action)
+          .begin_object()
+          .field("do", "set")
+          .field("target", "link:" + std::string(link))
+          .field("param", param)
+          .key("value")
+          .raw(value.dump(-1, ' ', false, Json::error_handler_t::replace))
+          .end_object();
+      apply(action);
+    }
+  });
+}
+
+std::string Playground::suggest_seq_ack(std::string_view host, std::string_view to, std::int64_t src_port,
+                                        std::int64_t dst_port) {
+  return guarded([&] {
+    Network& net = runner().sim().net();
+    Host* h = net.find_host(host);
+    if (!h) throw PlaygroundError("host: unknown host \"" + std::string(host) + "\"");
+    std::optional<Ipv4Addr> dst;
+    if (Host* t = net.find_host(to)) dst = t->addr();
+    else dst = parse_ipv4(to);
+    if (!dst) throw PlaygroundError("to: unknown host \"" + std::string(to) + "\"");
+    if (src_port < 1 || src_port > 65535) throw PlaygroundError(port_error("src_port", src_port));
+    if (dst_port < 1 || dst_port > 65535) throw PlaygroundError(port_error("dst_port", dst_port));
+    const FourTuple t{h->addr(), *dst, static_cast<std::uint16_t>(src_port), static_cast<std::uint16_t>(dst_port)};
+    const TcpStack::SeqAck sa = runner().sim().tcp(*h).suggest_seq_ack(t);
+    return "{\"seq\":" + std::to_string(sa.seq) + ",\"ack\":" + std::to_string(sa.ack) + "}";
+  });
+}
+
+/// A successful listen or udp_bind with a name: remembered so snapshots can name the socket.
+void Playground::remember_named_socket(std::string_view action_json) {
+  const Json a = Json::parse(action_json.begin(), action_json.end(), nullptr, false);
+  if (!a.is_object() || !a.contains("name") || !a["name"].is_string() || !a.contains("do")) return;
+  const std::string kind = a["do"].is_string() ? a["do"].get<std::string>() : "";
+  NamedSocket s;
+  s.name = a["name"].get<std::string>();
+  s.host = a.value("host", std::string());
+  if (kind == "listen") {
+    s.port = static_cast<std::uint16_t>(a.value("port", 0));
+  } else if (kind == "udp_bind") {
+    s.udp = true;
+    const UdpSocket* u = runner().udp_socket(s.name);
+    if (!u) return;
+    s.port = u->port();
+  } else {
+    return;
+  }
+  live_named_.push_back(std::move(s));
+}
+
+std::vector<Playground::NamedSocket> Playground::named_sockets() const {
+  std::vector<NamedSocket> out;
+  const ScenarioRunner& r = runner();
+  for (const Action& a : r.scenario().timeline) {
+    if (a.name.empty() || a.at > r.now()) continue;
+    if (a.kind == ActionKind::listen) {
+      out.push_back({false, a.host, a.name, a.port});
+    } else if (a.kind == ActionKind::udp_bind) {
+      if (const UdpSocket* u = runner_->udp_socket(a.name)) out.push_back({true, a.host, a.name, u->port()});
+    }
+  }
+  out.insert(out.end(), live_named_.begin(), live_named_.end());
+  return out;
+}
+
+// --- reading ---------------------------------------------------------------------------------
+
+/// Formats the packet_sent events before `end` that were not formatted yet, in trace order.
+void Playground::format_lines_until(std::uint64_t end) {
+  const Trace& trace = runner().sim().trace();
+  for (std::uint64_t i = std::max(formatted_until_, trace.first_index()); i < end; ++i) {
+    const TraceEvent& e = trace.at(i);
+    if (e.kind != TraceKind::packet_sent || !e.packet_id) continue;
+    if (const Packet* p = trace.packet(e.packet_id)) lines_.push_back({i, formatter_.format_line(*p, e.time)});
+  }
+  formatted_until_ = std::max(formatted_until_, end);
+  while (!lines_.empty() && lines_.front().index < trace.first_index()) lines_.pop_front();
+}
+
+std::string Playground::events_since(std::int64_t cursor, std::int64_t max_events) {
+  return guarded([&] {
+    const Trace& trace = runner().sim().trace();
+    const std::uint64_t first = trace.first_index(), end = trace.end_index();
+    if (cursor < 0) throw PlaygroundError("events_since: the cursor must be 0 or more, got " + std::to_string(cursor));
+    if (max_events < 1)
+      throw PlaygroundError("events_since: max_events must be 1 or more, got " + std::to_string(max_events));
+    if (static_cast<std::uint64_t>(cursor) > end)
+      throw PlaygroundError("events_since: cursor " + std::to_string(cursor) + " is past the end of the trace (" +
+                            std::to_string(end) + " events): after load(), reset() or set_path(), start again from 0");
+    const std::uint64_t start = std::max<std::uint64_t>(static_cast<std::uint64_t>(cursor), first);
+    const std::uint64_t stop = std::min<std::uint64_t>(end, start + static_cast<std::uint64_t>(max_events));
+    format_lines_until(stop);
+
+    std::string out = "{\"run\":" + std::to_string(run_number_) + ",\"first\":" + std::to_string(first) +
+                      ",\"end\":" + std::to_string(end) + ",\"dropped\":" +
+                      std::to_string(start - static_cast<std::uint64_t>(cursor)) +
+                      ",\"next\":" + std::to_string(stop) + ",\"events\":[";
+    auto line = std::lower_bound(lines_.begin(), lines_.end(), start,
+                                 [](const PacketLine& l, std::uint64_t i) { return l.index < i; });
+    for (std::uint64_t i = start; i < stop; ++i) {
+      if (i > start) out += ',';
+      std::string ev = event_to_json(trace, trace.at(i));
+      if (line != lines_.end() && line->index == i) {
+        ev.pop_back();  // the closing brace
+        ev += ",\"text\":";
+        append_json_string(ev, line->text);
+        ev += '}';
+        ++line;
+      }
+      out += ev;
+    }
+    return out + "]}";
+  });
+}
+
+std::vector<std::uint8_t> Playground::pcap() const {
+  return guarded([&] { return export_pcap(runner().sim().trace()); });
+}
+
+std::string Playground::tcpdump_text() const {
+  return guarded([&] { return export_tcpdump_text(runner().sim().trace()); });
+}
+
+std::string Playground::jsonl() const {
+  return guarded([&] { return export_jsonl(runner().sim().trace()); });
+}
+
+std::string Playground::scenario_json() const {
+  return guarded([&] { return runner().scenario_json(); });
+}
+
+JsonWriter& JsonWriter::value(double v) { return raw(Json(v).dump()); }
+
+std::int64_t Playground::integer_arg(double v, std::string_view what) {
+  // 2^53: every integer up to it is exact in a double (a JavaScript number).
+  constexpr double kMaxExact = 9007199254740992.0;
+  if (!std::isfinite(v) || std::floor(v) != v || v > kMaxExact || v < -kMaxExact) {
+    std::string shown = std::isnan(v) ? "NaN" : std::isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : std::to_string(v);
+    throw PlaygroundError(std::string(what) + ": expected an integer, got " + shown);
+  }
+  return static_cast<std::int64_t>(v);
+}
+
+}  // namespace tcpplay

@@ -1,0 +1,148 @@
+// Playground: the engine as one object for interactive front ends (the WebAssembly module's
+// Embind layer wraps it one to one; native code and tests use it directly).
+//
+// It owns a ScenarioRunner and adds what a UI needs on top of it: loading with errors as data,
+// reset, stepping by event or by packet, live edits (every one goes through
+// ScenarioRunner::apply_action, so scenario_json() records it), an incremental event feed with
+// tcpdump lines formatted once each, and JSON snapshots of the whole simulation.
+//
+// Errors: every method that can fail throws PlaygroundError, whose message is the text the CLI
+// prints for the same problem ("path: message" lines for scenario and action errors). After an
+// error the object keeps working: a failed load keeps the scenario that was loaded before, a
+// failed action changes nothing. Nothing here includes Emscripten.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "trace/tcpdump_text.h"
+
+namespace tcpplay {
+
+class ScenarioRunner;
+
+/// A bad argument, an invalid action, or no scenario loaded. what() is the message to show.
+class PlaygroundError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Playground {
+ public:
+  /// The most events one events_since() call returns unless told otherwise.
+  static constexpr std::int64_t kDefaultMaxEvents = 2000;
+  /// step_packet() gives up after this many events without a packet.
+  static constexpr std::uint64_t kStepPacketLimit = 1'000'000;
+
+  Playground();
+  ~Playground();
+  Playground(const Playground&) = delete;
+  Playground& operator=(const Playground&) = delete;
+
+  // --- loading ---------------------------------------------------------------------------------
+
+  /// Checks and loads a scenario. Returns its errors as a JSON array text,
+  /// [{"path":"/links/0/delay","message":"..."}], "[]" when it loaded (the same errors, in the
+  /// same order, as `tcpplay validate`). On error the previous scenario stays loaded.
+  std::string load(std::string_view scenario_json);
+  bool loaded() const { return runner_ != nullptr; }
+  /// Reloads the current scenario (scenario_json(), live edits included) from time 0.
+  void reset();
+  /// Changes one value of the document (the CLI's `--set PATH=VALUE`) and restarts from time 0.
+  void set_path(std::string_view path, std::string_view value);
+  /// Counts loads and resets: a reader's event cursor from an older run is stale.
+  std::uint64_t run_number() const { return run_number_; }
+
+  // --- running ---------------------------------------------------------------------------------
+
+  /// Runs every event up to virtual time `t` (ns) and sets the clock to `t`. `t` must not be
+  /// before now(): virtual time never goes backwards.
+  void run_until(SimTime t);
+  /// The same with a duration ("2s", "250ms") or a bare count of nanoseconds ("2000000000").
+  void run_until_text(std::string_view t);
+  /// Runs one event; false when none is left.
+  bool step();
+  /// Runs events up to and including the first one that sends a packet; false when the events
+  /// ran out (or kStepPacketLimit passed) without one.
+  bool step_packet();
+  SimTime now() const;
+  /// The time of the next pending event, -1 when there is none.
+  SimTime next_event_time();
+  /// The scenario's `duration` (how far `tcpplay run` goes).
+  SimTime duration() const;
+
+  // --- live edits ------------------------------------------------------------------------------
+
+  /// One timeline action as JSON ({"do":"send","socket":"c1","text":"hi"}; "at" is ignored:
+  /// it runs now). Any action kind the scenario format has: listen, connect, send, shutdown,
+  /// close, abort, read, set, link_down, link_up, manual, inject, udp_bind, udp_send, note.
+  /// Throws with the "path: message" lines of `tcpplay validate` for the same timeline entry
+  /// when it is invalid (nothing changes), or with the run-time error a valid action met (it is
+  /// still recorded and traced, as it would be in the timeline).
+  void apply(std::string_view action_json);
+  /// Sets several link parameters: `params_json` is an object such as {"loss":0.1,"delay":"5ms"},
+  /// applied as one `set` action per key, in key order; stops at the first error (the ones
+  /// before it stay applied).
+  void set_link(std::string_view link, std::string_view params_json);
+  /// The seq/ack that an inject from `host` (port `src_port`) to `to` (host name or address,
+  /// port `dst_port`) would fill in: {"seq":N,"ack":N}.
+  std::string suggest_seq_ack(std::string_view host, std::string_view to, std::int64_t src_port,
+                              std::int64_t dst_port);
+
+  // --- reading ---------------------------------------------------------------------------------
+
+  /// Trace events from index `cursor` on, at most `max_events` of them, as JSON text:
+  /// {"run":R,"first":F,"end":E,"dropped":D,"next":N,"events":[...]}. `first` is the first
+  /// retained index, `end` one past the last event, `dropped` how many events at or after
+  /// `cursor` retention removed before they were read, `next` the cursor for the next call. Each
+  /// event is event_to_json()'s object; packet_sent events add "text", their tcpdump line.
+  /// Work is proportional to the events returned, never to the history.
+  std::string events_since(std::int64_t cursor, std::int64_t max_events = kDefaultMaxEvents);
+  /// Everything a UI shows about the current state, as JSON (see playground_snapshot.cpp).
+  std::string snapshot();
+  /// A connection's time series: {"id","name","t","cwnd","ssthresh","in_flight","srtt","rto",
+  /// "rwnd"}, one array each (times in ns).
+  std::string series(std::int64_t conn_id);
+  std::vector<std::uint8_t> pcap() const;
+  std::string tcpdump_text() const;
+  std::string jsonl() const;
+  /// The current scenario, live edits included, as indented JSON.
+  std::string scenario_json() const;
+
+  /// For JavaScript numbers: `v` as an integer, or PlaygroundError "what: expected an integer...".
+  static std::int64_t integer_arg(double v, std::string_view what);
+
+ private:
+  struct NamedSocket {  // a listen or udp_bind with a name, for snapshots
+    bool udp = false;
+    std::string host, name;
+    std::uint16_t port = 0;
+  };
+  struct PacketLine {
+    std::uint64_t index;
+    std::string text;
+  };
+
+  ScenarioRunner& runner() const;
+  void start(std::unique_ptr<ScenarioRunner> runner);
+  void restarted();
+  void format_lines_until(std::uint64_t end);
+  void remember_named_socket(std::string_view action_json);
+  std::vector<NamedSocket> named_sockets() const;
+
+  std::unique_ptr<ScenarioRunner> runner_;
+  std::uint64_t run_number_ = 0;
+  // The incremental tcpdump view: packet_sent events before formatted_until_ were formatted
+  // (in order, once each); lines_ keeps those still retained by the trace.
+  TcpdumpFormatter formatter_;
+  std::uint64_t formatted_until_ = 0;
+  std::deque<PacketLine> lines_;
+  std::vector<NamedSocket> live_named_;  // named sockets defined by live actions
+};
+
+}  // namespace tcpplay

@@ -1,0 +1,155 @@
+// Embind layer over tcpplay::Playground (engine/api/playground.h): type conversions only.
+//
+// Errors: no exception ever leaves C++. Each call catches, keeps the message as the pending
+// error and returns a placeholder; post.js wraps every method so that JavaScript sees a thrown
+// Error with that message. Throwing a JS error from inside C++ (val::throw_) would unwind the
+// wasm frames without restoring the stack pointer or freeing Embind's argument buffers: about
+// 50 bytes lost per error, measured with Emscripten 3.1.6.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+#include <malloc.h>
+
+#include <exception>
+#include <string>
+#include <type_traits>
+
+#include "api/playground.h"
+
+namespace {
+
+using emscripten::val;
+using tcpplay::Playground;
+
+std::string pending_error;
+bool failed = false;
+
+/// Runs `f`; on an exception keeps its message for takeError() and returns `fallback`.
+template <typename F, typename R = std::invoke_result_t<F>>
+R guarded(F&& f, R fallback = R()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    pending_error = e.what();
+  } catch (...) {
+    pending_error = "internal error";
+  }
+  failed = true;
+  return fallback;
+}
+
+template <typename F>
+void guarded_void(F&& f) {
+  guarded([&] {
+    f();
+    return true;
+  });
+}
+
+/// The pending error message (clearing it), or undefined.
+val take_error() {
+  if (!failed) return val::undefined();
+  failed = false;
+  std::string message;
+  message.swap(pending_error);
+  return val(message);
+}
+
+/// Bytes allocated on the wasm heap now (malloc's view): for leak checks.
+double heap_used() { return static_cast<double>(mallinfo().uordblks); }
+
+double to_number(std::int64_t v) { return static_cast<double>(v); }
+
+// --- Playground methods ------------------------------------------------------------------------
+
+std::string load(Playground& p, const std::string& json) {
+  return guarded([&] { return p.load(json); });
+}
+void reset(Playground& p) { guarded_void([&] { p.reset(); }); }
+void set_path(Playground& p, const std::string& path, const std::string& value) {
+  guarded_void([&] { p.set_path(path, value); });
+}
+double run_number(Playground& p) { return to_number(static_cast<std::int64_t>(p.run_number())); }
+bool loaded(Playground& p) { return p.loaded(); }
+
+void run_until(Playground& p, double t) {
+  guarded_void([&] { p.run_until(Playground::integer_arg(t, "run_until")); });
+}
+void run_until_text(Playground& p, const std::string& t) { guarded_void([&] { p.run_until_text(t); }); }
+bool step(Playground& p) { return guarded([&] { return p.step(); }); }
+bool step_packet(Playground& p) { return guarded([&] { return p.step_packet(); }); }
+double now(Playground& p) { return guarded([&] { return to_number(p.now()); }); }
+double next_event_time(Playground& p) { return guarded([&] { return to_number(p.next_event_time()); }); }
+double duration(Playground& p) { return guarded([&] { return to_number(p.duration()); }); }
+
+void apply(Playground& p, const std::string& action) { guarded_void([&] { p.apply(action); }); }
+void set_link(Playground& p, const std::string& link, const std::string& params) {
+  guarded_void([&] { p.set_link(link, params); });
+}
+std::string suggest_seq_ack(Playground& p, const std::string& host, const std::string& to, double src_port,
+                            double dst_port) {
+  return guarded([&] {
+    return p.suggest_seq_ack(host, to, Playground::integer_arg(src_port, "src_port"),
+                             Playground::integer_arg(dst_port, "dst_port"));
+  });
+}
+
+std::string events_since(Playground& p, double cursor, double max_events) {
+  return guarded([&] {
+    return p.events_since(Playground::integer_arg(cursor, "cursor"), Playground::integer_arg(max_events, "max_events"));
+  });
+}
+std::string snapshot(Playground& p) {
+  return guarded([&] { return p.snapshot(); });
+}
+std::string series(Playground& p, double conn_id) {
+  return guarded([&] { return p.series(Playground::integer_arg(conn_id, "conn_id")); });
+}
+/// A Uint8Array holding a copy of the capture.
+val pcap(Playground& p) {
+  return guarded(
+      [&] {
+        const std::vector<std::uint8_t> bytes = p.pcap();
+        return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+      },
+      val::undefined());
+}
+std::string tcpdump_text(Playground& p) {
+  return guarded([&] { return p.tcpdump_text(); });
+}
+std::string jsonl(Playground& p) {
+  return guarded([&] { return p.jsonl(); });
+}
+std::string scenario(Playground& p) {
+  return guarded([&] { return p.scenario_json(); });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(tcpplay) {
+  emscripten::function("takeError", &take_error);
+  emscripten::function("heapUsed", &heap_used);
+  emscripten::class_<Playground>("Playground")
+      .constructor<>()
+      .function("load", &load)
+      .function("reset", &reset)
+      .function("setPath", &set_path)
+      .function("runNumber", &run_number)
+      .function("loaded", &loaded)
+      .function("runUntil", &run_until)
+      .function("runUntilText", &run_until_text)
+      .function("step", &step)
+      .function("stepPacket", &step_packet)
+      .function("now", &now)
+      .function("nextEventTime", &next_event_time)
+      .function("duration", &duration)
+      .function("apply", &apply)
+      .function("setLink", &set_link)
+      .function("suggestSeqAck", &suggest_seq_ack)
+      .function("eventsSince", &events_since)
+      .function("snapshot", &snapshot)
+      .function("series", &series)
+      .function("pcap", &pcap)
+      .function("tcpdumpText", &tcpdump_text)
+      .function("jsonl", &jsonl)
+      .function("scenario", &scenario);
+}

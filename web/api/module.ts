@@ -1,0 +1,43 @@
+// Types of the raw WebAssembly module (build/wasm/tcpplay.js, wasm_bindings/bindings.cpp).
+// Most code should use the Playground class in playground.ts instead.
+
+/** One engine instance as Embind exposes it. Methods throw an Error on failure. */
+export interface RawPlayground {
+  load(json: string): string;
+  reset(): void;
+  setPath(path: string, value: string): void;
+  runNumber(): number;
+  loaded(): boolean;
+  runUntil(ns: number): void;
+  runUntilText(duration: string): void;
+  step(): boolean;
+  stepPacket(): boolean;
+  now(): number;
+  nextEventTime(): number;
+  duration(): number;
+  apply(actionJson: string): void;
+  setLink(link: string, paramsJson: string): void;
+  suggestSeqAck(host: string, to: string, srcPort: number, dstPort: number): string;
+  eventsSince(cursor: number, maxEvents: number): string;
+  snapshot(): string;
+  series(connId: number): string;
+  pcap(): Uint8Array;
+  tcpdumpText(): string;
+  jsonl(): string;
+  scenario(): string;
+  /** Frees the C++ object (Embind). */
+  delete(): void;
+  isDeleted(): boolean;
+}
+
+/** The instantiated module. */
+export interface TcpPlayModule {
+  Playground: new () => RawPlayground;
+  /** Bytes allocated on the wasm heap now (for leak checks). */
+  heapUsed(): number;
+  /** The wasm memory; its length is the heap size, which only grows. */
+  HEAP8: Int8Array;
+}
+
+/** What the module script defines: `TcpPlayModule` (a global in a page, module.exports in Node). */
+export type TcpPlayModuleFactory = (options?: Record<string, unknown>) => Promise<TcpPlayModule>;

@@ -1,0 +1,288 @@
+// The JavaScript API of the engine: a small typed wrapper over the WebAssembly module.
+//
+//   const pg = await Playground.create();          // in a page: after <script src="tcpplay.js">
+//   const { ok, errors } = pg.load(scenarioJson);
+//   pg.runUntil('2s');
+//   const page = pg.eventsSince(cursor); cursor = page.next;
+//   pg.dispose();
+//
+// Every method that fails throws an Error whose message is the one the CLI prints for the same
+// problem ("/timeline/3/socket: unknown socket \"c9\""); the playground keeps working after it.
+// All logic lives in C++ (engine/api/playground.h); this file converts arguments and results.
+import type { RawPlayground, TcpPlayModule, TcpPlayModuleFactory } from './module.js';
+import type {
+  ConnectOptions,
+  EventsPage,
+  LinkParams,
+  ListenOptions,
+  LoadResult,
+  MemoryStats,
+  ParamValue,
+  ScenarioError,
+  SegmentSpec,
+  SendData,
+  Series,
+  Snapshot,
+  Time,
+} from './types.js';
+
+export type * from './types.js';
+export type { RawPlayground, TcpPlayModule, TcpPlayModuleFactory } from './module.js';
+
+export interface CreateOptions {
+  /** The module factory; default: the global `TcpPlayModule` that tcpplay.js defines. */
+  factory?: TcpPlayModuleFactory;
+}
+
+/** One module instance per factory, shared by every Playground made from it. */
+const modules = new WeakMap<TcpPlayModuleFactory, Promise<TcpPlayModule>>();
+
+function instantiate(factory: TcpPlayModuleFactory): Promise<TcpPlayModule> {
+  let m = modules.get(factory);
+  if (!m) {
+    m = factory();
+    modules.set(factory, m);
+  }
+  return m;
+}
+
+function defaultFactory(): TcpPlayModuleFactory {
+  const f = (globalThis as { TcpPlayModule?: TcpPlayModuleFactory }).TcpPlayModule;
+  if (typeof f !== 'function') {
+    throw new Error(
+      'TcpPlayModule is not loaded: add <script src="tcpplay.js"></script> before this script, ' +
+        'or pass { factory } to Playground.create()',
+    );
+  }
+  return f;
+}
+
+export class Playground {
+  /** The module this playground runs in. */
+  readonly module: TcpPlayModule;
+  private raw: RawPlayground | null;
+
+  private constructor(module: TcpPlayModule) {
+    this.module = module;
+    this.raw = new module.Playground();
+  }
+
+  /** Loads the module (once per factory) and makes an empty playground. */
+  static async create(options: CreateOptions = {}): Promise<Playground> {
+    const module = await instantiate(options.factory ?? defaultFactory());
+    return new Playground(module);
+  }
+
+  // --- loading -------------------------------------------------------------------------------
+
+  /**
+   * Checks and loads a scenario (JSON text or an object). On errors the previous scenario stays
+   * loaded; each error has the JSON path and the message of `tcpplay validate`.
+   */
+  load(scenario: string | object): LoadResult {
+    const text = typeof scenario === 'string' ? scenario : JSON.stringify(scenario);
+    const errors = JSON.parse(this.engine.load(text)) as ScenarioError[];
+    return { ok: errors.length === 0, errors };
+  }
+
+  /** Restarts the current scenario (live edits included) from time 0. */
+  reset(): void {
+    this.engine.reset();
+  }
+
+  /** Changes one value of the scenario document (the CLI's --set) and restarts from time 0. */
+  setPath(path: string, value: ParamValue): void {
+    this.engine.setPath(path, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
+  // --- running -------------------------------------------------------------------------------
+
+  /** Runs every event up to virtual time `t` (ns, or a duration like "2s"). */
+  runUntil(t: Time): void {
+    if (typeof t === 'number') this.engine.runUntil(t);
+    else this.engine.runUntilText(t);
+  }
+
+  /** Runs one event; false when none is left. */
+  step(): boolean {
+    return this.engine.step();
+  }
+
+  /** Runs events up to and including the next packet sent; false when none came. */
+  stepPacket(): boolean {
+    return this.engine.stepPacket();
+  }
+
+  /** Virtual time now (ns). */
+  now(): number {
+    return this.engine.now();
+  }
+
+  /** Time of the next pending event (ns), -1 when there is none. */
+  nextEventTime(): number {
+    return this.engine.nextEventTime();
+  }
+
+  /** The scenario's duration (ns): how far `tcpplay run` goes. */
+  duration(): number {
+    return this.engine.duration();
+  }
+
+  // --- live edits: socket operations ---------------------------------------------------------
+
+  /**
+   * Any timeline action, run now and recorded in scenario(): {do: "send", socket: "c1", ...}.
+   * The named methods below are shorthands for the common ones.
+   */
+  action(action: { do: string; [key: string]: unknown }): void {
+    this.engine.apply(JSON.stringify(action));
+  }
+
+  listen(host: string, port: number, options: ListenOptions = {}): void {
+    this.action({ do: 'listen', host, port, ...options });
+  }
+
+  /** Opens a connection from `host` to `to` (host name or address); `name` names the socket. */
+  connect(host: string, to: string, port: number, name: string, options: ConnectOptions = {}): void {
+    this.action({ do: 'connect', host, to, port, name, ...options });
+  }
+
+  send(socket: string, data: SendData, options: { urgent?: boolean } = {}): void {
+    const payload = typeof data === 'string' ? { text: data } : { bytes: data.bytes };
+    this.action({ do: 'send', socket, ...payload, ...options });
+  }
+
+  /** Reads up to `bytes` on a socket whose data waits for the application (auto_read false). */
+  read(socket: string, bytes: number): void {
+    this.action({ do: 'read', socket, bytes });
+  }
+
+  /** Half-close: sends FIN after the queued data and keeps receiving. */
+  shutdown(socket: string): void {
+    this.action({ do: 'shutdown', socket });
+  }
+
+  /** Closes a connection, stops a named listener, or closes a UDP socket. */
+  close(socket: string): void {
+    this.action({ do: 'close', socket });
+  }
+
+  /** Sends RST and drops the connection. */
+  abort(socket: string): void {
+    this.action({ do: 'abort', socket });
+  }
+
+  /** Sets a TCP parameter of one connection ("nagle", false). */
+  setOption(socket: string, param: string, value: ParamValue): void {
+    this.action({ do: 'set', target: `socket:${socket}`, param, value });
+  }
+
+  /** Sets a TCP parameter of a host, for its connections opened afterwards. */
+  setTcp(host: string, param: string, value: ParamValue): void {
+    this.action({ do: 'set', target: `tcp:${host}`, param, value });
+  }
+
+  /** Changes link parameters now ({loss: 0.1, delay: "50ms", up: false}), in key order. */
+  setLink(link: string, params: LinkParams): void {
+    this.engine.setLink(link, JSON.stringify(params));
+  }
+
+  /** Loses the next `count` packets that `host` sends on `link` (traced as dropped). */
+  dropNext(link: string, host: string, count = 1): void {
+    this.action({ do: 'drop', link, host, count });
+  }
+
+  /** Manual mode: the host's TCP stays silent, and a person answers with inject(). */
+  setManual(host: string, on: boolean): void {
+    this.action({ do: 'manual', host, on });
+  }
+
+  /** Sends a crafted TCP segment. */
+  inject(segment: SegmentSpec): void {
+    this.action({ do: 'inject', ...segment });
+  }
+
+  /** The seq/ack that inject() fills in when they are left out. */
+  suggestSeqAck(host: string, to: string, srcPort: number, dstPort: number): { seq: number; ack: number } {
+    return JSON.parse(this.engine.suggestSeqAck(host, to, srcPort, dstPort)) as { seq: number; ack: number };
+  }
+
+  /** Binds a UDP socket (port 0: an ephemeral one). */
+  udpBind(host: string, port: number, name: string): void {
+    this.action({ do: 'udp_bind', host, port, name });
+  }
+
+  udpSend(socket: string, to: string, port: number, data: SendData): void {
+    const payload = typeof data === 'string' ? { text: data } : { bytes: data.bytes };
+    this.action({ do: 'udp_send', socket, to, port, ...payload });
+  }
+
+  /** Adds a note to the trace. */
+  note(text: string): void {
+    this.action({ do: 'note', text });
+  }
+
+  // --- reading -------------------------------------------------------------------------------
+
+  /**
+   * Trace events from `cursor` on (at most `maxEvents`); continue with the returned `next`.
+   * Cheap to call every frame: it never re-serializes the history.
+   */
+  eventsSince(cursor: number, maxEvents = 2000): EventsPage {
+    return JSON.parse(this.engine.eventsSince(cursor, maxEvents)) as EventsPage;
+  }
+
+  /** Every host, listener, socket, connection (with timers), link and component now. */
+  snapshot(): Snapshot {
+    return JSON.parse(this.engine.snapshot()) as Snapshot;
+  }
+
+  /** A live connection's cwnd, ssthresh, in-flight, SRTT, RTO and rwnd over time. */
+  series(connId: number): Series {
+    return JSON.parse(this.engine.series(connId)) as Series;
+  }
+
+  /** The packets sent so far as a pcap file. */
+  pcap(): Uint8Array {
+    return this.engine.pcap();
+  }
+
+  /** tcpdump-style text of the whole trace, as `tcpplay run` prints it. */
+  tcpdumpText(): string {
+    return this.engine.tcpdumpText();
+  }
+
+  /** The whole trace as JSON Lines, as `tcpplay run --jsonl` writes it. */
+  jsonl(): string {
+    return this.engine.jsonl();
+  }
+
+  /** The current scenario, live edits included, as JSON text (save it to share a session). */
+  scenario(): string {
+    return this.engine.scenario();
+  }
+
+  /** Wasm heap use, for leak checks. */
+  memoryStats(): MemoryStats {
+    return { heapUsed: this.module.heapUsed(), heapSize: this.module.HEAP8.length };
+  }
+
+  // --- lifetime ------------------------------------------------------------------------------
+
+  /** Frees the engine. The playground cannot be used afterwards; calling dispose again is fine. */
+  dispose(): void {
+    if (this.raw) {
+      this.raw.delete();
+      this.raw = null;
+    }
+  }
+
+  get disposed(): boolean {
+    return this.raw === null;
+  }
+
+  private get engine(): RawPlayground {
+    if (!this.raw) throw new Error('this Playground was disposed');
+    return this.raw;
+  }
+}

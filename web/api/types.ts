@@ -1,0 +1,328 @@
+// The JSON documents the engine returns (engine/api/playground.h, engine/trace/jsonl.h).
+// Times are integer nanoseconds of virtual time (fields ending in _ns, and Series.t).
+
+/** A virtual time: nanoseconds, or a duration such as "2s", "250ms", "1.5s". */
+export type Time = number | string;
+
+/** A value for a TCP, link or socket parameter: "200ms", 65535, true, "cubic". */
+export type ParamValue = string | number | boolean;
+
+/** One problem in a scenario; `path` is a JSON pointer ("/links/0/delay", "" for the root). */
+export interface ScenarioError {
+  path: string;
+  message: string;
+}
+
+export interface LoadResult {
+  ok: boolean;
+  errors: ScenarioError[];
+}
+
+export type TraceKind =
+  | 'packet_sent'
+  | 'packet_received'
+  | 'packet_dropped'
+  | 'state_change'
+  | 'timer_set'
+  | 'timer_fired'
+  | 'timer_cancelled'
+  | 'app'
+  | 'param_change'
+  | 'note';
+
+/** A packet as the trace shows it (absolute sequence numbers). */
+export interface PacketInfo {
+  src: string;
+  dst: string;
+  proto: 'tcp' | 'udp' | 'icmp' | number;
+  sport?: number;
+  dport?: number;
+  /** TCP flags as tcpdump letters ("S", "S.", "P.", "F.", "R"). */
+  flags?: string;
+  ae?: number;
+  seq?: number;
+  ack?: number;
+  win?: number;
+  urg?: number;
+  /** ICMP type and code. */
+  type?: number;
+  code?: number;
+  /** Payload bytes. */
+  len: number;
+  /** TCP options as tcpdump prints them. */
+  options?: string;
+  ip_len: number;
+  ttl: number;
+  id: number;
+}
+
+/** One trace event (a line of `tcpplay run --jsonl`), plus `text` for packets sent. */
+export interface TraceEvent {
+  i: number;
+  t_ns: number;
+  kind: TraceKind;
+  host?: string;
+  link?: string;
+  conn?: number;
+  /** "10.0.0.1:40000 > 10.0.0.2:80" */
+  tuple?: string;
+  /** state_change: the states, as "SYN_SENT". */
+  from?: string;
+  to?: string;
+  /** Timer name, drop reason, application name or parameter path. */
+  name?: string;
+  deadline_ns?: number;
+  detail?: string;
+  pkt?: PacketInfo;
+  /** packet_sent: the line `tcpdump -n -r` prints for this packet. */
+  text?: string;
+}
+
+/** A page of new trace events; pass `next` as the cursor of the next call. */
+export interface EventsPage {
+  /** Counts loads and resets; when it changes, the trace restarted (begin again at 0). */
+  run: number;
+  /** The oldest event still kept (earlier ones were dropped by the trace's retention). */
+  first: number;
+  /** One past the newest event. */
+  end: number;
+  /** Events at or after the cursor that retention removed before they were read. */
+  dropped: number;
+  next: number;
+  events: TraceEvent[];
+}
+
+export interface TimerInfo {
+  name: string;
+  deadline_ns: number;
+}
+
+export interface ConnectionInfo {
+  id: number;
+  /** The scenario's name for it ("c1", "srv.1"), "" if none. */
+  name: string;
+  host: string;
+  tuple: string;
+  local: string;
+  remote: string;
+  /** "ESTABLISHED", "TIME_WAIT", ... */
+  state: string;
+  passive: boolean;
+  manual: boolean;
+  iss: number;
+  irs: number;
+  snd_una: number;
+  snd_nxt: number;
+  snd_wnd: number;
+  rcv_nxt: number;
+  rcv_wnd: number;
+  send_buffered: number;
+  send_buffer: number;
+  recv_buffered: number;
+  recv_buffer: number;
+  cwnd: number;
+  ssthresh: number;
+  in_flight: number;
+  mss: number;
+  srtt_ns: number;
+  rttvar_ns: number;
+  rto_ns: number;
+  sack: boolean;
+  timestamps: boolean;
+  /** -1 when window scaling is not in use. */
+  snd_wscale: number;
+  rcv_wscale: number;
+  congestion_control: string;
+  in_recovery: boolean;
+  bytes_sent: number;
+  bytes_acked: number;
+  bytes_delivered: number;
+  retransmits: number;
+  timers: TimerInfo[];
+}
+
+export interface ClosedConnectionInfo {
+  id: number;
+  name: string;
+  host: string;
+  tuple: string;
+  /** "closed", "reset", "refused", "timeout", "aborted" */
+  reason: string;
+  closed_at_ns: number;
+  bytes_sent: number;
+  bytes_delivered: number;
+}
+
+export interface ListenerInfo {
+  port: number;
+  backlog: number;
+  pending: number;
+  name: string | null;
+}
+
+export interface UdpSocketInfo {
+  port: number;
+  name: string | null;
+  sent: number;
+  received: number;
+  bytes_sent: number;
+  bytes_received: number;
+  errors: number;
+  last_error: string;
+}
+
+export interface HostInfo {
+  name: string;
+  index: number;
+  addrs: string[];
+  forwarding: boolean;
+  manual: boolean;
+  profile: string;
+  listeners: ListenerInfo[];
+  udp: UdpSocketInfo[];
+}
+
+export interface LinkDirectionInfo {
+  from: string;
+  to: string;
+  sent: number;
+  delivered: number;
+  dropped: number;
+  bytes_sent: number;
+  queued: number;
+  queued_bytes: number;
+}
+
+export interface LinkInfo {
+  name: string;
+  index: number;
+  a: string;
+  b: string;
+  params: {
+    delay_ns: number;
+    jitter_ns: number;
+    bandwidth_bps: number;
+    queue_packets: number;
+    queue_bytes: number;
+    loss: number;
+    duplicate: number;
+    reorder: number;
+    reorder_delay_ns: number;
+    mtu: number;
+    up: boolean;
+  };
+  directions: [LinkDirectionInfo, LinkDirectionInfo];
+}
+
+/** An application or middlebox. */
+export interface ComponentInfo {
+  name: string;
+  kind: string;
+  state?: unknown;
+}
+
+export interface Snapshot {
+  time_ns: number;
+  /** -1 when no event is pending. */
+  next_event_ns: number;
+  duration_ns: number;
+  events_run: number;
+  run: number;
+  trace: { first: number; end: number };
+  hosts: HostInfo[];
+  connections: ConnectionInfo[];
+  closed: ClosedConnectionInfo[];
+  links: LinkInfo[];
+  components: ComponentInfo[];
+}
+
+/** A connection's time series: parallel arrays, one entry per sample. */
+export interface Series {
+  id: number;
+  name: string;
+  /** Sample times (ns). */
+  t: number[];
+  cwnd: number[];
+  ssthresh: number[];
+  in_flight: number[];
+  /** ns */
+  srtt: number[];
+  /** ns */
+  rto: number[];
+  rwnd: number[];
+}
+
+export interface ListenOptions {
+  /** Names the listener; its connections become NAME.1, NAME.2, ... */
+  name?: string;
+  backlog?: number;
+  /** TCP parameters for its connections ({"rto_min": "200ms"}). */
+  params?: Record<string, ParamValue>;
+  /** false: received data waits for read(). */
+  auto_read?: boolean;
+}
+
+export interface ConnectOptions {
+  /** Source port; 0 or absent picks an ephemeral one. */
+  src_port?: number;
+  params?: Record<string, ParamValue>;
+  auto_read?: boolean;
+}
+
+/** Data to send: text, or a count of generated bytes. */
+export type SendData = string | { bytes: number };
+
+/** A TCP option of a crafted segment. */
+export type TcpOptionSpec =
+  | { kind: 'mss'; value: number }
+  | { kind: 'wscale'; value: number }
+  | { kind: 'nop' | 'eol' | 'sackOK' }
+  | { kind: 'ts'; val: number; ecr: number }
+  | { kind: 'sack'; blocks: Array<[number, number]> }
+  | { kind: number; data?: number[] };
+
+/** A crafted TCP segment. Left-out seq/ack are filled from the matching connection. */
+export interface SegmentSpec {
+  /** The host that sends it. */
+  host: string;
+  /** Host name or IPv4 address. */
+  to: string;
+  src_port: number;
+  dst_port: number;
+  /** Letters ("SA", "R", "FA", "." for ACK) or names (["SYN", "ACK"]). */
+  flags: string | string[];
+  seq?: number;
+  ack?: number;
+  /** Added to seq, given or filled in: 1000 means "RCV.NXT + 1000". */
+  seq_offset?: number;
+  /** Added to ack, given or filled in. */
+  ack_offset?: number;
+  window?: number;
+  urgent?: number;
+  options?: TcpOptionSpec[];
+  payload?: string;
+  ttl?: number;
+}
+
+/** Link parameters, as in a scenario's links (durations as text, e.g. "10ms"). */
+export interface LinkParams {
+  delay?: string;
+  jitter?: string;
+  bandwidth?: string | number;
+  loss?: number;
+  duplicate?: number;
+  reorder?: number;
+  reorder_delay?: string;
+  mtu?: number;
+  up?: boolean;
+  'queue.packets'?: number;
+  'queue.bytes'?: number;
+}
+
+/** Wasm memory use, for leak checks. */
+export interface MemoryStats {
+  /** Bytes allocated now. */
+  heapUsed: number;
+  /** Size of the wasm memory (it only grows). */
+  heapSize: number;
+}
