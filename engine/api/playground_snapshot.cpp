@@ -185,16 +185,13 @@ std::string Playground::series(std::int64_t conn_id) {
     ScenarioRunner& r = runner();
     const int id = conn_id >= 0 && conn_id <= INT32_MAX ? static_cast<int>(conn_id) : -1;
     TcpConnection* c = id >= 0 ? r.sim().connection(id) : nullptr;
-    if (!c) {
-      for (std::size_t i = 0; i < r.sim().net().host_count(); ++i)
-        for (const ClosedConnection& cc : r.sim().tcp(i).closed())
-          if (cc.id == id)
-            throw PlaygroundError("series: connection " + std::to_string(conn_id) +
-                                  " has closed, and its series went with it");
-      throw PlaygroundError("series: unknown connection id " + std::to_string(conn_id));
-    }
+    const std::vector<TcpSample>* found = c ? &c->series() : nullptr;
+    for (std::size_t i = 0; !found && i < r.sim().net().host_count(); ++i)
+      for (const ClosedConnection& cc : r.sim().tcp(i).closed())
+        if (cc.id == id) found = &cc.series;
+    if (!found) throw PlaygroundError("series: unknown connection id " + std::to_string(conn_id));
     // Written by hand: a long run has many samples, and this may be polled per frame.
-    const std::vector<TcpSample>& samples = c->series();
+    const std::vector<TcpSample>& samples = *found;
     std::string out = "{\"id\":" + std::to_string(id) + ",\"name\":";
     append_json_string(out, r.socket_name(id));
     auto column = [&](const char* key, auto field) {

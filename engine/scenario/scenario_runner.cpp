@@ -118,7 +118,10 @@ Status ScenarioRunner::run_action(const Action& a) {
     const Host* h = a.host.empty() ? nullptr : sim_->net().find_host(a.host);
     const SocketEntry* e = entry(a.socket);
     const int host = h ? h->index() : e ? e->host : -1;
-    sim_->net().trace_note(host, std::string(to_string(a.kind)) + ": " + st.error());
+    // Errors from the stacks may already name the action ("inject: ..."); say it once.
+    const std::string prefix = std::string(to_string(a.kind)) + ": ";
+    const bool named = st.error().rfind(prefix, 0) == 0;
+    sim_->net().trace_note(host, named ? st.error() : prefix + st.error());
   }
   return st;
 }

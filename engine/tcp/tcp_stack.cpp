@@ -107,8 +107,9 @@ void TcpStack::transmit(Packet p) { host_.send(std::move(p)); }
 
 void TcpStack::release(TcpConnection* c, const char* reason) {
   on_child_gone(c);
-  closed_.push_back({c->id(), c->tuple(), reason, net_.now(), c->snapshot().bytes_sent,
-                     c->snapshot().bytes_delivered});
+  const TcpSnapshot snap = c->snapshot();
+  closed_.push_back({c->id(), c->tuple(), reason, net_.now(), snap.bytes_sent, snap.bytes_delivered,
+                     c->series()});
   by_id_.erase(c->id());
   auto it = conns_.find(c->tuple());
   if (it != conns_.end() && it->second.get() == c) {

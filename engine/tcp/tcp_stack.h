@@ -37,6 +37,7 @@ struct ClosedConnection {
   std::string reason;
   SimTime closed_at;
   std::uint64_t bytes_sent, bytes_delivered;
+  std::vector<TcpSample> series;  ///< kept, so a finished transfer can still be plotted
 };
 
 class TcpStack : public PacketHandler, public EventHandler {
