@@ -44,6 +44,8 @@ void Host::send(Packet packet) {
 
 void Host::receive(const Packet& packet, int from_link, std::uint64_t packet_id) {
   net_.trace_packet(TraceKind::packet_received, index_, from_link, packet_id);
+  for (PacketHandler* h : interceptors_)
+    if (h->handle(packet, from_link, packet_id)) return;
   if (owns(packet.ip.dst) || !forwarding) {
     for (PacketHandler* h : handlers_)
       if (h->handle(packet, from_link, packet_id)) return;
@@ -63,6 +65,7 @@ void Host::receive(const Packet& packet, int from_link, std::uint64_t packet_id)
 
 void Host::remove_handler(PacketHandler* h) {
   handlers_.erase(std::remove(handlers_.begin(), handlers_.end(), h), handlers_.end());
+  interceptors_.erase(std::remove(interceptors_.begin(), interceptors_.end(), h), interceptors_.end());
 }
 
 }  // namespace tcpplay

@@ -56,8 +56,14 @@ class Host {
   /// Called by a link when a packet arrives on it.
   void receive(const Packet& packet, int from_link, std::uint64_t packet_id);
 
-  /// Handlers are tried in the order added; interceptors should be added first.
+  /// Handlers are tried in the order added, for packets addressed to this host (and for every
+  /// packet when forwarding is off).
   void add_handler(PacketHandler* h) { handlers_.push_back(h); }
+  /// An interceptor sees every packet that arrives at this host before anything else does:
+  /// before the handlers and before forwarding, whatever its destination. A middlebox that
+  /// rewrites packets (the L4 load balancer) uses it. The newest interceptor is tried first.
+  void add_interceptor(PacketHandler* h) { interceptors_.insert(interceptors_.begin(), h); }
+  /// Removes `h` from both the handlers and the interceptors.
   void remove_handler(PacketHandler* h);
 
   std::uint16_t next_ip_id() { return ip_id_++; }
@@ -70,6 +76,7 @@ class Host {
   std::vector<Link*> links_;
   std::vector<Route> routes_;
   std::vector<PacketHandler*> handlers_;
+  std::vector<PacketHandler*> interceptors_;
   std::uint16_t ip_id_ = 1;
 };
 

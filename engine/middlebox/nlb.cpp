@@ -1,0 +1,243 @@
+#include "middlebox/nlb.h"
+
+#include "net/network.h"
+
+namespace tcpplay {
+
+namespace {
+constexpr std::uint8_t kTcp = static_cast<std::uint8_t>(IpProto::tcp);
+constexpr std::uint8_t kUdp = static_cast<std::uint8_t>(IpProto::udp);
+
+std::uint16_t src_port_of(const Packet& p) { return p.is_tcp() ? p.tcp.src_port : p.udp.src_port; }
+std::uint16_t dst_port_of(const Packet& p) { return p.is_tcp() ? p.tcp.dst_port : p.udp.dst_port; }
+
+std::string flags_of(const Packet& p) { return p.is_tcp() ? "[" + tcp_flags_string(p.tcp.flags) + "]" : "(UDP)"; }
+}  // namespace
+
+NlbBalancer::NlbBalancer(Simulation& sim, Host& host, std::string name, const NlbParams& params)
+    : AppBase(sim, host, std::move(name)), params_(params) {
+  if (params_.vip == 0) params_.vip = host.addr();
+  if (!host.owns(params_.vip)) host.add_addr(params_.vip);
+  if (params_.protocol != "udp" && params_.protocol != "tcp_udp") params_.protocol = "tcp";
+  host.add_interceptor(this);
+  std::string targets;
+  for (const Endpoint& t : params_.targets) targets += (targets.empty() ? "" : ", ") + format_endpoint(t);
+  std::string what = "NLB on " + format_endpoint(params_.vip, params_.port) + " (" + params_.protocol +
+                     "), targets [" + targets + "]";
+  if (handles(kTcp)) what += ", TCP idle timeout " + say_duration(params_.tcp_idle_timeout);
+  if (handles(kUdp)) what += ", UDP idle timeout " + say_duration(params_.udp_idle_timeout);
+  narrate(what);
+}
+
+NlbBalancer::~NlbBalancer() {
+  host_.remove_handler(this);
+  for (auto& [k, f] : flows_) idle_stop(f->idle);
+}
+
+bool NlbBalancer::handles(std::uint8_t proto) const {
+  if (proto == kTcp) return params_.protocol != "udp";
+  if (proto == kUdp) return params_.protocol != "tcp";
+  return false;
+}
+
+SimTime NlbBalancer::timeout_for(std::uint8_t proto) const {
+  return proto == kTcp ? params_.tcp_idle_timeout : params_.udp_idle_timeout;
+}
+
+std::string NlbBalancer::describe(const Flow& f) const {
+  return std::string(f.proto == kTcp ? "TCP" : "UDP") + " flow " + format_endpoint(f.client) + " -> " +
+         format_endpoint(params_.vip, params_.port) + " -> " + format_endpoint(f.target);
+}
+
+bool NlbBalancer::handle(const Packet& p, int, std::uint64_t packet_id) {
+  if (!(p.is_tcp() || p.is_udp()) || !handles(p.ip.protocol)) return false;
+  if (p.ip.dst == params_.vip && dst_port_of(p) == params_.port) return from_client(p, packet_id);
+  if (p.ip.dst == params_.vip) return false;  // for the host itself
+  for (const Endpoint& t : params_.targets)
+    if (t.addr == p.ip.src && t.port == src_port_of(p)) return from_target(p, packet_id);
+  return false;
+}
+
+bool NlbBalancer::from_client(const Packet& p, std::uint64_t packet_id) {
+  const Key key{p.ip.protocol, p.ip.src, src_port_of(p)};
+  auto it = flows_.find(key);
+  Flow* f = it == flows_.end() ? nullptr : it->second.get();
+  if (!f) {
+    const bool opens = p.is_udp() || (p.tcp.has(tcp_flag::syn) && !p.tcp.has(tcp_flag::ack));
+    if (!opens) {
+      ++counters_.dropped_no_flow;
+      sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id, "nlb_no_flow");
+      const FourTuple t{params_.vip, p.ip.src, params_.port, src_port_of(p)};
+      if (p.tcp.has(tcp_flag::rst)) {
+        narrate("RST from client " + format_endpoint(p.ip.src, src_port_of(p)) + " matches no flow: dropped", t);
+        return true;
+      }
+      ++counters_.rst_to_clients;
+      narrate(flags_of(p) + " from client " + format_endpoint(p.ip.src, src_port_of(p)) +
+                  " matches no flow (expired or never opened): answering with RST from " +
+                  format_endpoint(params_.vip, params_.port),
+              t);
+      send_rst_for(p);
+      return true;
+    }
+    if (params_.targets.empty()) {
+      ++counters_.dropped_no_flow;
+      narrate("no targets: dropping " + flags_of(p) + " from " + format_endpoint(p.ip.src, src_port_of(p)));
+      sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id, "nlb_no_target");
+      return true;
+    }
+    f = create_flow(p.ip.protocol, Endpoint{p.ip.src, src_port_of(p)});
+  }
+  idle_touch(f->idle);
+  ++f->packets_in;
+  ++counters_.packets_to_targets;
+  Packet q = p;
+  q.ip.dst = f->target.addr;
+  if (q.is_tcp()) q.tcp.dst_port = f->target.port;
+  else q.udp.dst_port = f->target.port;
+  if (params_.trace_packets)
+    narrate(flags_of(p) + " client -> target: destination rewritten to " + format_endpoint(f->target));
+  const bool rst = p.is_tcp() && p.tcp.has(tcp_flag::rst);
+  if (p.is_tcp() && p.tcp.has(tcp_flag::fin)) f->fin_from_client = true;
+  forward(std::move(q), packet_id);
+  if (rst) remove_flow(key, "the client sent RST: flow ended");
+  return true;
+}
+
+bool NlbBalancer::from_target(const Packet& p, std::uint64_t packet_id) {
+  const BackKey bk{p.ip.protocol, Endpoint{p.ip.src, src_port_of(p)}, Endpoint{p.ip.dst, dst_port_of(p)}};
+  auto it = by_target_.find(bk);
+  if (it == by_target_.end()) {
+    ++counters_.dropped_no_flow;
+    sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id, "nlb_no_flow");
+    const FourTuple t{p.ip.dst, p.ip.src, dst_port_of(p), src_port_of(p)};
+    if (p.is_udp()) {
+      narrate("UDP from target " + format_endpoint(bk.target) + " to " + format_endpoint(bk.client) +
+                  " matches no flow: dropped",
+              t);
+      return true;
+    }
+    if (p.tcp.has(tcp_flag::rst)) {
+      narrate("RST from target " + format_endpoint(bk.target) + " matches no flow: dropped", t);
+      return true;
+    }
+    ++counters_.rst_to_targets;
+    narrate(flags_of(p) + " from target " + format_endpoint(bk.target) + " to client " + format_endpoint(bk.client) +
+                " matches no flow (expired): answering the target with RST from the client's address " +
+                format_endpoint(bk.client),
+            t);
+    send_rst_for(p);
+    return true;
+  }
+  const Key key = it->second;
+  Flow& f = *flows_.at(key);
+  idle_touch(f.idle);
+  ++f.packets_out;
+  ++counters_.packets_to_clients;
+  Packet q = p;
+  q.ip.src = params_.vip;
+  if (q.is_tcp()) q.tcp.src_port = params_.port;
+  else q.udp.src_port = params_.port;
+  if (params_.trace_packets)
+    narrate(flags_of(p) + " target -> client: source rewritten to " + format_endpoint(params_.vip, params_.port));
+  const bool rst = p.is_tcp() && p.tcp.has(tcp_flag::rst);
+  if (p.is_tcp() && p.tcp.has(tcp_flag::fin)) f.fin_from_target = true;
+  forward(std::move(q), packet_id);
+  if (rst) remove_flow(key, "the target sent RST: flow ended");
+  return true;
+}
+
+NlbBalancer::Flow* NlbBalancer::create_flow(std::uint8_t proto, const Endpoint& client) {
+  const Key key{proto, client.addr, client.port};
+  auto owned = std::make_unique<Flow>();
+  Flow* f = owned.get();
+  f->proto = proto;
+  f->client = client;
+  f->target = params_.targets[next_target_++ % params_.targets.size()];
+  f->created = now();
+  flows_[key] = std::move(owned);
+  by_target_[BackKey{proto, f->target, client}] = key;
+  ++counters_.flows_created;
+  const SimTime timeout = timeout_for(proto);
+  idle_start(f->idle, timeout, [this, key] {
+    auto it = flows_.find(key);
+    if (it == flows_.end()) return;
+    ++counters_.flows_expired;
+    const Flow& fl = *it->second;
+    narrate("flow expired: " + describe(fl) + " idle for " + say_duration(timeout_for(fl.proto)) +
+                "; forgotten silently (no packet is sent to either side)",
+            FourTuple{params_.vip, fl.client.addr, params_.port, fl.client.port});
+    remove_flow(key, "");
+  });
+  narrate("new " + describe(*f) + " (client address kept)", FourTuple{params_.vip, client.addr, params_.port, client.port});
+  return f;
+}
+
+void NlbBalancer::remove_flow(const Key& k, const std::string& why) {
+  auto it = flows_.find(k);
+  if (it == flows_.end()) return;
+  Flow& f = *it->second;
+  idle_stop(f.idle);
+  if (!why.empty()) {
+    if (f.proto == kTcp) ++counters_.flows_reset;
+    narrate(why + ": " + describe(f), FourTuple{params_.vip, f.client.addr, params_.port, f.client.port});
+  }
+  by_target_.erase(BackKey{f.proto, f.target, f.client});
+  flows_.erase(it);
+}
+
+void NlbBalancer::forward(Packet q, std::uint64_t packet_id) {
+  if (q.ip.ttl <= 1) {
+    sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id, drop_reason::ttl);
+    return;
+  }
+  --q.ip.ttl;
+  host_.send(std::move(q));
+}
+
+void NlbBalancer::send_rst_for(const Packet& p) {
+  // RFC 9293 §3.10.7.1 (a segment for a connection that does not exist):
+  //   ACK off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>;  ACK on: <SEQ=SEG.ACK><CTL=RST>.
+  Packet r;
+  r.ip.protocol = kTcp;
+  r.ip.src = p.ip.dst;
+  r.ip.dst = p.ip.src;
+  r.ip.id = host_.next_ip_id();
+  r.tcp.src_port = p.tcp.dst_port;
+  r.tcp.dst_port = p.tcp.src_port;
+  if (p.tcp.has(tcp_flag::ack)) {
+    r.tcp.seq = p.tcp.ack;
+    r.tcp.flags = tcp_flag::rst;
+  } else {
+    const std::uint32_t len = p.payload.size() + (p.tcp.has(tcp_flag::syn) ? 1 : 0) + (p.tcp.has(tcp_flag::fin) ? 1 : 0);
+    r.tcp.seq = 0;
+    r.tcp.ack = p.tcp.seq + len;
+    r.tcp.flags = tcp_flag::rst | tcp_flag::ack;
+  }
+  host_.send(std::move(r));
+}
+
+void NlbBalancer::snapshot(nlohmann::json& out) const {
+  snapshot_header(out);
+  out["vip"] = format_endpoint(params_.vip, params_.port);
+  out["protocol"] = params_.protocol;
+  nlohmann::json targets = nlohmann::json::array();
+  for (const Endpoint& t : params_.targets) targets.push_back(format_endpoint(t));
+  out["targets"] = std::move(targets);
+  out["tcp_idle_timeout_ns"] = params_.tcp_idle_timeout;
+  out["udp_idle_timeout_ns"] = params_.udp_idle_timeout;
+  out["counters"] = {{"flows_created", counters_.flows_created}, {"flows_expired", counters_.flows_expired},
+                     {"flows_reset", counters_.flows_reset}, {"packets_to_targets", counters_.packets_to_targets},
+                     {"packets_to_clients", counters_.packets_to_clients}, {"rst_to_clients", counters_.rst_to_clients},
+                     {"rst_to_targets", counters_.rst_to_targets}, {"dropped_no_flow", counters_.dropped_no_flow}};
+  nlohmann::json flows = nlohmann::json::array();
+  for (const auto& [k, f] : flows_)
+    flows.push_back({{"protocol", f->proto == kTcp ? "tcp" : "udp"}, {"client", format_endpoint(f->client)},
+                     {"target", format_endpoint(f->target)}, {"created_ns", f->created},
+                     {"last_activity_ns", f->idle.last_activity}, {"idle_deadline_ns", time_json(f->idle.deadline())},
+                     {"packets_in", f->packets_in}, {"packets_out", f->packets_out},
+                     {"fin_from_client", f->fin_from_client}, {"fin_from_target", f->fin_from_target}});
+  out["flows"] = std::move(flows);
+}
+
+}  // namespace tcpplay
