@@ -60,7 +60,7 @@ void TcpConnection::set_state(TcpState s, const std::string& cause) {
     if (passive_) stack_.on_child_established(this);
     restart_keepalive();
     restart_idle();
-    if (observer_) observer_->on_established(*this);
+    if (observer_ && !defer_established_notice_) observer_->on_established(*this);
   }
 }
 

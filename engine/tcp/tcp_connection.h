@@ -184,6 +184,7 @@ class TcpConnection : public EventHandler {
   bool passive_ = false;      // reached SYN_RECEIVED from LISTEN (RFC 9293 MUST-11)
   bool app_closed_ = false;   // close() (not shutdown): later data gets an RST (§3.6.1 SHLD-3)
   bool fin_queued_ = false;   // the app asked for FIN after the queued data
+  bool defer_established_notice_ = false;  // on_established waits for the handshake's ACK
 
   // Send sequence space (RFC 9293 §3.3.1).
   std::uint32_t iss_ = 0, snd_una_ = 0, snd_nxt_ = 0, snd_max_ = 0;

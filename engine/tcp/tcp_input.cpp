@@ -107,8 +107,13 @@ void TcpConnection::input_syn_sent(const Packet& p, std::uint64_t packet_id) {
     retries_ = 0;
     disarm(kRetransmit);
     cc_->init(cwnd_, cfg_.initial_window_segments, stack_.net().now());
+    // The ACK of the SYN-ACK leaves before anything the application writes when it hears
+    // that the connection is open.
+    defer_established_notice_ = true;
     set_state(TcpState::established, "rcv SYN,ACK");
     send_ack();
+    defer_established_notice_ = false;
+    if (observer_ && !gone_) observer_->on_established(*this);
     if (!p.payload.empty() || h.has(tcp_flag::fin)) {
       // Data or FIN on the SYN-ACK: §3.10.7.3 "continue processing at the sixth step".
       if (!p.payload.empty()) process_text(p, h.seq + 1, p.payload);
