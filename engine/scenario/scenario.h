@@ -3,13 +3,15 @@
 //
 // Call flow: Scenario::load(text, overrides) -> parse JSON -> apply overrides -> check every
 // part, collecting all errors (never throws, never aborts) -> typed Scenario. ScenarioRunner
-// builds the Simulation from it and schedules each timeline action as a scheduler event; live
+// builds the Simulation from it (hosts, links, routes, then the middleboxes and the apps),
+// and schedules each timeline action as a scheduler event; live
 // actions from the UI go through the same parser (apply_action) and are appended to the
 // document, so scenario_json() always replays to the same trace.
 //
-// The JSON-heavy code lives in two translation units: scenario_load.cpp (the document) and
-// scenario_actions.cpp (timeline actions, and the runner's methods that take JSON). The run
-// itself, scenario_runner.cpp, does not include nlohmann/json.hpp.
+// The JSON-heavy code lives in three translation units: scenario_load.cpp (the document),
+// scenario_actions.cpp (timeline actions, and the runner's methods that take JSON) and
+// scenario_components.cpp (apps and middleboxes). The run itself, scenario_runner.cpp, does
+// not include nlohmann/json.hpp.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -120,6 +122,24 @@ struct SocketDef {
   std::string path;       ///< that action, "/timeline/4"
 };
 
+/// An application ("apps") or middlebox ("middleboxes") of the document, validated. `create`
+/// holds the typed parameters (built by the loader, with host names resolved to addresses) and
+/// adds the component to a Simulation: sim.add_component<T>(sim, host, name, params).
+struct ComponentSpec {
+  std::string type;  ///< "http_server", "alb", ... (see component_types())
+  std::string name;  ///< unique among apps and middleboxes; the trace's app events use it
+  std::string host;
+  std::string path;  ///< where it came from, "/apps/2"
+  bool middlebox = false;
+  std::function<Component&(Simulation&, Host&)> create;
+};
+/// The "type" values of "apps" and of "middleboxes".
+const std::vector<std::string>& app_types();
+const std::vector<std::string>& middlebox_types();
+/// The parameter keys a component type accepts (besides "type", "name" and "host"), as in the
+/// C++ params struct; "pool" gives the keys of http_client's pool object; empty otherwise.
+std::vector<std::string> component_keys(std::string_view type);
+
 struct LoadResult;
 
 /// A validated scenario. Built only by load(); every field is checked.
@@ -132,6 +152,8 @@ struct Scenario {
   std::vector<HostSpec> hosts;
   std::vector<LinkSpec> links;
   std::vector<RouteSpec> routes;
+  std::vector<ComponentSpec> middleboxes;  ///< created first, in file order
+  std::vector<ComponentSpec> apps;         ///< then these, in file order
   std::vector<Action> timeline;  ///< by time; file order among equal times
   std::map<std::string, SocketDef> sockets;
   std::string document;  ///< the JSON it came from, after overrides (compact)
@@ -140,6 +162,7 @@ struct Scenario {
   static LoadResult load(std::string_view json_text, const std::vector<Override>& overrides = {});
   const HostSpec* find_host(std::string_view name) const;
   const LinkSpec* find_link(std::string_view name) const;
+  const ComponentSpec* find_component(std::string_view name) const;
 };
 
 struct LoadResult {

@@ -1,6 +1,7 @@
 // Loading a scenario document: JSON syntax, `--set` overrides, then every section checked in
-// turn (settings, hosts, links, routes, timeline), collecting all errors with their JSON pointer.
-// Timeline actions themselves are parsed in scenario_actions.cpp.
+// turn (settings, hosts, links, routes, timeline, middleboxes and apps), collecting all errors
+// with their JSON pointer. Timeline actions themselves are parsed in scenario_actions.cpp, apps
+// and middleboxes in scenario_components.cpp.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -453,7 +454,6 @@ class Loader {
   std::string link_end(Fields& f, std::string_view key);
   void routes(const Json& v, const std::string& path);
   void route(const Json& v, const std::string& path);
-  void reserved(const Json* v, const std::string& path);
   void timeline(const Json& v, const std::string& path);
 
   const Json& doc_;
@@ -473,9 +473,8 @@ std::vector<ScenarioError> Loader::load(Scenario& out) {
     if (const Json* v = f.require("hosts")) hosts(*v, f.path("hosts"));
     if (const Json* v = f.get("links")) links(*v, f.path("links"));
     if (const Json* v = f.get("routes")) routes(*v, f.path("routes"));
-    reserved(f.get("apps"), f.path("apps"));
-    reserved(f.get("middleboxes"), f.path("middleboxes"));
     if (const Json* v = f.get("timeline")) timeline(*v, f.path("timeline"));
+    scenario_detail::parse_components(c_, f.get("apps"), f.get("middleboxes"), s_);
   }
   out = std::move(s_);
   return std::move(c_.errors());
@@ -670,11 +669,6 @@ void Loader::route(const Json& v, const std::string& path) {
   if (host) r.host = *host;
   if (link) r.link = *link;
   s_.routes.push_back(std::move(r));
-}
-
-void Loader::reserved(const Json* v, const std::string& path) {
-  if (!v || !c_.array(*v, path)) return;
-  if (!v->empty()) c_.error(path, "not supported yet");
 }
 
 void Loader::timeline(const Json& v, const std::string& path) {

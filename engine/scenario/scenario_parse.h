@@ -90,6 +90,11 @@ bool set_link_field(Checker& c, std::string_view field, const Json& v, const std
 /// Copies one field (as named for set_link_field) from `from` to `to`.
 void copy_link_field(std::string_view field, const LinkParams& from, LinkParams& to);
 
+/// Parses "middleboxes" then "apps" (either may be null) into `scenario`: types, names (unique
+/// across both, and not a socket name of the timeline, which is parsed first), hosts, every
+/// parameter, and ports two components would both listen on.
+void parse_components(Checker& c, const Json* apps, const Json* middleboxes, Scenario& scenario);
+
 /// Parses one timeline action whose time is `at`. Checks fields, hosts, links and TCP params,
 /// and registers the socket it defines in `scenario.sockets` (duplicates are errors); socket
 /// references are checked later by check_socket_refs, once every definition is known.

@@ -71,6 +71,10 @@ void ScenarioRunner::build() {
     net.add_link(l.name, *net.find_host(l.a), *net.find_host(l.b), l.params);
   for (const RouteSpec& r : scenario_.routes)
     net.find_host(r.host)->add_route(Route{r.prefix, r.prefix_len, net.find_link(r.link)->index()});
+  // Middleboxes first (an NLB's interceptor is in place before anything sends), then the apps;
+  // their timers at time 0 run before the timeline's actions at time 0.
+  for (const ComponentSpec& c : scenario_.middleboxes) c.create(*sim_, *net.find_host(c.host));
+  for (const ComponentSpec& c : scenario_.apps) c.create(*sim_, *net.find_host(c.host));
   handler_ = net.sched().add_handler(this);
   // The timeline is in run order; the scheduler keeps insertion order among equal times.
   for (std::size_t i = 0; i < scenario_.timeline.size(); ++i)

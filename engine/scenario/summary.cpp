@@ -77,6 +77,7 @@ RunSummary summarize(ScenarioRunner& runner) {
   std::sort(s.connections.begin(), s.connections.end(),
             [](const ConnectionSummary& a, const ConnectionSummary& b) { return a.id < b.id; });
   for (const ConnectionSummary& c : s.connections) s.bytes_delivered += c.bytes_delivered;
+  s.components = summarize_components(runner.sim());
   count_drops(runner.sim().trace(), s);
   return s;
 }
@@ -102,6 +103,18 @@ std::string format_summary(const RunSummary& s) {
   for (const UdpSummary& u : s.udp)
     out += "  udp " + u.host + ":" + std::to_string(u.port) + "  sent " + std::to_string(u.sent) +
            ", received " + std::to_string(u.received) + ", errors " + std::to_string(u.errors) + "\n";
+  if (!s.components.empty()) {
+    out += "apps and middleboxes:\n";
+    std::size_t cname_w = 4, kind_w = 4, chost_w = 4;
+    for (const ComponentSummary& c : s.components) {
+      cname_w = std::max(cname_w, c.name.size());
+      kind_w = std::max(kind_w, c.kind.size());
+      chost_w = std::max(chost_w, c.host.size());
+    }
+    for (const ComponentSummary& c : s.components)
+      out += "  " + pad(c.name, cname_w) + "  " + pad(c.kind, kind_w) + "  " + pad(c.host, chost_w) + "  " +
+             c.counts + "\n";
+  }
   out += "bytes delivered: " + std::to_string(s.bytes_delivered) + "\n";
   std::string drops;
   for (const auto& [reason, n] : s.drops) drops += (drops.empty() ? "" : ", ") + reason + " " + std::to_string(n);

@@ -1,5 +1,6 @@
 // The end-of-run summary the CLI prints (and tests read): every connection's final state,
-// bytes delivered, drops by reason, events run and the end time.
+// bytes delivered, the applications' and middleboxes' counters, drops by reason, events run and
+// the end time.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -12,6 +13,7 @@
 namespace tcpplay {
 
 class ScenarioRunner;
+class Simulation;
 
 struct ConnectionSummary {
   int id = -1;
@@ -31,11 +33,21 @@ struct UdpSummary {
   std::uint64_t sent = 0, received = 0, errors = 0;
 };
 
+/// An application or middlebox: its counters, from its snapshot ("received 91, lost 9, ...").
+struct ComponentSummary {
+  std::string name, kind, host;
+  std::string counts;
+};
+/// One per component, in the order they were added (in scenario_components.cpp, which reads
+/// the components' JSON snapshots).
+std::vector<ComponentSummary> summarize_components(const Simulation& sim);
+
 struct RunSummary {
   SimTime end = 0;
   std::uint64_t events_run = 0;
   std::vector<ConnectionSummary> connections;  ///< by id
   std::vector<UdpSummary> udp;
+  std::vector<ComponentSummary> components;
   std::uint64_t bytes_delivered = 0;
   std::map<std::string, std::uint64_t> drops;  ///< packet_dropped events by reason
   std::uint64_t trace_events = 0;

@@ -41,13 +41,14 @@ std::size_t Trace::event_bytes(const TraceEvent& e) {
 }
 
 std::uint64_t Trace::add(TraceEvent ev) {
-  ev.index = end_index();
+  const std::uint64_t index = end_index();
+  ev.index = index;
   bytes_ += event_bytes(ev);
   events_.push_back(std::move(ev));
   if ((retention_.max_events && events_.size() > retention_.max_events) ||
       (retention_.max_bytes && bytes_ > retention_.max_bytes))
     enforce_retention();
-  return events_.back().index;
+  return index;  // the event itself may already be gone if retention is tighter than one event
 }
 
 void Trace::enforce_retention() {

@@ -13,7 +13,14 @@
 #include <unistd.h>
 #include <vector>
 
+#include "app/bulk.h"
+#include "app/echo.h"
+#include "app/http_client.h"
+#include "app/http_server.h"
+#include "app/udp_stream.h"
 #include "core/duration.h"
+#include "middlebox/alb.h"
+#include "middlebox/nlb.h"
 #include "scenario/scenario.h"
 #include "scenario/summary.h"
 #include "tcp/tcp_connection.h"
@@ -575,4 +582,266 @@ TEST_CASE("scenario: the JSON Schema lists the same TCP parameters and actions a
   for (int k = 0; k <= static_cast<int>(ActionKind::note); ++k)
     engine_actions.push_back(to_string(static_cast<ActionKind>(k)));
   CHECK(schema_actions == engine_actions);
+}
+
+TEST_CASE("scenario: the JSON Schema lists the same app and middlebox types and keys as the loader") {
+  const auto schema = nlohmann::json::parse(read_text(kSource / "examples/scenario.schema.json"));
+  auto check_union = [&](const nlohmann::json& u, const std::vector<std::string>& types) {
+    CHECK(u["properties"]["type"]["enum"].get<std::vector<std::string>>() == types);
+    REQUIRE(u["oneOf"].size() == types.size());
+    for (const auto& alt : u["oneOf"]) {
+      const std::string type = alt["properties"]["type"]["const"];
+      CAPTURE(type);
+      std::vector<std::string> keys;
+      for (const auto& [k, v] : alt["properties"].items())
+        if (k != "type" && k != "name" && k != "host") keys.push_back(k);
+      std::vector<std::string> engine = component_keys(type);
+      std::sort(keys.begin(), keys.end());
+      std::sort(engine.begin(), engine.end());
+      CHECK(keys == engine);
+      CHECK(alt["additionalProperties"] == false);
+    }
+  };
+  check_union(schema["$defs"]["app"], app_types());
+  check_union(schema["$defs"]["middlebox"], middlebox_types());
+  std::vector<std::string> pool;
+  for (const auto& [k, v] : schema["$defs"]["http_pool"]["properties"].items()) pool.push_back(k);
+  std::vector<std::string> engine_pool = component_keys("pool");
+  std::sort(pool.begin(), pool.end());
+  std::sort(engine_pool.begin(), engine_pool.end());
+  CHECK(pool == engine_pool);
+}
+
+namespace {
+
+using Json = nlohmann::json;
+
+/// The $ref a property schema names, directly or through allOf ("duration", "endpoint", ...).
+std::string ref_of(const Json& prop) {
+  if (prop.contains("$ref")) return prop["$ref"].get<std::string>().substr(std::string("#/$defs/").size());
+  if (prop.contains("allOf")) return ref_of(prop["allOf"][0]);
+  return "";
+}
+
+/// A value the schema allows for a property.
+Json valid_value(const Json& prop) {
+  const std::string ref = ref_of(prop);
+  if (ref == "duration" || ref == "positive_duration") return "1s";
+  if (ref == "port") return 8080;
+  if (ref == "endpoint") return "client:9000";
+  if (ref == "uint" || ref == "uint32") return 1;
+  if (ref == "ipv4") return "10.9.9.9";
+  if (ref == "component_tcp") return Json::parse(R"({"profile": "linux", "params": {"nagle": false}})");
+  if (ref == "http_pool") return Json::parse(R"({"keepalive": true})");
+  if (prop.contains("enum")) return prop["enum"].back();
+  if (prop.contains("default")) return prop["default"];
+  const std::string type = prop.value("type", "");
+  if (type == "integer") return prop["minimum"];
+  if (type == "array") return Json::array({valid_value(prop["items"])});
+  return nullptr;
+}
+
+/// A value of the wrong JSON type for a property.
+Json wrong_value(const Json& prop) {
+  const std::string ref = ref_of(prop);
+  if (ref == "component_tcp" || ref == "http_pool") return 5;
+  const std::string type = prop.value("type", "");
+  if (type == "integer" || ref == "port" || ref == "uint" || ref == "uint32") return "x";
+  if (type == "boolean") return "yes";
+  if (type == "array") return "x";
+  return 12345;  // strings, durations, endpoints, addresses, enums
+}
+
+}  // namespace
+
+TEST_CASE("scenario: every app and middlebox key takes what the schema allows and rejects another JSON type") {
+  const auto schema = Json::parse(read_text(kSource / "examples/scenario.schema.json"));
+  int checked = 0;
+  for (const char* list : {"apps", "middleboxes"}) {
+    const Json& u = schema["$defs"][std::string(list) == "apps" ? "app" : "middlebox"];
+    for (const Json& alt : u["oneOf"]) {
+      const std::string type = alt["properties"]["type"]["const"];
+      Json entry = {{"type", type}, {"name", "c"}, {"host", "server"}};
+      for (const auto& req : alt["required"])
+        if (!entry.contains(req.get<std::string>())) entry[req.get<std::string>()] = valid_value(alt["properties"][req.get<std::string>()]);
+      for (const auto& [key, prop] : alt["properties"].items()) {
+        if (key == "type" || key == "name" || key == "host") continue;
+        CAPTURE(type);
+        CAPTURE(key);
+        Json doc = Json::parse(two_hosts("[]"));
+        Json e = entry;
+        e[key] = valid_value(prop);
+        REQUIRE_FALSE(e[key].is_null());
+        doc[list] = Json::array({e});
+        LoadResult ok = Scenario::load(doc.dump());
+        INFO(ok.error_text());
+        CHECK(ok.ok());
+        e[key] = wrong_value(prop);
+        doc[list] = Json::array({e});
+        const auto errors = validate_scenario(doc.dump());
+        const std::string path = "/" + std::string(list) + "/0/" + key;
+        CHECK(std::any_of(errors.begin(), errors.end(), [&](const ScenarioError& x) { return x.path == path; }));
+        ++checked;
+      }
+    }
+  }
+  // The pool's keys, inside an http_client.
+  for (const auto& [key, prop] : schema["$defs"]["http_pool"]["properties"].items()) {
+    CAPTURE(key);
+    Json pool = {{"keepalive", true}};
+    pool[key] = valid_value(prop);
+    Json doc = Json::parse(two_hosts("[]"));
+    doc["apps"] = Json::array({{{"type", "http_client"}, {"name", "c"}, {"host", "client"}, {"server", "server:80"}, {"pool", pool}}});
+    LoadResult ok = Scenario::load(doc.dump());
+    INFO(ok.error_text());
+    CHECK(ok.ok());
+    pool[key] = wrong_value(prop);
+    doc["apps"][0]["pool"] = pool;
+    const auto errors = validate_scenario(doc.dump());
+    CHECK(std::any_of(errors.begin(), errors.end(), [&](const ScenarioError& x) { return x.path == "/apps/0/pool/" + key; }));
+    ++checked;
+  }
+  CHECK(checked > 70);
+}
+
+TEST_CASE("scenario: apps and middleboxes are checked, resolved and created by the runner") {
+  Scenario s = load_ok(R"({
+    "duration": "20s",
+    "tcp": {"params": {"nagle": false}},
+    "hosts": [{"name": "client", "addr": "10.0.0.1"}, {"name": "lb", "addr": "10.0.0.2", "forwarding": true},
+              {"name": "server", "addr": "10.0.1.1", "tcp": {"profile": "linux", "params": {"mss": 1200}}}],
+    "links": [{"name": "front", "a": "client", "b": "lb", "delay": "1ms"},
+              {"name": "back", "a": "lb", "b": "server", "delay": "1ms"}],
+    "routes": [{"host": "server", "dst": "default", "link": "back"}, {"host": "client", "dst": "default", "link": "front"}],
+    "apps": [
+      {"type": "http_server", "name": "web", "host": "server", "port": 80, "processing_time": "2s", "timeout": "1s",
+       "on_timeout": "close", "keep_alive_timeout": "0s", "status": 201, "body": "made\n",
+       "tcp": {"params": {"delayed_ack": false}}},
+      {"type": "http_server", "name": "web2", "host": "server", "port": 81, "tcp": {"profile": "windows"}},
+      {"type": "http_client", "name": "browser", "host": "client", "server": "lb:80", "method": "POST", "path": "/x",
+       "body_bytes": 10, "count": 3, "start": "1s", "interval": "500ms", "request_timeout": "10s",
+       "pool": {"max_connections": 2, "idle_timeout": "30s", "keepalive": true, "keepalive_idle": "20s", "pipeline": true}},
+      {"type": "tcp_echo", "name": "echo", "host": "server", "port": 7007},
+      {"type": "udp_echo", "name": "uecho", "host": "server", "port": 7007},
+      {"type": "bulk_sink", "name": "sink", "host": "server", "port": 5001, "read_rate": 100000},
+      {"type": "bulk_sender", "name": "bulk", "host": "client", "to": "10.0.1.1:5001", "bytes": 5000, "start": "2s"},
+      {"type": "udp_stream_receiver", "name": "rx", "host": "server", "port": 9000, "expected": 10},
+      {"type": "udp_stream_sender", "name": "tx", "host": "client", "to": "server:9000", "rate": 10, "count": 10}
+    ],
+    "middleboxes": [
+      {"type": "nlb", "name": "nlb", "host": "lb", "port": 80, "targets": ["server:80", "10.0.1.1:81"],
+       "tcp_idle_timeout": "5min", "protocol": "tcp"}
+    ]
+  })");
+  REQUIRE(s.apps.size() == 9);
+  REQUIRE(s.middleboxes.size() == 1);
+  CHECK(s.apps[2].type == "http_client");
+  CHECK(s.apps[2].host == "client");
+  CHECK(s.apps[2].path == "/apps/2");
+  CHECK(s.middleboxes[0].middlebox);
+  CHECK(s.find_component("nlb") == &s.middleboxes[0]);
+  CHECK(s.find_component("nope") == nullptr);
+
+  ScenarioRunner runner(std::move(s));
+  Simulation& sim = runner.sim();
+  REQUIRE(sim.components().size() == 10);
+  CHECK(sim.components()[0]->name() == "nlb");  // middleboxes first
+  CHECK(sim.components()[1]->name() == "web");
+
+  auto* web = dynamic_cast<HttpServer*>(sim.find_component("web"));
+  REQUIRE(web);
+  CHECK(web->params().processing_time == 2 * kSecond);
+  CHECK(web->params().timeout == kSecond);
+  CHECK(web->params().on_timeout == "close");
+  CHECK(web->params().keep_alive_timeout == 0);
+  CHECK(web->params().status == 201);
+  CHECK(web->params().body == "made\n");
+  // `tcp` params go on top of the host's settings (profile, scenario-wide params, host params).
+  REQUIRE(web->params().tcp.has_value());
+  CHECK(web->params().tcp->profile == "linux");
+  CHECK(web->params().tcp->mss == 1200);
+  CHECK_FALSE(web->params().tcp->nagle);
+  CHECK_FALSE(web->params().tcp->delayed_ack);
+  // A profile starts from that profile's defaults instead.
+  auto* web2 = dynamic_cast<HttpServer*>(sim.find_component("web2"));
+  REQUIRE(web2);
+  REQUIRE(web2->params().tcp.has_value());
+  CHECK(web2->params().tcp->profile == "windows");
+  CHECK(web2->params().tcp->mss != 1200);
+
+  auto* nlb = dynamic_cast<NlbBalancer*>(sim.find_component("nlb"));
+  REQUIRE(nlb);
+  CHECK(nlb->params().tcp_idle_timeout == 300 * kSecond);
+  REQUIRE(nlb->params().targets.size() == 2);
+  CHECK(format_endpoint(nlb->params().targets[0]) == "10.0.1.1:80");
+  CHECK(format_endpoint(nlb->params().targets[1]) == "10.0.1.1:81");
+  CHECK(nlb->params().vip == *parse_ipv4("10.0.0.2"));
+
+  CHECK(dynamic_cast<TcpEchoServer*>(sim.find_component("echo")));
+  CHECK(dynamic_cast<UdpEchoServer*>(sim.find_component("uecho")));
+  CHECK(dynamic_cast<BulkSink*>(sim.find_component("sink")));
+  auto* client = dynamic_cast<HttpClient*>(sim.find_component("browser"));
+  REQUIRE(client);
+
+  runner.run();
+  // Three pipelined POSTs through the NLB, each timed out by the server after 1 s (it closes).
+  CHECK(client->requests().size() == 3);
+  CHECK(client->failed() == 3);
+  auto* rx = dynamic_cast<UdpStreamReceiver*>(sim.find_component("rx"));
+  REQUIRE(rx);
+  CHECK(rx->received() == 10);
+  auto* bulk = dynamic_cast<BulkSender*>(sim.find_component("bulk"));
+  REQUIRE(bulk);
+  CHECK(bulk->bytes_acked() == 5000);
+
+  // The summary lists every component with its counters.
+  const std::string summary = format_summary(summarize(runner));
+  CHECK(summary.find("apps and middleboxes:") != std::string::npos);
+  CHECK(summary.find("received 10") != std::string::npos);
+  CHECK(summary.find("flows_created") != std::string::npos);
+
+  // apply_set rebuilds the components from the changed document.
+  CHECK(runner.apply_set("/apps/0/timeout", "0s").ok());
+  runner.run();
+  auto* client2 = dynamic_cast<HttpClient*>(runner.sim().find_component("browser"));
+  REQUIRE(client2);
+  CHECK(client2->succeeded() == 3);
+}
+
+TEST_CASE("scenario: app and middlebox errors are all reported at once, with their JSON pointers") {
+  const auto errors = validate_scenario(R"({
+    "hosts": [{"name": "client", "addr": "10.0.0.1"}, {"name": "server", "addr": "10.0.0.2"}],
+    "apps": [
+      {"type": "http_server", "name": "web", "host": "server", "timeout": 30, "colour": "red"},
+      {"type": "http_server", "name": "web", "host": "server", "port": 8080},
+      {"type": "http_client", "host": "nowhere", "server": "server", "at": [], "pool": {"keepalive_count": 3}},
+      {"type": "udp_stream_sender", "name": "tx", "host": "client", "to": "server:9000", "rate": 0},
+      {"name": "x"},
+      7
+    ],
+    "middleboxes": [
+      {"type": "nlb", "name": "web", "host": "server", "targets": "server:80"},
+      {"type": "alb", "name": "alb", "host": "client", "targets": ["server:80", "server:99999"], "idle_timeout": "0ms"}
+    ],
+    "timeline": [{"at": "0s", "do": "udp_bind", "host": "client", "name": "tx"}]
+  })");
+  std::string all;
+  for (const auto& e : errors) all += e.text() + "\n";
+  INFO(all);
+  CHECK(has_error(errors, "/apps/0/timeout: expected a duration like \"10ms\", got 30"));
+  CHECK(has_error(errors, "/apps/0/colour: unknown key"));
+  CHECK(has_error(errors, "/apps/0: TCP port 80 on host \"server\" is already used by \"web\" (/middleboxes/0)"));
+  CHECK(has_error(errors, "/apps/1/name: duplicate name \"web\" (already used by /middleboxes/0)"));
+  CHECK(has_error(errors, "/apps/2: missing required key \"name\""));
+  CHECK(has_error(errors, "/apps/2/host: unknown host \"nowhere\""));
+  CHECK(has_error(errors, "/apps/2/server: expected an endpoint like \"server:80\" or \"10.0.0.2:80\", got \"server\""));
+  CHECK(has_error(errors, "/apps/2/at: must not be empty (leave it out to use count, start and interval)"));
+  CHECK(has_error(errors, "/apps/2/pool/keepalive_count: has no effect without \"keepalive\": true"));
+  CHECK(has_error(errors, "/apps/3/rate: expected an integer between 1 and 1000000, got 0"));
+  CHECK(has_error(errors, "/apps/4: missing required key \"type\""));
+  CHECK(has_error(errors, "/apps/5: expected an object, got 7"));
+  CHECK(has_error(errors, "/middleboxes/0/targets: expected an array, got \"server:80\""));
+  CHECK(has_error(errors, "/middleboxes/1/targets/1: expected a port from 1 to 65535 after the colon, got \"server:99999\""));
+  CHECK(has_error(errors, "/middleboxes/1/idle_timeout: must be greater than 0s"));
+  CHECK(has_error(errors, "/apps/3/name: name \"tx\" is also a socket name (/timeline/0); the trace would mix them up"));
 }
