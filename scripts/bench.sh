@@ -32,3 +32,7 @@ else
 fi
 
 python3 bench/run_bench.py
+
+# Benchmark 4: the same bulk scenario natively and through the WASM module in Node (needs the
+# WASM build from ./scripts/test.sh; it says so and skips otherwise).
+node bench/wasm/run.mjs "${BENCH_RUNS:-5}"
