@@ -1,5 +1,7 @@
 #include "middlebox/nlb.h"
 
+#include "tcp/tcp_stack.h"
+
 #include "net/network.h"
 
 namespace tcpplay {
@@ -196,25 +198,10 @@ void NlbBalancer::forward(Packet q, std::uint64_t packet_id) {
 }
 
 void NlbBalancer::send_rst_for(const Packet& p) {
-  // RFC 9293 §3.10.7.1 (a segment for a connection that does not exist):
-  //   ACK off: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>;  ACK on: <SEQ=SEG.ACK><CTL=RST>.
-  Packet r;
-  r.ip.protocol = kTcp;
-  r.ip.src = p.ip.dst;
-  r.ip.dst = p.ip.src;
-  r.ip.id = host_.next_ip_id();
-  r.tcp.src_port = p.tcp.dst_port;
-  r.tcp.dst_port = p.tcp.src_port;
-  if (p.tcp.has(tcp_flag::ack)) {
-    r.tcp.seq = p.tcp.ack;
-    r.tcp.flags = tcp_flag::rst;
-  } else {
-    const std::uint32_t len = p.payload.size() + (p.tcp.has(tcp_flag::syn) ? 1 : 0) + (p.tcp.has(tcp_flag::fin) ? 1 : 0);
-    r.tcp.seq = 0;
-    r.tcp.ack = p.tcp.seq + len;
-    r.tcp.flags = tcp_flag::rst | tcp_flag::ack;
-  }
-  host_.send(std::move(r));
+  // The reset a TCP would send for a connection it does not know (RFC 9293 §3.10.7.1), from the
+  // address the packet was sent to: the VIP towards a client, the client's address towards a
+  // target.
+  host_.send(reset_for(p, host_.next_ip_id()));
 }
 
 void NlbBalancer::snapshot(nlohmann::json& out) const {

@@ -227,14 +227,12 @@ void TcpStack::on_listen_segment(TcpListener& l, const Packet& p, std::uint64_t 
   c->open_passive(p, packet_id);
 }
 
-void TcpStack::reply_rst_for(const Packet& p) {
-  // RFC 9293 §3.10.7.1: ACK off -> <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>;
-  // ACK on -> <SEQ=SEG.ACK><CTL=RST>.
+Packet reset_for(const Packet& p, std::uint16_t ip_id) {
   Packet r;
   r.ip.protocol = static_cast<std::uint8_t>(IpProto::tcp);
   r.ip.src = p.ip.dst;
   r.ip.dst = p.ip.src;
-  r.ip.id = host_.next_ip_id();
+  r.ip.id = ip_id;
   r.tcp.src_port = p.tcp.dst_port;
   r.tcp.dst_port = p.tcp.src_port;
   if (p.tcp.has(tcp_flag::ack)) {
@@ -247,8 +245,10 @@ void TcpStack::reply_rst_for(const Packet& p) {
     r.tcp.ack = p.tcp.seq + len;
     r.tcp.flags = tcp_flag::rst | tcp_flag::ack;
   }
-  transmit(std::move(r));
+  return r;
 }
+
+void TcpStack::reply_rst_for(const Packet& p) { transmit(reset_for(p, host_.next_ip_id())); }
 
 Status TcpStack::inject(const CraftedSegment& seg, Ipv4Addr dst) {
   const FourTuple t{host_.addr(), dst, seg.src_port, seg.dst_port};

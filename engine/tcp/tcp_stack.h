@@ -22,6 +22,11 @@ namespace tcpplay {
 
 class Network;
 
+/// The reset RFC 9293 §3.10.7.1 prescribes for a segment that matches no connection:
+/// ACK off -> <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; ACK on -> <SEQ=SEG.ACK><CTL=RST>.
+/// Addressed back to the segment's sender, from its destination.
+Packet reset_for(const Packet& segment, std::uint16_t ip_id);
+
 struct TcpListener {
   std::uint16_t port = 0;
   std::uint32_t backlog = 128;   ///< most connections waiting in SYN_RECEIVED
