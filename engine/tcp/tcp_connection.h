@@ -147,6 +147,7 @@ class TcpConnection : public EventHandler {
   bool send_one_data_segment(std::uint32_t max_len = UINT32_MAX);
   void send_segment(std::uint16_t flags, std::uint32_t seq, const Payload& data, bool syn_options);
   void send_ack();
+  void send_ack_limited(const Packet& p, std::uint64_t packet_id);  // answers to invalid segments, rate-limited
   void send_rst(std::uint32_t seq);
   void send_syn(bool with_ack);
   void send_window_probe();
@@ -240,6 +241,7 @@ class TcpConnection : public EventHandler {
   std::uint32_t last_sack_offset_ = 0;  // offset of the out-of-order block touched last (RFC 2018 §4)
   std::uint32_t keepalive_probes_ = 0;
   std::uint16_t last_window_sent_ = 0;
+  SimTime last_invalid_ack_ = kNever;
 
   // Statistics and series.
   std::uint64_t bytes_sent_ = 0, bytes_acked_ = 0, bytes_delivered_ = 0, retransmits_ = 0;

@@ -169,8 +169,8 @@ void TcpConnection::process_segment(const Packet& p, std::uint64_t packet_id, co
       enter_time_wait("rcv retransmitted FIN (restart 2MSL)");
       return;
     }
-    send_ack();
     trace_drop(packet_id, state_ == TcpState::time_wait ? "late_segment_in_time_wait" : "unacceptable_seq");
+    send_ack_limited(p, packet_id);
     return;
   }
   if (o.has_timestamp && ts_ok_ && seq::ge(o.ts_val, ts_recent_) && seq::le(h.seq, last_ack_sent_))
@@ -222,8 +222,8 @@ bool TcpConnection::check_rst(const Packet& p, std::uint64_t packet_id) {
   // Second (RFC 9293 §3.10.7.4, RFC 5961 §3.2): reset only if SEG.SEQ = RCV.NXT exactly; a RST
   // elsewhere in the window gets a challenge ACK. With rfc5961 off, any in-window RST resets.
   if (cfg_.rfc5961 && p.tcp.seq != rcv_nxt_) {
-    send_ack();
     trace_drop(packet_id, "rst_in_window_challenge_ack");
+    send_ack_limited(p, packet_id);
     return false;
   }
   switch (state_) {
@@ -261,8 +261,8 @@ bool TcpConnection::check_syn(const Packet& p, std::uint64_t packet_id) {
   }
   if (cfg_.rfc5961) {
     // RFC 5961 §4: challenge ACK whatever the sequence number.
-    send_ack();
     trace_drop(packet_id, "syn_in_synchronized_state_challenge_ack");
+    send_ack_limited(p, packet_id);
     return false;
   }
   // RFC 793: an in-window SYN is an error; reset the connection.
@@ -297,8 +297,8 @@ bool TcpConnection::process_ack(const Packet& p, std::uint64_t packet_id, const 
   // RFC 5961 §5: an ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] is answered and dropped.
   if (seq::gt(ack, snd_max_) ||
       (cfg_.rfc5961 && seq::lt(ack, snd_una_ - std::max(max_snd_wnd_, 1u)))) {
-    send_ack();
     trace_drop(packet_id, seq::gt(ack, snd_max_) ? "ack_of_unsent_data" : "ack_too_old");
+    send_ack_limited(p, packet_id);
     return false;
   }
   const std::uint32_t wnd = static_cast<std::uint32_t>(h.window) << snd_wscale_;

@@ -131,6 +131,25 @@ void TcpConnection::send_ack() {
   send_segment(tcp_flag::ack, snd_nxt_, {}, false);
 }
 
+void TcpConnection::send_ack_limited(const Packet& p, std::uint64_t packet_id) {
+  // ACKs that answer unacceptable segments (out of window, acking unsent data, challenge ACKs)
+  // go out at most once per 500 ms per connection, as Linux's tcp_invalid_ratelimit does and
+  // RFC 5961 §7 recommends: two confused stacks would otherwise ACK each other forever. Like
+  // Linux (tcp_oow_rate_limited), a segment carrying data without SYN is always answered: it is
+  // not part of an ACK loop, and its duplicate ACK matters to the sender's loss recovery.
+  if (!p.payload.empty() && !p.tcp.has(tcp_flag::syn)) {
+    send_ack();
+    return;
+  }
+  const SimTime now = stack_.net().now();
+  if (last_invalid_ack_ != kNever && now - last_invalid_ack_ < 500 * kMillisecond) {
+    trace_drop(packet_id, "ack_rate_limited");
+    return;
+  }
+  last_invalid_ack_ = now;
+  send_ack();
+}
+
 void TcpConnection::send_rst(std::uint32_t seq_no) {
   // RFC 9293 §3.10.5 <SEQ=SND.NXT><CTL=RST>; Linux (tcp_send_active_reset) also sets ACK.
   const std::uint16_t flags = cfg_.profile == "linux" ? (tcp_flag::rst | tcp_flag::ack) : tcp_flag::rst;

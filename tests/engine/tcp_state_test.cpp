@@ -345,3 +345,15 @@ TEST_CASE("tcp: out-of-order data is held, ACKed at once with SACK blocks, and d
   CHECK(w.server_app.data.size() == 3 * 1448);
   CHECK(Payload::from_text(w.server_app.data).matches_pattern(3, 0));
 }
+
+TEST_CASE("tcp: answers to invalid pure ACKs are rate-limited (RFC 5961 7, Linux tcp_invalid_ratelimit)") {
+  Connected w;
+  for (int i = 0; i < 3; ++i) {
+    CraftedSegment seg = w.from_client(tcp_flag::ack);
+    seg.seq_offset = 100000;  // out of window
+    REQUIRE(w.ctcp().inject(seg, w.server.addr()));
+  }
+  w.sim.run_until(1100 * kMillisecond);
+  CHECK(w.drops("unacceptable_seq").size() == 3);
+  CHECK(w.drops("ack_rate_limited").size() == 2);
+}
