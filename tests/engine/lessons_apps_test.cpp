@@ -10,6 +10,7 @@
 #include "app/http_server.h"
 #include "app/udp_stream.h"
 #include "lesson_fixture.h"
+#include "tcp_fixture.h"
 #include "middlebox/alb.h"
 #include "middlebox/nlb.h"
 #include "tcp/tcp_connection.h"
@@ -19,13 +20,6 @@ using namespace tcpplay::test;
 
 namespace {
 
-std::string flags(const std::string& line) {
-  const auto a = line.find("Flags [");
-  if (a == std::string::npos) return "";
-  const auto b = line.find(']', a);
-  return line.substr(a + 7, b - a - 7);
-}
-bool has_flag(const Lesson::Sent& s, char f) { return flags(s.line).find(f) != std::string::npos; }
 bool starts(const Lesson::Sent& s, const std::string& prefix) { return s.line.rfind(prefix, 0) == 0; }
 bool payload_starts(const Lesson::Sent& s, const std::string& text) {
   return s.packet->payload.size() > 0 && s.packet->payload.to_string().rfind(text, 0) == 0;
@@ -119,7 +113,7 @@ TEST_CASE("lesson 10: ALB idle 60 s < response 80 s < server timeout 100 s -> 50
   CHECK(data_200);
   bool rst = false;
   for (const auto& s : sent_between(l, "lb", t200, t200 + 10 * kMillisecond))
-    if (starts(s, "IP 10.0.0.2.40000 > 10.0.1.1.80:") && flags(s.line) == "R") rst = true;
+    if (starts(s, "IP 10.0.0.2.40000 > 10.0.1.1.80:") && flags_of_line(s.line) == "R") rst = true;
   CHECK(rst);
   CHECK(has(states_on(l, "lb", t200, t200 + 10 * kMillisecond), "FIN_WAIT_2->CLOSED"));
   CHECK(has(states_on(l, "server", t200, t200 + 10 * kMillisecond), "LAST_ACK->CLOSED"));
@@ -208,7 +202,7 @@ TEST_CASE("lesson 12: NLB idle 350 s < response 400 s < server timeout 450 s -> 
   REQUIRE(within(answered, 400, 400.01));
   bool rst_to_server = false;
   for (const auto& s : sent_between(l, "lb", answered, answered + 10 * kMillisecond))
-    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags(s.line) == "R") rst_to_server = true;
+    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags_of_line(s.line) == "R") rst_to_server = true;
   CHECK(rst_to_server);
   CHECK(has(states_on(l, "server", answered, answered + 10 * kMillisecond), "ESTABLISHED->CLOSED"));
   CHECK(drops_on(l, "lb", "nlb_no_flow") == 2);
@@ -218,7 +212,7 @@ TEST_CASE("lesson 12: NLB idle 350 s < response 400 s < server timeout 450 s -> 
   // 420 s: the client sends on the connection it believes open: RST from the VIP.
   bool rst_to_client = false;
   for (const auto& s : sent_between(l, "lb", at(420), at(421)))
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags(s.line) == "R") rst_to_client = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags_of_line(s.line) == "R") rst_to_client = true;
   CHECK(rst_to_client);
   CHECK(has(states_on(l, "client", at(420), at(421)), "ESTABLISHED->CLOSED"));
   REQUIRE(browser.requests().size() == 2);
@@ -255,7 +249,7 @@ TEST_CASE("lesson 13: server timeout 300 s < NLB idle 350 s -> the server's 504 
     if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80: Flags [F.]")) client_fin = true;
   CHECK(client_fin);
 
-  for (const auto& s : l.sent()) CHECK(flags(s.line).find('R') == std::string::npos);
+  for (const auto& s : l.sent()) CHECK(flags_of_line(s.line).find('R') == std::string::npos);
   CHECK(nlb.counters().rst_to_clients == 0);
   CHECK(nlb.counters().rst_to_targets == 0);
 
@@ -310,7 +304,7 @@ TEST_CASE("lesson 14: a pool idle timeout below the ALB's 60 s -> no resets; abo
   CHECK(racy.requests()[1].sent_at < fin);
   bool rst = false;
   for (const auto& s : sent_between(l, "lb", fin, fin + 5 * kMillisecond))
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40001:") && flags(s.line) == "R") rst = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40001:") && flags_of_line(s.line) == "R") rst = true;
   CHECK(rst);
 
   // The ALB, not the server, closes idle target connections (60 s < the server's 75 s): no 502.

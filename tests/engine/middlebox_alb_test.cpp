@@ -16,13 +16,6 @@ using namespace tcpplay::test;
 
 namespace {
 
-std::string flags(const std::string& line) {
-  const auto a = line.find("Flags [");
-  if (a == std::string::npos) return "";
-  const auto b = line.find(']', a);
-  return line.substr(a + 7, b - a - 7);
-}
-bool has_flag(const SentPacket& s, char f) { return flags(s.line).find(f) != std::string::npos; }
 bool to_addr(const SentPacket& s, const std::string& addr) { return contains(s.line, "> " + addr + "."); }
 
 struct AlbWorld : ThreeHosts {
@@ -97,7 +90,7 @@ TEST_CASE("middlebox alb case 10: idle 60 s < work 80 s < server timeout 100 s -
   CHECK(data_at_80);
   bool rst_at_80 = false;
   for (const auto& s : w.sent_by(w.mid, t200, t200 + 10 * kMillisecond))
-    if (to_addr(s, "10.0.1.1") && flags(s.line) == "R") rst_at_80 = true;
+    if (to_addr(s, "10.0.1.1") && flags_of_line(s.line) == "R") rst_at_80 = true;
   CHECK(rst_at_80);
   // The server had closed right after writing (LAST_ACK); the RST ends its connection.
   const auto server_states = w.states(w.server, t200, t200 + 10 * kMillisecond);
@@ -198,7 +191,7 @@ TEST_CASE("middlebox alb: no connection to the target within 10 s -> 504") {
   // The ALB tried: SYNs to the target, retransmitted with backoff, until the timeout.
   int syns = 0;
   for (const auto& s : w.sent_by(w.mid, 0, 10 * kSecond))
-    if (to_addr(s, "10.0.1.1") && flags(s.line) == "S") ++syns;
+    if (to_addr(s, "10.0.1.1") && flags_of_line(s.line) == "S") ++syns;
   CHECK(syns >= 3);
   CHECK(w.sent_by(w.mid, 10100 * kMillisecond, 30 * kSecond).empty());
 }
@@ -296,7 +289,7 @@ TEST_CASE("middlebox alb: pool idle timeout above the ALB's -> a request racing 
   CHECK(client.failed() == 1);
   bool rst = false;
   for (const auto& s : w.sent_by(w.mid, fin_at, fin_at + 5 * kMillisecond))
-    if (to_addr(s, "10.0.0.1") && flags(s.line) == "R") rst = true;
+    if (to_addr(s, "10.0.0.1") && flags_of_line(s.line) == "R") rst = true;
   CHECK(rst);
 }
 

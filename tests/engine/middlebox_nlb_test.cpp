@@ -17,12 +17,6 @@ using namespace tcpplay::test;
 
 namespace {
 
-std::string flags(const std::string& line) {
-  const auto a = line.find("Flags [");
-  if (a == std::string::npos) return "";
-  const auto b = line.find(']', a);
-  return line.substr(a + 7, b - a - 7);
-}
 bool starts(const SentPacket& s, const std::string& prefix) { return s.line.rfind(prefix, 0) == 0; }
 
 struct NlbWorld : ThreeHosts {
@@ -67,8 +61,8 @@ TEST_CASE("middlebox nlb: pass-through rewrites the destination and keeps the cl
   // On the back link: client address to the target. On the front link: from the VIP.
   bool back_syn = false, front_synack = false;
   for (const auto& s : w.sent_by(w.mid)) {
-    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags(s.line) == "S") back_syn = true;
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags(s.line) == "S.") front_synack = true;
+    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags_of_line(s.line) == "S") back_syn = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags_of_line(s.line) == "S.") front_synack = true;
   }
   CHECK(back_syn);
   CHECK(front_synack);
@@ -108,7 +102,7 @@ TEST_CASE("middlebox nlb case 12: idle 350 s < work 400 s < server timeout 450 s
   CHECK(answered < 400100 * kMillisecond);
   bool rst_to_server = false;
   for (const auto& s : w.sent_by(w.mid, answered, answered + 10 * kMillisecond))
-    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags(s.line) == "R") rst_to_server = true;
+    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags_of_line(s.line) == "R") rst_to_server = true;
   CHECK(rst_to_server);
   CHECK_FALSE(w.app("nlb", "answering the target with RST from the client's address").empty());
   CHECK_FALSE(w.app("web", "connection reset").empty());
@@ -118,7 +112,7 @@ TEST_CASE("middlebox nlb case 12: idle 350 s < work 400 s < server timeout 450 s
   // At 420 s the client, still believing the connection is open, sends: RST from the VIP.
   bool rst_to_client = false;
   for (const auto& s : w.sent_by(w.mid, 420 * kSecond, 421 * kSecond))
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags(s.line) == "R") rst_to_client = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags_of_line(s.line) == "R") rst_to_client = true;
   CHECK(rst_to_client);
   CHECK(client.requests()[0].outcome == "reset");
   CHECK(client.requests()[1].outcome == "reset");
@@ -136,7 +130,7 @@ TEST_CASE("middlebox nlb case 12 variant: the client gives up and closes; its FI
   CHECK(client.requests()[0].outcome == "timeout");
   bool rst = false;
   for (const auto& s : w.sent_by(w.mid, 500 * kSecond, 501 * kSecond))
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags(s.line) == "R") rst = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags_of_line(s.line) == "R") rst = true;
   CHECK(rst);
 }
 
@@ -150,7 +144,7 @@ TEST_CASE("middlebox nlb case 13: server timeout 300 s < idle 350 s -> the serve
   CHECK(client.requests()[0].done_at < 300100 * kMillisecond);
   CHECK(w.nlb->counters().rst_to_clients == 0);
   CHECK(w.nlb->counters().rst_to_targets == 0);
-  for (const auto& s : w.sent()) CHECK(flags(s.line).find('R') == std::string::npos);
+  for (const auto& s : w.sent()) CHECK(flags_of_line(s.line).find('R') == std::string::npos);
   // The flow carried the 504 and both FINs; it expires 350 s after its last packet.
   const SimTime expired = w.app_time("nlb", "flow expired");
   CHECK(expired >= 650 * kSecond);

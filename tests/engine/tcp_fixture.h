@@ -11,6 +11,19 @@
 
 namespace tcpplay::test {
 
+/// The flag letters of a tcpdump line ("S.", "R", "P."), "" if it has none.
+inline std::string flags_of_line(const std::string& line) {
+  const auto a = line.find("Flags [");
+  if (a == std::string::npos) return "";
+  const auto b = line.find(']', a);
+  return line.substr(a + 7, b - a - 7);
+}
+/// True if a sent packet (anything with a tcpdump `line`) carries flag letter `f`.
+template <typename Sent>
+bool has_flag(const Sent& s, char f) {
+  return flags_of_line(s.line).find(f) != std::string::npos;
+}
+
 /// "1.000000 3.000000" — readable in a failed CHECK.
 inline std::string show(const std::vector<SimTime>& v) {
   std::string s;
