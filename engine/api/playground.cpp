@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
-#include <nlohmann/json.hpp>
 #include <optional>
 
-#include "api/json_writer.h"
+#include "json/json.h"
+#include "json/json_writer.h"
 #include "core/duration.h"
 #include "net/network.h"
 #include "scenario/scenario.h"
@@ -21,7 +21,6 @@ namespace tcpplay {
 
 namespace {
 
-using Json = nlohmann::json;
 
 /// Runs `f`, turning anything but a PlaygroundError into one with the CLI's wording for an
 /// unexpected failure ("internal error: ...").
@@ -163,11 +162,12 @@ void Playground::apply(std::string_view action_json) {
 void Playground::set_link(std::string_view link, std::string_view params_json) {
   guarded([&] {
     runner();
-    const Json params = Json::parse(params_json.begin(), params_json.end(), nullptr, false);
-    if (params.is_discarded() || !params.is_object())
+    const std::optional<Json> params = Json::parse(params_json);
+    if (!params || !params->is_object())
       throw PlaygroundError("set_link: expected an object of link parameters like {\"loss\": 0.1}, got " +
                             std::string(params_json));
-    for (const auto& [param, value] : params.items()) {
+    for (std::size_t i = 0; i < params->size(); ++i) {
+      const std::string& param = params->key(i);
       std::string action;
       JsonWriter(action)
           .begin_object()
@@ -175,7 +175,7 @@ void Playground::set_link(std::string_view link, std::string_view params_json) {
           .field("target", "link:" + std::string(link))
           .field("param", param)
           .key("value")
-          .raw(value.dump(-1, ' ', false, Json::error_handler_t::replace))
+          .raw((*params)[i].dump())
           .end_object();
       apply(action);
     }
@@ -202,15 +202,18 @@ std::string Playground::suggest_seq_ack(std::string_view host, std::string_view 
 
 /// A successful listen or udp_bind with a name: remembered so snapshots can name the socket.
 void Playground::remember_named_socket(std::string_view action_json) {
-  const Json a = Json::parse(action_json.begin(), action_json.end(), nullptr, false);
-  if (!a.is_object() || !a.contains("name") || !a["name"].is_string() || !a.contains("do")) return;
-  const std::string kind = a["do"].is_string() ? a["do"].get<std::string>() : "";
+  const std::optional<Json> a = Json::parse(action_json);
+  if (!a || !a->is_object()) return;
+  const Json* name = a->find("name");
+  const Json* kind = a->find("do");
+  if (!name || !name->is_string() || !kind || !kind->is_string()) return;
   NamedSocket s;
-  s.name = a["name"].get<std::string>();
-  s.host = a.value("host", std::string());
-  if (kind == "listen") {
-    s.port = static_cast<std::uint16_t>(a.value("port", 0));
-  } else if (kind == "udp_bind") {
+  s.name = name->text();
+  if (const Json* host = a->find("host"); host && host->is_string()) s.host = host->text();
+  if (kind->text() == "listen") {
+    const Json* port = a->find("port");
+    s.port = static_cast<std::uint16_t>(port ? port->unsigned_value().value_or(0) : 0);
+  } else if (kind->text() == "udp_bind") {
     s.udp = true;
     const UdpSocket* u = runner().udp_socket(s.name);
     if (!u) return;
@@ -302,7 +305,6 @@ std::string Playground::scenario_json() const {
   return guarded([&] { return runner().scenario_json(); });
 }
 
-JsonWriter& JsonWriter::value(double v) { return raw(Json(v).dump()); }
 
 std::int64_t Playground::integer_arg(double v, std::string_view what) {
   // 2^53: every integer up to it is exact in a double (a JavaScript number).

@@ -17,10 +17,9 @@
 //           bytes_sent, queued, queued_bytes}]}],
 //   components [{name, kind, state}]  (applications and middleboxes; state: Component::snapshot)
 #include <map>
-#include <nlohmann/json.hpp>
 #include <utility>
 
-#include "api/json_writer.h"
+#include "json/json_writer.h"
 #include "api/playground.h"
 #include "scenario/scenario.h"
 #include "tcp/tcp_connection.h"
@@ -163,11 +162,10 @@ std::string Playground::snapshot() {
     // Applications and middleboxes, each with the state it reports.
     w.key("components").begin_array();
     for (const auto& c : sim.components()) {
-      nlohmann::json state = nlohmann::json::object();
-      c->snapshot(state);
       w.begin_object().field("name", c->name()).field("kind", c->kind());
-      w.key("state").raw(state.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      w.end_object();
+      w.key("state").begin_object();
+      c->snapshot(w);
+      w.end_object().end_object();
     }
     w.end_array();
 

@@ -38,9 +38,10 @@ Result<Endpoint> parse_endpoint(std::string_view text, Network* net) {
   return e;
 }
 
-nlohmann::json time_json(SimTime t) {
-  if (t == kNever) return nullptr;
-  return t;
+void time_field(JsonWriter& w, std::string_view key, SimTime t) {
+  w.key(key);
+  if (t == kNever) w.null();
+  else w.value(t);
 }
 
 std::string say_duration(SimTime d) {
@@ -157,10 +158,8 @@ void AppBase::narrate(std::string detail, const FourTuple& tuple, int conn) cons
   sim_.trace().add(std::move(ev));
 }
 
-void AppBase::snapshot_header(nlohmann::json& out) const {
-  out["name"] = name_;
-  out["kind"] = kind();
-  out["host"] = host_.name();
+void AppBase::snapshot_header(JsonWriter& w) const {
+  w.field("name", name_).field("kind", kind()).field("host", host_.name());
 }
 
 }  // namespace tcpplay

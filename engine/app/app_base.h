@@ -15,9 +15,9 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
 
 #include "core/result.h"
+#include "json/json_writer.h"
 #include "sim/simulation.h"
 
 namespace tcpplay {
@@ -36,7 +36,8 @@ std::string format_endpoint(Ipv4Addr addr, std::uint16_t port);
 Result<Endpoint> parse_endpoint(std::string_view text, Network* net = nullptr);
 
 /// Virtual time in a snapshot: integer nanoseconds, or null for "never" (kNever).
-nlohmann::json time_json(SimTime t);
+/// `key`: t in nanoseconds, or null when t is kNever (a timer that is not armed).
+void time_field(JsonWriter& w, std::string_view key, SimTime t);
 
 /// A connection or flow idle timer that is cheap to keep fresh: activity only records the time
 /// (touch), and the one scheduled event re-arms itself at the newer deadline when it fires
@@ -102,7 +103,7 @@ class AppBase : public Component, public EventHandler {
   void narrate(std::string detail, const FourTuple& tuple, int conn = -1) const;
 
   /// The fields every snapshot starts with: name, kind, host.
-  void snapshot_header(nlohmann::json& out) const;
+  void snapshot_header(JsonWriter& w) const;
 
   Simulation& sim_;
   Host& host_;

@@ -93,19 +93,19 @@ std::uint64_t BulkSender::bytes_acked() const {
   return conn_ ? conn_->snapshot().bytes_acked : acked_at_close_;
 }
 
-void BulkSender::snapshot(nlohmann::json& out) const {
-  snapshot_header(out);
-  out["to"] = format_endpoint(params_.to);
-  out["bytes_target"] = params_.bytes;
-  out["duration_ns"] = params_.duration;
-  out["conn"] = conn_id_;
-  out["state"] = conn_ ? to_string(conn_->state()) : "CLOSED";
-  out["bytes_queued"] = queued_;
-  out["bytes_acked"] = bytes_acked();
-  out["done_writing"] = done_;
-  out["established_at_ns"] = time_json(established_at_);
-  out["closed_at_ns"] = time_json(closed_at_);
-  out["close_reason"] = close_reason_;
+void BulkSender::snapshot(JsonWriter& w) const {
+  snapshot_header(w);
+  w.field("to", format_endpoint(params_.to));
+  w.field("bytes_target", params_.bytes);
+  w.field("duration_ns", params_.duration);
+  w.field("conn", conn_id_);
+  w.field("state", conn_ ? to_string(conn_->state()) : "CLOSED");
+  w.field("bytes_queued", queued_);
+  w.field("bytes_acked", bytes_acked());
+  w.field("done_writing", done_);
+  time_field(w, "established_at_ns", established_at_);
+  time_field(w, "closed_at_ns", closed_at_);
+  w.field("close_reason", close_reason_);
 }
 
 // --- sink --------------------------------------------------------------------------------
@@ -196,23 +196,23 @@ std::uint64_t BulkSink::total_mismatches() const {
   return n;
 }
 
-void BulkSink::snapshot(nlohmann::json& out) const {
-  snapshot_header(out);
-  out["port"] = params_.port;
-  out["read_rate"] = params_.read_rate;
-  out["bytes"] = total_bytes();
-  out["mismatches"] = total_mismatches();
-  nlohmann::json conns = nlohmann::json::array();
+void BulkSink::snapshot(JsonWriter& w) const {
+  snapshot_header(w);
+  w.field("port", params_.port);
+  w.field("read_rate", params_.read_rate);
+  w.field("bytes", total_bytes());
+  w.field("mismatches", total_mismatches());
+  w.key("connections").begin_array();
   for (const Stats& s : stats_) {
     auto it = live_.find(s.conn);
-    conns.push_back({{"conn", s.conn}, {"peer", s.peer},
-                     {"state", it == live_.end() ? "CLOSED" : to_string(it->second->state())},
-                     {"bytes", s.bytes}, {"mismatches", s.mismatches}, {"goodput_bps", s.goodput_bps()},
-                     {"established_at_ns", time_json(s.established_at)},
-                     {"last_byte_at_ns", time_json(s.last_byte_at)}, {"finished", s.finished},
-                     {"close_reason", s.closed}});
+    w.begin_object().field("conn", s.conn).field("peer", s.peer);
+    w.field("state", it == live_.end() ? "CLOSED" : to_string(it->second->state()));
+    w.field("bytes", s.bytes).field("mismatches", s.mismatches).field("goodput_bps", s.goodput_bps());
+    time_field(w, "established_at_ns", s.established_at);
+    time_field(w, "last_byte_at_ns", s.last_byte_at);
+    w.field("finished", s.finished).field("close_reason", s.closed).end_object();
   }
-  out["connections"] = std::move(conns);
+  w.end_array();
 }
 
 }  // namespace tcpplay

@@ -27,7 +27,7 @@ class BulkSender : public AppBase, private TcpObserver {
   BulkSender(Simulation& sim, Host& host, std::string name, const BulkSenderParams& params);
   ~BulkSender() override;
   const char* kind() const override { return "bulk_sender"; }
-  void snapshot(nlohmann::json& out) const override;
+  void snapshot(JsonWriter& w) const override;
 
   std::uint64_t bytes_queued() const { return queued_; }
   /// Bytes the peer acknowledged (the connection's count, kept after it closes).
@@ -68,7 +68,7 @@ class BulkSink : public AppBase, private TcpObserver {
   BulkSink(Simulation& sim, Host& host, std::string name, const BulkSinkParams& params);
   ~BulkSink() override;
   const char* kind() const override { return "bulk_sink"; }
-  void snapshot(nlohmann::json& out) const override;
+  void snapshot(JsonWriter& w) const override;
 
   struct Stats {
     int conn = -1;

@@ -65,17 +65,20 @@ void TcpEchoServer::on_closed(TcpConnection& c, const char* reason) {
   conns_.erase(it);
 }
 
-void TcpEchoServer::snapshot(nlohmann::json& out) const {
-  snapshot_header(out);
-  out["port"] = params_.port;
-  out["accepted"] = accepted_;
-  out["bytes_echoed"] = bytes_echoed_;
-  nlohmann::json conns = nlohmann::json::array();
+void TcpEchoServer::snapshot(JsonWriter& w) const {
+  snapshot_header(w);
+  w.field("port", params_.port).field("accepted", accepted_).field("bytes_echoed", bytes_echoed_);
+  w.key("connections").begin_array();
   for (const auto& [id, s] : conns_)
-    conns.push_back({{"conn", id}, {"peer", format_endpoint(s.c->tuple().remote_addr, s.c->tuple().remote_port)},
-                     {"state", to_string(s.c->state())}, {"received", s.received}, {"echoed", s.echoed},
-                     {"unsent", s.out.bytes}});
-  out["connections"] = std::move(conns);
+    w.begin_object()
+        .field("conn", id)
+        .field("peer", format_endpoint(s.c->tuple().remote_addr, s.c->tuple().remote_port))
+        .field("state", to_string(s.c->state()))
+        .field("received", s.received)
+        .field("echoed", s.echoed)
+        .field("unsent", s.out.bytes)
+        .end_object();
+  w.end_array();
 }
 
 // --- UDP ---------------------------------------------------------------------------------
@@ -104,11 +107,9 @@ void UdpEchoServer::on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_
   if (!st) narrate("echo failed: " + st.error());
 }
 
-void UdpEchoServer::snapshot(nlohmann::json& out) const {
-  snapshot_header(out);
-  out["port"] = params_.port;
-  out["datagrams_echoed"] = echoed_;
-  out["bytes_echoed"] = bytes_;
+void UdpEchoServer::snapshot(JsonWriter& w) const {
+  snapshot_header(w);
+  w.field("port", params_.port).field("datagrams_echoed", echoed_).field("bytes_echoed", bytes_);
 }
 
 }  // namespace tcpplay

@@ -21,7 +21,7 @@ class TcpEchoServer : public AppBase, private TcpObserver {
   TcpEchoServer(Simulation& sim, Host& host, std::string name, const TcpEchoParams& params);
   ~TcpEchoServer() override;
   const char* kind() const override { return "tcp_echo"; }
-  void snapshot(nlohmann::json& out) const override;
+  void snapshot(JsonWriter& w) const override;
   const TcpEchoParams& params() const { return params_; }
   std::uint64_t bytes_echoed() const { return bytes_echoed_; }
 
@@ -54,7 +54,7 @@ class UdpEchoServer : public AppBase, private UdpObserver {
   UdpEchoServer(Simulation& sim, Host& host, std::string name, const UdpEchoParams& params);
   ~UdpEchoServer() override;
   const char* kind() const override { return "udp_echo"; }
-  void snapshot(nlohmann::json& out) const override;
+  void snapshot(JsonWriter& w) const override;
   std::uint64_t echoed() const { return echoed_; }
 
  private:

@@ -302,34 +302,40 @@ void HttpClient::on_request_timeout(int number) {
   }
 }
 
-void HttpClient::snapshot(nlohmann::json& out) const {
-  snapshot_header(out);
-  out["server"] = format_endpoint(params_.server);
-  out["pooled"] = params_.pool.has_value();
+void HttpClient::snapshot(JsonWriter& w) const {
+  snapshot_header(w);
+  w.field("server", format_endpoint(params_.server));
+  w.field("pooled", params_.pool.has_value());
   if (params_.pool) {
-    out["pool"] = {{"max_connections", params_.pool->max_connections},
-                   {"idle_timeout_ns", params_.pool->idle_timeout},
-                   {"keepalive", params_.pool->keepalive},
-                   {"pipeline", params_.pool->pipeline}};
+    w.key("pool").begin_object();
+    w.field("max_connections", params_.pool->max_connections);
+    w.field("idle_timeout_ns", params_.pool->idle_timeout);
+    w.field("keepalive", params_.pool->keepalive).field("pipeline", params_.pool->pipeline);
+    w.end_object();
   }
-  out["connections_opened"] = opened_;
-  out["reuses"] = reuses_;
-  out["succeeded"] = succeeded();
-  out["failed"] = failed();
-  out["failures"] = failures_;
-  nlohmann::json conns = nlohmann::json::array();
-  for (const auto& [id, s] : conns_)
-    conns.push_back({{"conn", id}, {"state", to_string(s.c->state())},
-                     {"idle_in_pool", s.established && !s.closing && s.outstanding.empty() && s.assigned.empty()},
-                     {"outstanding", s.outstanding.size()}, {"served", s.served},
-                     {"pool_idle_deadline_ns", time_json(s.idle.deadline())}});
-  out["connections"] = std::move(conns);
-  nlohmann::json reqs = nlohmann::json::array();
-  for (const Request& r : requests_)
-    reqs.push_back({{"number", r.number}, {"due_ns", r.due}, {"sent_ns", time_json(r.sent_at)},
-                    {"done_ns", time_json(r.done_at)}, {"conn", r.conn}, {"reused", r.reused},
-                    {"status", r.status}, {"outcome", r.outcome.empty() ? "pending" : r.outcome}});
-  out["requests"] = std::move(reqs);
+  w.field("connections_opened", opened_).field("reuses", reuses_);
+  w.field("succeeded", succeeded()).field("failed", failed());
+  w.key("failures").begin_object();
+  for (const auto& [outcome, n] : failures_) w.field(outcome, n);
+  w.end_object();
+  w.key("connections").begin_array();
+  for (const auto& [id, s] : conns_) {
+    w.begin_object().field("conn", id).field("state", to_string(s.c->state()));
+    w.field("idle_in_pool", s.established && !s.closing && s.outstanding.empty() && s.assigned.empty());
+    w.field("outstanding", s.outstanding.size()).field("served", s.served);
+    time_field(w, "pool_idle_deadline_ns", s.idle.deadline());
+    w.end_object();
+  }
+  w.end_array();
+  w.key("requests").begin_array();
+  for (const Request& r : requests_) {
+    w.begin_object().field("number", r.number).field("due_ns", r.due);
+    time_field(w, "sent_ns", r.sent_at);
+    time_field(w, "done_ns", r.done_at);
+    w.field("conn", r.conn).field("reused", r.reused).field("status", r.status);
+    w.field("outcome", r.outcome.empty() ? "pending" : r.outcome).end_object();
+  }
+  w.end_array();
 }
 
 }  // namespace tcpplay

@@ -49,7 +49,7 @@ class HttpClient : public AppBase, private TcpObserver {
   HttpClient(Simulation& sim, Host& host, std::string name, const HttpClientParams& params);
   ~HttpClient() override;
   const char* kind() const override { return "http_client"; }
-  void snapshot(nlohmann::json& out) const override;
+  void snapshot(JsonWriter& w) const override;
 
   struct Request {
     int number = 0;                ///< 1, 2, ...

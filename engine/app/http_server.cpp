@@ -264,41 +264,49 @@ void HttpServer::on_closed(TcpConnection& c, const char* reason) {
   conns_.erase(it);
 }
 
-void HttpServer::snapshot(nlohmann::json& out) const {
-  snapshot_header(out);
-  out["port"] = params_.port;
-  out["processing_time_ns"] = params_.processing_time;
-  out["timeout_ns"] = params_.timeout;
-  out["on_timeout"] = params_.on_timeout;
-  out["keep_alive_timeout_ns"] = params_.keep_alive ? params_.keep_alive_timeout : 0;
-  out["counters"] = {{"connections", counters_.connections}, {"requests", counters_.requests},
-                     {"responses", counters_.responses}, {"timeouts", counters_.timeouts},
-                     {"late_written", counters_.late_written}, {"not_written", counters_.late_not_written},
-                     {"keep_alive_closes", counters_.keep_alive_closes}, {"bad_requests", counters_.bad_requests}};
-  nlohmann::json conns = nlohmann::json::array();
+void HttpServer::snapshot(JsonWriter& w) const {
+  snapshot_header(w);
+  w.field("port", params_.port);
+  w.field("processing_time_ns", params_.processing_time).field("timeout_ns", params_.timeout);
+  w.field("on_timeout", params_.on_timeout);
+  w.field("keep_alive_timeout_ns", params_.keep_alive ? params_.keep_alive_timeout : 0);
+  w.key("counters")
+      .begin_object()
+      .field("connections", counters_.connections)
+      .field("requests", counters_.requests)
+      .field("responses", counters_.responses)
+      .field("timeouts", counters_.timeouts)
+      .field("late_written", counters_.late_written)
+      .field("not_written", counters_.late_not_written)
+      .field("keep_alive_closes", counters_.keep_alive_closes)
+      .field("bad_requests", counters_.bad_requests)
+      .end_object();
+  w.key("connections").begin_array();
   for (const auto& [id, s] : conns_) {
-    nlohmann::json j = {{"conn", id},
-                        {"peer", format_endpoint(s.c->tuple().remote_addr, s.c->tuple().remote_port)},
-                        {"state", to_string(s.c->state())},
-                        {"requests", s.requests},
-                        {"waiting", s.waiting.size()},
-                        {"closing", s.closing},
-                        {"idle_deadline_ns", time_json(s.idle.deadline())}};
+    w.begin_object().field("conn", id);
+    w.field("peer", format_endpoint(s.c->tuple().remote_addr, s.c->tuple().remote_port));
+    w.field("state", to_string(s.c->state())).field("requests", s.requests);
+    w.field("waiting", s.waiting.size()).field("closing", s.closing);
+    time_field(w, "idle_deadline_ns", s.idle.deadline());
     if (s.job != 0) {
       const Job& job = jobs_.at(s.job);
-      j["in_progress"] = {{"request", job.summary}, {"started_ns", job.started},
-                          {"response_at_ns", job.started + params_.processing_time},
-                          {"timeout_at_ns", params_.timeout > 0 ? time_json(job.started + params_.timeout) : nullptr}};
+      w.key("in_progress").begin_object().field("request", job.summary).field("started_ns", job.started);
+      w.field("response_at_ns", job.started + params_.processing_time);
+      time_field(w, "timeout_at_ns", params_.timeout > 0 ? job.started + params_.timeout : kNever);
+      w.end_object();
     }
-    conns.push_back(std::move(j));
+    w.end_object();
   }
-  out["connections"] = std::move(conns);
-  nlohmann::json detached = nlohmann::json::array();
+  w.end_array();
+  w.key("work_after_timeout").begin_array();
   for (const auto& [id, job] : jobs_)
     if (job.timed_out)
-      detached.push_back({{"request", job.summary}, {"conn", job.conn},
-                          {"response_at_ns", job.started + params_.processing_time}});
-  out["work_after_timeout"] = std::move(detached);
+      w.begin_object()
+          .field("request", job.summary)
+          .field("conn", job.conn)
+          .field("response_at_ns", job.started + params_.processing_time)
+          .end_object();
+  w.end_array();
 }
 
 }  // namespace tcpplay

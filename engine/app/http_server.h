@@ -44,7 +44,7 @@ class HttpServer : public AppBase, private TcpObserver {
   HttpServer(Simulation& sim, Host& host, std::string name, const HttpServerParams& params);
   ~HttpServer() override;
   const char* kind() const override { return "http_server"; }
-  void snapshot(nlohmann::json& out) const override;
+  void snapshot(JsonWriter& w) const override;
   const HttpServerParams& params() const { return params_; }
 
   struct Counters {

@@ -64,15 +64,12 @@ void UdpStreamSender::on_error(UdpSocket&, const std::string& error) {
   last_error_ = error;
 }
 
-void UdpStreamSender::snapshot(nlohmann::json& out) const {
-  snapshot_header(out);
-  out["to"] = format_endpoint(params_.to);
-  out["rate"] = params_.rate;
-  out["sent"] = sent_;
-  out["errors"] = errors_;
-  out["last_error"] = last_error_;
-  out["finished"] = finished_;
-  out["next_send_ns"] = time_json(timer_deadline(next_));
+void UdpStreamSender::snapshot(JsonWriter& w) const {
+  snapshot_header(w);
+  w.field("to", format_endpoint(params_.to)).field("rate", params_.rate);
+  w.field("sent", sent_).field("errors", errors_).field("last_error", last_error_);
+  w.field("finished", finished_);
+  time_field(w, "next_send_ns", timer_deadline(next_));
 }
 
 // --- receiver ----------------------------------------------------------------------------
@@ -136,18 +133,16 @@ void UdpStreamReceiver::on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t f
   next_expected_ = n + 1;
 }
 
-void UdpStreamReceiver::snapshot(nlohmann::json& out) const {
-  snapshot_header(out);
-  out["port"] = params_.port;
-  out["datagrams"] = datagrams_;
-  out["received"] = unique_;
-  out["lost"] = lost();
-  out["duplicates"] = duplicates_;
-  out["reordered"] = reordered_;
-  out["malformed"] = malformed_;
-  out["highest"] = next_expected_ == 0 ? nlohmann::json(nullptr) : nlohmann::json(next_expected_ - 1);
-  out["first_at_ns"] = time_json(first_at_);
-  out["last_at_ns"] = time_json(last_at_);
+void UdpStreamReceiver::snapshot(JsonWriter& w) const {
+  snapshot_header(w);
+  w.field("port", params_.port).field("datagrams", datagrams_).field("received", unique_);
+  w.field("lost", lost()).field("duplicates", duplicates_).field("reordered", reordered_);
+  w.field("malformed", malformed_);
+  w.key("highest");
+  if (next_expected_ == 0) w.null();
+  else w.value(next_expected_ - 1);
+  time_field(w, "first_at_ns", first_at_);
+  time_field(w, "last_at_ns", last_at_);
 }
 
 }  // namespace tcpplay

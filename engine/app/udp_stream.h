@@ -24,7 +24,7 @@ class UdpStreamSender : public AppBase, private UdpObserver {
   UdpStreamSender(Simulation& sim, Host& host, std::string name, const UdpStreamSenderParams& params);
   ~UdpStreamSender() override;
   const char* kind() const override { return "udp_stream_sender"; }
-  void snapshot(nlohmann::json& out) const override;
+  void snapshot(JsonWriter& w) const override;
   std::uint64_t sent() const { return sent_; }
   std::uint64_t errors() const { return errors_; }
 
@@ -50,7 +50,7 @@ class UdpStreamReceiver : public AppBase, private UdpObserver {
   UdpStreamReceiver(Simulation& sim, Host& host, std::string name, const UdpStreamReceiverParams& params);
   ~UdpStreamReceiver() override;
   const char* kind() const override { return "udp_stream_receiver"; }
-  void snapshot(nlohmann::json& out) const override;
+  void snapshot(JsonWriter& w) const override;
 
   std::uint64_t received() const { return unique_; }       ///< distinct datagrams
   std::uint64_t duplicates() const { return duplicates_; }

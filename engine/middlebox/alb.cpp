@@ -420,40 +420,54 @@ void AlbProxy::close_back(int back, const std::string& why) {
 
 // --- snapshot ----------------------------------------------------------------------------
 
-void AlbProxy::snapshot(nlohmann::json& out) const {
-  snapshot_header(out);
-  out["port"] = params_.port;
-  nlohmann::json targets = nlohmann::json::array();
-  for (const Endpoint& t : params_.targets) targets.push_back(format_endpoint(t));
-  out["targets"] = std::move(targets);
-  out["idle_timeout_ns"] = params_.idle_timeout;
-  out["connect_timeout_ns"] = params_.connect_timeout;
-  out["close_with"] = params_.close_with;
-  out["close_with_note"] =
-      "AWS does not document whether an ALB closes with FIN or RST; this simulation uses the close_with parameter";
-  out["counters"] = {{"client_connections", counters_.client_connections}, {"requests", counters_.requests},
-                     {"responses", counters_.responses}, {"http_502", counters_.http_502},
-                     {"http_503", counters_.http_503}, {"http_504", counters_.http_504},
-                     {"http_400", counters_.http_400}, {"client_closed_460", counters_.client_closed_460},
-                     {"client_idle_closes", counters_.client_idle_closes},
-                     {"target_idle_closes", counters_.target_idle_closes},
-                     {"target_connections", counters_.target_connections},
-                     {"target_reuses", counters_.target_reuses}};
-  nlohmann::json fronts = nlohmann::json::array();
-  for (const auto& [id, f] : fronts_)
-    fronts.push_back({{"conn", id}, {"client", format_endpoint(f.c->tuple().remote_addr, f.c->tuple().remote_port)},
-                      {"state", to_string(f.c->state())}, {"outstanding", f.outstanding ? f.current : ""},
-                      {"target_conn", f.back}, {"requests", f.requests}, {"closing", f.closing},
-                      {"last_activity_ns", f.idle.last_activity}, {"idle_deadline_ns", time_json(f.idle.deadline())}});
-  out["client_connections"] = std::move(fronts);
-  nlohmann::json backs = nlohmann::json::array();
-  for (const auto& [id, b] : backs_)
-    backs.push_back({{"conn", id}, {"target", format_endpoint(b.target)}, {"state", to_string(b.c->state())},
-                     {"client_conn", b.front}, {"idle_in_pool", b.front == -1 && b.established && !b.closing},
-                     {"served", b.served}, {"closing", b.closing},
-                     {"connect_deadline_ns", time_json(timer_deadline(b.connect_timer))},
-                     {"last_activity_ns", b.idle.last_activity}, {"idle_deadline_ns", time_json(b.idle.deadline())}});
-  out["target_connections"] = std::move(backs);
+void AlbProxy::snapshot(JsonWriter& w) const {
+  snapshot_header(w);
+  w.field("port", params_.port);
+  w.key("targets").begin_array();
+  for (const Endpoint& t : params_.targets) w.value(format_endpoint(t));
+  w.end_array();
+  w.field("idle_timeout_ns", params_.idle_timeout).field("connect_timeout_ns", params_.connect_timeout);
+  w.field("close_with", params_.close_with);
+  w.field("close_with_note",
+          "AWS does not document whether an ALB closes with FIN or RST; this simulation uses the close_with parameter");
+  w.key("counters")
+      .begin_object()
+      .field("client_connections", counters_.client_connections)
+      .field("requests", counters_.requests)
+      .field("responses", counters_.responses)
+      .field("http_502", counters_.http_502)
+      .field("http_503", counters_.http_503)
+      .field("http_504", counters_.http_504)
+      .field("http_400", counters_.http_400)
+      .field("client_closed_460", counters_.client_closed_460)
+      .field("client_idle_closes", counters_.client_idle_closes)
+      .field("target_idle_closes", counters_.target_idle_closes)
+      .field("target_connections", counters_.target_connections)
+      .field("target_reuses", counters_.target_reuses)
+      .end_object();
+  w.key("client_connections").begin_array();
+  for (const auto& [id, f] : fronts_) {
+    w.begin_object().field("conn", id);
+    w.field("client", format_endpoint(f.c->tuple().remote_addr, f.c->tuple().remote_port));
+    w.field("state", to_string(f.c->state())).field("outstanding", f.outstanding ? f.current : "");
+    w.field("target_conn", f.back).field("requests", f.requests).field("closing", f.closing);
+    w.field("last_activity_ns", f.idle.last_activity);
+    time_field(w, "idle_deadline_ns", f.idle.deadline());
+    w.end_object();
+  }
+  w.end_array();
+  w.key("target_connections").begin_array();
+  for (const auto& [id, b] : backs_) {
+    w.begin_object().field("conn", id).field("target", format_endpoint(b.target));
+    w.field("state", to_string(b.c->state())).field("client_conn", b.front);
+    w.field("idle_in_pool", b.front == -1 && b.established && !b.closing);
+    w.field("served", b.served).field("closing", b.closing);
+    time_field(w, "connect_deadline_ns", timer_deadline(b.connect_timer));
+    w.field("last_activity_ns", b.idle.last_activity);
+    time_field(w, "idle_deadline_ns", b.idle.deadline());
+    w.end_object();
+  }
+  w.end_array();
 }
 
 }  // namespace tcpplay

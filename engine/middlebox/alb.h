@@ -54,7 +54,7 @@ class AlbProxy : public AppBase {
   AlbProxy(Simulation& sim, Host& host, std::string name, const AlbParams& params);
   ~AlbProxy() override;
   const char* kind() const override { return "alb"; }
-  void snapshot(nlohmann::json& out) const override;
+  void snapshot(JsonWriter& w) const override;
   const AlbParams& params() const { return params_; }
 
   struct Counters {

@@ -204,27 +204,36 @@ void NlbBalancer::send_rst_for(const Packet& p) {
   host_.send(reset_for(p, host_.next_ip_id()));
 }
 
-void NlbBalancer::snapshot(nlohmann::json& out) const {
-  snapshot_header(out);
-  out["vip"] = format_endpoint(params_.vip, params_.port);
-  out["protocol"] = params_.protocol;
-  nlohmann::json targets = nlohmann::json::array();
-  for (const Endpoint& t : params_.targets) targets.push_back(format_endpoint(t));
-  out["targets"] = std::move(targets);
-  out["tcp_idle_timeout_ns"] = params_.tcp_idle_timeout;
-  out["udp_idle_timeout_ns"] = params_.udp_idle_timeout;
-  out["counters"] = {{"flows_created", counters_.flows_created}, {"flows_expired", counters_.flows_expired},
-                     {"flows_reset", counters_.flows_reset}, {"packets_to_targets", counters_.packets_to_targets},
-                     {"packets_to_clients", counters_.packets_to_clients}, {"rst_to_clients", counters_.rst_to_clients},
-                     {"rst_to_targets", counters_.rst_to_targets}, {"dropped_no_flow", counters_.dropped_no_flow}};
-  nlohmann::json flows = nlohmann::json::array();
-  for (const auto& [k, f] : flows_)
-    flows.push_back({{"protocol", f->proto == kTcp ? "tcp" : "udp"}, {"client", format_endpoint(f->client)},
-                     {"target", format_endpoint(f->target)}, {"created_ns", f->created},
-                     {"last_activity_ns", f->idle.last_activity}, {"idle_deadline_ns", time_json(f->idle.deadline())},
-                     {"packets_in", f->packets_in}, {"packets_out", f->packets_out},
-                     {"fin_from_client", f->fin_from_client}, {"fin_from_target", f->fin_from_target}});
-  out["flows"] = std::move(flows);
+void NlbBalancer::snapshot(JsonWriter& w) const {
+  snapshot_header(w);
+  w.field("vip", format_endpoint(params_.vip, params_.port)).field("protocol", params_.protocol);
+  w.key("targets").begin_array();
+  for (const Endpoint& t : params_.targets) w.value(format_endpoint(t));
+  w.end_array();
+  w.field("tcp_idle_timeout_ns", params_.tcp_idle_timeout);
+  w.field("udp_idle_timeout_ns", params_.udp_idle_timeout);
+  w.key("counters")
+      .begin_object()
+      .field("flows_created", counters_.flows_created)
+      .field("flows_expired", counters_.flows_expired)
+      .field("flows_reset", counters_.flows_reset)
+      .field("packets_to_targets", counters_.packets_to_targets)
+      .field("packets_to_clients", counters_.packets_to_clients)
+      .field("rst_to_clients", counters_.rst_to_clients)
+      .field("rst_to_targets", counters_.rst_to_targets)
+      .field("dropped_no_flow", counters_.dropped_no_flow)
+      .end_object();
+  w.key("flows").begin_array();
+  for (const auto& [k, f] : flows_) {
+    w.begin_object().field("protocol", f->proto == kTcp ? "tcp" : "udp");
+    w.field("client", format_endpoint(f->client)).field("target", format_endpoint(f->target));
+    w.field("created_ns", f->created).field("last_activity_ns", f->idle.last_activity);
+    time_field(w, "idle_deadline_ns", f->idle.deadline());
+    w.field("packets_in", f->packets_in).field("packets_out", f->packets_out);
+    w.field("fin_from_client", f->fin_from_client).field("fin_from_target", f->fin_from_target);
+    w.end_object();
+  }
+  w.end_array();
 }
 
 }  // namespace tcpplay

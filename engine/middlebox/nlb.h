@@ -44,7 +44,7 @@ class NlbBalancer : public AppBase, private PacketHandler {
   NlbBalancer(Simulation& sim, Host& host, std::string name, const NlbParams& params);
   ~NlbBalancer() override;
   const char* kind() const override { return "nlb"; }
-  void snapshot(nlohmann::json& out) const override;
+  void snapshot(JsonWriter& w) const override;
   const NlbParams& params() const { return params_; }
 
   struct Counters {

@@ -8,17 +8,15 @@
 // actions from the UI go through the same parser (apply_action) and are appended to the
 // document, so scenario_json() always replays to the same trace.
 //
-// The JSON-heavy code lives in three translation units: scenario_load.cpp (the document),
+// The JSON reading lives in three translation units: scenario_load.cpp (the document),
 // scenario_actions.cpp (timeline actions, and the runner's methods that take JSON) and
-// scenario_components.cpp (apps and middleboxes). The run itself, scenario_runner.cpp, does
-// not include nlohmann/json.hpp.
+// scenario_components.cpp (apps and middleboxes). The run itself is scenario_runner.cpp.
 #pragma once
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -38,6 +36,8 @@
 #include "wire/payload.h"
 
 namespace tcpplay {
+
+class Json;
 
 /// One problem in a scenario. `path` is a JSON pointer ("/links/0/delay", "" for the root).
 struct ScenarioError {
@@ -200,7 +200,7 @@ class ScenarioRunner : public EventHandler {
   /// document with "at" = now. An invalid action changes nothing and returns every error as
   /// "path: message" lines. A valid one that fails when run (its socket is gone) is still
   /// recorded, leaves the same trace note a timeline action would, and returns that text.
-  Status apply_action(const nlohmann::json& action);
+  Status apply_action(const Json& action);
   /// The same, from JSON text.
   Status apply_action_text(std::string_view action_json);
   /// Changes the document (`--set` form) and restarts the run from time 0 with it; on error

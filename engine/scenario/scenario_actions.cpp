@@ -284,7 +284,7 @@ void ActionParser::set_link(const std::string& name) {
 std::optional<std::uint16_t> ActionParser::flags(const Json& v, const std::string& path) {
   std::uint16_t out = 0;
   if (v.is_string()) {
-    for (char ch : v.get<std::string>()) {
+    for (char ch : v.text()) {
       switch (ch) {
         case 'S': out |= tcp_flag::syn; break;
         case 'A': case '.': out |= tcp_flag::ack; break;
@@ -335,7 +335,7 @@ void ActionParser::options(const Json& v, const std::string& path, TcpOptionWrit
 void ActionParser::option(const Json& v, const std::string& path, TcpOptionWriter& w) {
   if (!c_.object(v, path)) return;
   const auto kind_it = v.find("kind");
-  if (kind_it == v.end()) {
+  if (!kind_it) {
     c_.error(path, "missing required key \"kind\"");
     return;
   }
@@ -352,7 +352,7 @@ void ActionParser::option(const Json& v, const std::string& path, TcpOptionWrite
     if (data.size() > 38) c_.error(f.path("data"), "an option holds at most 38 data bytes");
     else if (k) st = w.add_raw(static_cast<std::uint8_t>(*k), data.data(), static_cast<std::uint8_t>(data.size()));
   } else {
-    const std::string name = kind.is_string() ? kind.get<std::string>() : "";
+    const std::string name = kind.is_string() ? kind.text() : "";
     if (name == "mss") {
       Fields f(c_, v, path, {"kind", "value"});
       if (auto n = f.integer("value", 0, 65535, true)) st = w.add_mss(static_cast<std::uint16_t>(*n));
@@ -397,12 +397,12 @@ void ActionParser::option(const Json& v, const std::string& path, TcpOptionWrite
 std::int64_t ActionParser::offset(std::string_view key) {
   const Json* v = f_.get(key);
   if (!v) return 0;
-  if (!v->is_number_integer() || v->get<std::int64_t>() < -2147483647LL ||
-      v->get<std::int64_t>() > 2147483647LL) {
-    c_.error(f_.path(key), "expected an integer between -2147483647 and 2147483647, got " + v->dump());
+  const std::optional<std::int64_t> n = v->int64_value();
+  if (!n || *n < -2147483647LL || *n > 2147483647LL) {
+    c_.error(f_.path(key), "expected an integer between -2147483647 and 2147483647, got " + show(*v));
     return 0;
   }
-  return v->get<std::int64_t>();
+  return *n;
 }
 
 void ActionParser::inject() {
@@ -536,7 +536,7 @@ void parse_action(Checker& c, const Json& v, const std::string& path, SimTime at
   out.path = path;
   if (!c.object(v, path)) return;
   auto do_it = v.find("do");
-  if (do_it == v.end()) {
+  if (!do_it) {
     c.error(path, "missing required key \"do\"");
     return;
   }
@@ -597,11 +597,17 @@ Status errors_status(const std::vector<ScenarioError>& errors) {
 
 }  // namespace
 
-Status ScenarioRunner::apply_action(const nlohmann::json& action) {
+Status ScenarioRunner::apply_action(const Json& action) {
   using scenario_detail::Checker;
   try {
+    // "at" = now, written first so a saved scenario reads in time order.
     Json a = action;
-    if (a.is_object()) a["at"] = format_duration(now());
+    if (action.is_object()) {
+      a = Json::object();
+      a.set("at", format_duration(now()));
+      for (std::size_t i = 0; i < action.size(); ++i)
+        if (action.key(i) != "at") a.set(action.key(i), action[i]);
+    }
     // It will sit at the end of the document's timeline (one entry per loaded action), and it
     // runs after everything loaded: its index is also its place in run order.
     const std::size_t order = scenario_.timeline.size() + live_actions_.size();
@@ -614,7 +620,7 @@ Status ScenarioRunner::apply_action(const nlohmann::json& action) {
       scenario_.sockets = saved;
       return errors_status(c.errors());
     }
-    live_actions_.push_back(a.dump(-1, ' ', false, Json::error_handler_t::replace));
+    live_actions_.push_back(a.dump());
     return run_action(parsed);
   } catch (const std::exception& e) {
     return make_error(std::string("internal error: ") + e.what());
@@ -629,12 +635,13 @@ Status ScenarioRunner::apply_action_text(std::string_view action_json) {
 }
 
 std::string ScenarioRunner::scenario_json() const {
-  Json doc = Json::parse(scenario_.document, nullptr, false);
+  Json doc = Json::parse(scenario_.document).value_or(Json::object());
   if (!live_actions_.empty()) {
-    if (!doc.contains("timeline")) doc["timeline"] = Json::array();
-    for (const std::string& a : live_actions_) doc["timeline"].push_back(Json::parse(a, nullptr, false));
+    if (!doc.find("timeline")) doc.set("timeline", Json::array());
+    Json& timeline = *doc.find("timeline");
+    for (const std::string& a : live_actions_) timeline.push_back(Json::parse(a).value_or(Json()));
   }
-  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return doc.dump(2) + "\n";
 }
 
 Status ScenarioRunner::apply_set(std::string_view path, std::string_view value) {

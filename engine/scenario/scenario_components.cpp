@@ -14,6 +14,7 @@
 #include "app/http_server.h"
 #include "app/udp_stream.h"
 #include "middlebox/alb.h"
+#include "json/json_writer.h"
 #include "middlebox/nlb.h"
 #include "scenario/scenario_parse.h"
 #include "scenario/summary.h"
@@ -230,7 +231,7 @@ std::optional<Endpoint> ComponentParser::endpoint(const Json& v, const std::stri
     c_.error(path, expected);
     return std::nullopt;
   }
-  const std::string text = v.get<std::string>();
+  const std::string text = v.text();
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) {
     c_.error(path, expected);
@@ -423,7 +424,7 @@ void ComponentParser::http_client() {
   if (const Json* at = f_.get("at"); at && c_.array(*at, f_.path("at"))) {
     for (std::size_t i = 0; i < at->size(); ++i)
       if (auto d = c_.duration((*at)[i], child_path(f_.path("at"), i))) p.at.push_back(*d);
-    if (at->empty()) c_.error(f_.path("at"), "must not be empty (leave it out to use count, start and interval)");
+    if (at->size() == 0) c_.error(f_.path("at"), "must not be empty (leave it out to use count, start and interval)");
     for (const char* k : {"count", "start", "interval"})
       if (f_.has(k)) c_.error(f_.path(k), "give either \"at\" or count/start/interval, not both");
   }
@@ -505,7 +506,7 @@ void parse_list(Checker& c, const Json* v, const std::string& path, bool middleb
     const std::string p = child_path(path, i);
     if (!c.object(e, p)) continue;
     auto type_it = e.find("type");
-    if (type_it == e.end()) {
+    if (!type_it) {
       c.error(p, "missing required key \"type\"");
       continue;
     }
@@ -552,18 +553,21 @@ void parse_components(Checker& c, const Json* apps, const Json* middleboxes, Sce
 
 namespace {
 
-void append_counts(const nlohmann::json& obj, bool skip_zero, std::string& out) {
-  for (const auto& [key, v] : obj.items()) {
+void append_counts(const Json& obj, bool skip_zero, std::string& out) {
+  for (std::size_t i = 0; i < obj.size(); ++i) {
+    const std::string& key = obj.key(i);
+    const Json& v = obj[i];
     if (key.size() > 3 && key.compare(key.size() - 3, 3, "_ns") == 0) continue;
     if (key == "port" || key == "rate" || key == "read_rate" || key == "conn" || key == "bytes_target") continue;
     std::string text;
-    if (v.is_number_unsigned() || v.is_number_integer()) {
-      if (skip_zero && v == 0) continue;
-      text = v.dump();
+    if (v.int64_value()) {
+      if (skip_zero && *v.int64_value() == 0) continue;
+      text = v.text();
     } else if (key == "failures" && v.is_object()) {
-      if (v.empty()) continue;
+      if (v.size() == 0) continue;
       std::string inner;
-      for (const auto& [k, n] : v.items()) inner += (inner.empty() ? "" : ", ") + k + " " + n.dump();
+      for (std::size_t k = 0; k < v.size(); ++k)
+        inner += (inner.empty() ? "" : ", ") + v.key(k) + " " + v[k].dump();
       text = "(" + inner + ")";
     } else {
       continue;
@@ -577,14 +581,20 @@ void append_counts(const nlohmann::json& obj, bool skip_zero, std::string& out) 
 std::vector<ComponentSummary> summarize_components(const Simulation& sim) {
   std::vector<ComponentSummary> out;
   for (const auto& comp : sim.components()) {
-    nlohmann::json snap = nlohmann::json::object();
-    comp->snapshot(snap);
+    // Read back from the snapshot's text: the summary shows what a snapshot shows.
+    std::string text;
+    JsonWriter w(text);
+    w.begin_object();
+    comp->snapshot(w);
+    w.end_object();
+    const Json snap = Json::parse(text).value_or(Json::object());
     ComponentSummary cs;
     cs.name = comp->name();
     cs.kind = comp->kind();
-    cs.host = snap.value("host", std::string());
+    if (const Json* host = snap.find("host"); host && host->is_string()) cs.host = host->text();
     append_counts(snap, false, cs.counts);
-    if (snap.contains("counters") && snap["counters"].is_object()) append_counts(snap["counters"], true, cs.counts);
+    if (const Json* counters = snap.find("counters"); counters && counters->is_object())
+      append_counts(*counters, true, cs.counts);
     out.push_back(std::move(cs));
   }
   return out;

@@ -37,16 +37,15 @@ std::string child_path(const std::string& path, std::size_t index) {
 }
 
 std::string show(const Json& v) {
-  std::string text = v.dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string text = v.dump();
   constexpr std::size_t kMax = 60;
   if (text.size() > kMax) text = text.substr(0, kMax - 3) + "...";
   return text;
 }
 
 std::optional<std::string> param_text(const Json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return std::string(v.get<bool>() ? "true" : "false");
-  if (v.is_number()) return v.dump();
+  if (v.is_string() || v.is_number()) return v.text();
+  if (v.is_boolean()) return std::string(v.as_bool() ? "true" : "false");
   return std::nullopt;
 }
 
@@ -71,7 +70,7 @@ std::optional<std::string> Checker::string(const Json& v, const std::string& pat
     error(path, "expected a string, got " + show(v));
     return std::nullopt;
   }
-  std::string s = v.get<std::string>();
+  std::string s = v.text();
   if (non_empty && s.empty()) {
     error(path, "must not be empty");
     return std::nullopt;
@@ -82,19 +81,17 @@ std::optional<std::string> Checker::string(const Json& v, const std::string& pat
 std::optional<SimTime> Checker::duration(const Json& v, const std::string& path) {
   // A bare number is refused on purpose: "10" could mean seconds or milliseconds.
   std::optional<SimTime> d;
-  if (v.is_string()) d = parse_duration(v.get<std::string>());
+  if (v.is_string()) d = parse_duration(v.text());
   if (!d) error(path, "expected a duration like \"10ms\", got " + show(v));
   return d;
 }
 
 std::optional<std::uint64_t> Checker::integer(const Json& v, const std::string& path,
                                               std::uint64_t min, std::uint64_t max) {
-  std::optional<std::uint64_t> n;
-  if (v.is_number_unsigned()) {
-    n = v.get<std::uint64_t>();
-  } else if (v.is_number_float()) {
+  std::optional<std::uint64_t> n = v.unsigned_value();
+  if (!n && v.is_float()) {
     // 1e3 is an integer written as a float; 1.5 is not.
-    const double d = v.get<double>();
+    const double d = v.as_double();
     if (d >= 0 && d <= 9007199254740992.0 && std::floor(d) == d) n = static_cast<std::uint64_t>(d);
   }
   if (n && *n >= min && *n <= max) return n;
@@ -108,7 +105,7 @@ std::optional<std::uint64_t> Checker::integer(const Json& v, const std::string& 
 
 std::optional<double> Checker::probability(const Json& v, const std::string& path) {
   if (v.is_number()) {
-    const double p = v.get<double>();
+    const double p = v.as_double();
     if (p >= 0 && p <= 1) return p;
   }
   error(path, "expected a probability between 0 and 1, got " + show(v));
@@ -116,14 +113,14 @@ std::optional<double> Checker::probability(const Json& v, const std::string& pat
 }
 
 std::optional<bool> Checker::boolean(const Json& v, const std::string& path) {
-  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_boolean()) return v.as_bool();
   error(path, "expected true or false, got " + show(v));
   return std::nullopt;
 }
 
 std::optional<Ipv4Addr> Checker::ipv4(const Json& v, const std::string& path) {
   std::optional<Ipv4Addr> a;
-  if (v.is_string()) a = parse_ipv4(v.get<std::string>());
+  if (v.is_string()) a = parse_ipv4(v.text());
   if (!a) error(path, "expected an IPv4 address like \"10.0.0.1\", got " + show(v));
   return a;
 }
@@ -163,8 +160,8 @@ std::optional<std::uint64_t> parse_bandwidth(std::string_view text) {
 
 std::optional<std::uint64_t> Checker::bandwidth(const Json& v, const std::string& path) {
   std::optional<std::uint64_t> bps;
-  if (v.is_string()) bps = parse_bandwidth(v.get<std::string>());
-  if (v.is_number_unsigned()) bps = v.get<std::uint64_t>();
+  if (v.is_string()) bps = parse_bandwidth(v.text());
+  if (v.is_unsigned()) bps = v.unsigned_value();
   if (!bps)
     error(path, "expected a bandwidth like \"100Mbit\" or a number of bits per second, got " +
                     show(v));
@@ -178,16 +175,14 @@ Fields::Fields(Checker& c, const Json& v, std::string path,
     : c_(c), path_(std::move(path)) {
   if (!c_.object(v, path_)) return;
   obj_ = &v;
-  for (const auto& [key, value] : v.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-      c_.error(child_path(path_, key), "unknown key");
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (std::find(allowed.begin(), allowed.end(), v.key(i)) == allowed.end())
+      c_.error(child_path(path_, v.key(i)), "unknown key");
   }
 }
 
 const Json* Fields::get(std::string_view key) const {
-  if (!obj_) return nullptr;
-  auto it = obj_->find(key);
-  return it == obj_->end() ? nullptr : &*it;
+  return obj_ ? obj_->find(key) : nullptr;
 }
 
 const Json* Fields::require(std::string_view key) {
@@ -235,7 +230,9 @@ std::vector<std::pair<std::string, std::string>> parse_tcp_params(Checker& c, co
                                                                   TcpConfig& config) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!c.object(params, path)) return out;
-  for (const auto& [name, value] : params.items()) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const std::string& name = params.key(i);
+    const Json& value = params[i];
     const std::string p = child_path(path, name);
     const auto text = param_text(value);
     if (!text) {
@@ -306,21 +303,15 @@ void copy_link_field(std::string_view field, const LinkParams& from, LinkParams&
 
 /// Parses the text; a syntax error becomes ": invalid JSON at line L, column C: ...".
 bool parse_document(std::string_view text, Json& doc, std::vector<ScenarioError>& errors) {
-  try {
-    doc = Json::parse(text.begin(), text.end());
-    return true;
-  } catch (const Json::parse_error& e) {
-    // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
-    std::string what = e.what();
-    const auto at = what.find(" at line ");
-    const auto colon = what.find(": ", at == std::string::npos ? 0 : at);
-    std::string where = at == std::string::npos || colon == std::string::npos
-                            ? " at byte " + std::to_string(e.byte)
-                            : what.substr(at, colon - at);
-    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
-    errors.push_back({"", "invalid JSON" + where + ": " + detail});
+  Json::ParseError e;
+  std::optional<Json> parsed = Json::parse(text, &e);
+  if (!parsed) {
+    errors.push_back({"", "invalid JSON at line " + std::to_string(e.line) + ", column " +
+                              std::to_string(e.column) + ": " + e.message});
     return false;
   }
+  doc = std::move(*parsed);
+  return true;
 }
 
 }  // namespace scenario_detail
@@ -365,9 +356,8 @@ std::optional<std::size_t> array_index(const std::string& token) {
 }
 
 Json override_value(const std::string& text) {
-  Json v = Json::parse(text, nullptr, false);
-  if (v.is_discarded()) return Json(text);
-  return v;
+  std::optional<Json> v = Json::parse(text);
+  return v ? std::move(*v) : Json(text);
 }
 
 /// Sets `value` at `tokens` in `doc`: every container on the way must exist; the last member
@@ -380,12 +370,12 @@ std::optional<ScenarioError> set_at(Json& doc, const std::vector<std::string>& t
     const std::string here = join_pointer(tokens, i + 1);
     if (cur->is_object()) {
       if (last) {
-        (*cur)[t] = std::move(value);
+        cur->set(t, std::move(value));
         return std::nullopt;
       }
-      auto it = cur->find(t);
-      if (it == cur->end()) return ScenarioError{here, "cannot set: no such key"};
-      cur = &*it;
+      Json* next = cur->find(t);
+      if (!next) return ScenarioError{here, "cannot set: no such key"};
+      cur = next;
     } else if (cur->is_array()) {
       auto idx = t == "-" ? std::optional<std::size_t>(cur->size()) : array_index(t);
       if (!idx || *idx > cur->size() || (*idx == cur->size() && !last))
@@ -426,7 +416,7 @@ Result<std::string> apply_overrides(std::string_view json_text, const std::vecto
     if (!parse_document(json_text, doc, errors)) return make_error(errors.front().text());
     for (const Override& o : overrides)
       if (auto e = apply_override(doc, o)) return make_error(e->text());
-    return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return doc.dump();
   } catch (const std::exception& e) {
     return make_error(std::string("internal error: ") + e.what());
   }
@@ -679,7 +669,7 @@ void Loader::timeline(const Json& v, const std::string& path) {
     const std::string p = child_path(path, i);
     if (!v[i].is_object()) continue;  // parse_action reports it
     auto it = v[i].find("at");
-    if (it == v[i].end()) c_.error(p, "missing required key \"at\"");
+    if (!it) c_.error(p, "missing required key \"at\"");
     else at[i] = c_.duration(*it, child_path(p, "at")).value_or(0);
   }
   std::vector<std::size_t> order(v.size());
@@ -722,7 +712,7 @@ LoadResult Scenario::load(std::string_view json_text, const std::vector<Override
     Scenario s;
     r.errors = Loader(doc).load(s);
     if (!r.errors.empty()) return r;
-    s.document = doc.dump(-1, ' ', false, Json::error_handler_t::replace);
+    s.document = doc.dump();
     r.scenario = std::move(s);
   } catch (const std::exception& e) {
     // Nothing above should throw; if something does, report it instead of escaping.

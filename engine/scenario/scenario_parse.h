@@ -1,20 +1,19 @@
 // Internal to the scenario loader: checked reading of JSON values that records every problem
-// as a ScenarioError instead of throwing. Included only by scenario_load.cpp and
-// scenario_actions.cpp, the two translation units that pay for nlohmann/json.hpp.
+// as a ScenarioError instead of throwing. Included only by the scenario_*.cpp files.
 #pragma once
 #include <cstdint>
 #include <initializer_list>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "json/json.h"
 #include "scenario/scenario.h"
 
 namespace tcpplay::scenario_detail {
 
-using Json = nlohmann::json;
+using Json = tcpplay::Json;
 
 /// JSON pointer of a member or element of `path` (escapes '~' and '/', RFC 6901).
 std::string child_path(const std::string& path, std::string_view key);

@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "net/network.h"
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_stack.h"
@@ -15,15 +13,17 @@
 
 namespace tcpplay {
 
+class JsonWriter;
+
 /// An application or middlebox attached to the simulation (owned by it).
 class Component {
  public:
   virtual ~Component() = default;
   virtual const std::string& name() const = 0;
   virtual const char* kind() const = 0;
-  /// Fills `out` (a JSON object) with the component's state for snapshots: its connections or
-  /// flows, each with its idle timer deadline, and its counters.
-  virtual void snapshot(nlohmann::json& out) const = 0;
+  /// Writes the component's state as members of the JSON object `w` has open: its connections
+  /// or flows, each with its idle timer deadline, and its counters.
+  virtual void snapshot(JsonWriter& w) const = 0;
 };
 
 class Simulation {

@@ -15,7 +15,7 @@
 #include "trace/tcpdump_text.h"
 
 using namespace tcpplay;
-using Json = nlohmann::json;
+using NJson = nlohmann::json;  // the independent parser (tcpplay::Json is the engine's)
 namespace fs = std::filesystem;
 
 namespace {
@@ -50,12 +50,12 @@ std::string error_of(F&& f) {
   return "";
 }
 
-Json events(Playground& p, std::int64_t cursor, std::int64_t max = Playground::kDefaultMaxEvents) {
-  return Json::parse(p.events_since(cursor, max));
+NJson events(Playground& p, std::int64_t cursor, std::int64_t max = Playground::kDefaultMaxEvents) {
+  return NJson::parse(p.events_since(cursor, max));
 }
 
-const Json* find_connection(const Json& snap, const std::string& name) {
-  for (const Json& c : snap["connections"])
+const NJson* find_connection(const NJson& snap, const std::string& name) {
+  for (const NJson& c : snap["connections"])
     if (c["name"] == name) return &c;
   return nullptr;
 }
@@ -68,13 +68,13 @@ TEST_CASE("playground: load reports errors as JSON and keeps the previous scenar
   REQUIRE(p.load(kTwoHosts) == "[]");
   p.run_until(2 * kSecond);
 
-  const Json bad = Json::parse(p.load("{\"hosts\": [}"));
+  const NJson bad = NJson::parse(p.load("{\"hosts\": [}"));
   REQUIRE(bad.size() == 1);
   CHECK(bad[0]["path"] == "");
   CHECK(bad[0]["message"].get<std::string>().rfind("invalid JSON at line 1", 0) == 0);
   // The same errors, in the same order, as `tcpplay validate`.
   const std::string text = R"({"duration": "-1s", "hosts": [{"name": "a", "addr": "10.0.0"}]})";
-  const Json errors = Json::parse(p.load(text));
+  const NJson errors = NJson::parse(p.load(text));
   const auto expected = validate_scenario(text);
   REQUIRE(errors.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -109,7 +109,7 @@ TEST_CASE("playground: a run gives the same JSON Lines as a ScenarioRunner run")
 TEST_CASE("playground: events_since returns only new events, with a cursor that advances") {
   Playground p;
   REQUIRE(p.load(example("01-handshake.json")) == "[]");
-  Json page = events(p, 0);
+  NJson page = events(p, 0);
   CHECK(page["events"].empty());
   CHECK(page["next"] == 0);
 
@@ -130,8 +130,8 @@ TEST_CASE("playground: events_since returns only new events, with a cursor that 
   // Capped pages, each starting where the last ended.
   std::int64_t cursor = n1;
   std::vector<std::string> lines;
-  const Json all = events(p, 0);
-  for (const Json& e : all["events"])
+  const NJson all = events(p, 0);
+  for (const NJson& e : all["events"])
     if (e["kind"] == "packet_sent") lines.push_back(e["text"]);
   int pages = 0;
   while (true) {
@@ -156,7 +156,7 @@ TEST_CASE("playground: events_since returns only new events, with a cursor that 
   CHECK(lines.size() == 9);  // 3-way handshake, data + ACK, 4-way teardown
 
   // Each event is event_to_json's object, plus "text" for packets.
-  const Json first = events(p, 0, 1)["events"][0];
+  const NJson first = events(p, 0, 1)["events"][0];
   CHECK(first.contains("t_ns"));
   CHECK(first.contains("kind"));
 
@@ -172,11 +172,11 @@ TEST_CASE("playground: events_since returns only new events, with a cursor that 
 
 TEST_CASE("playground: events lost to retention are counted") {
   Playground p;
-  Json doc = Json::parse(example("01-handshake.json"));
+  NJson doc = NJson::parse(example("01-handshake.json"));
   doc["trace"] = {{"max_events", 10}};
   REQUIRE(p.load(doc.dump()) == "[]");
   p.run_until(p.duration());
-  const Json page = events(p, 0);
+  const NJson page = events(p, 0);
   CHECK(page["first"] > 0);
   CHECK(page["dropped"] == page["first"]);
   CHECK(page["events"].size() <= 10);
@@ -193,9 +193,9 @@ TEST_CASE("playground: step and step_packet") {
   REQUIRE(p.step_packet());  // the connect, which sends the SYN
   // The event that sent the SYN also armed its retransmission timer: the packet is among the
   // new events, not necessarily the last.
-  const Json page = events(p, cursor);
+  const NJson page = events(p, cursor);
   int sent = 0;
-  for (const Json& e : page["events"]) {
+  for (const NJson& e : page["events"]) {
     if (e["kind"] != "packet_sent") continue;
     ++sent;
     CHECK(e["text"].get<std::string>().find("Flags [S]") != std::string::npos);
@@ -232,12 +232,12 @@ TEST_CASE("playground: live actions are recorded, and bad ones change nothing") 
         "run_until: 1s is before the current time 2s (virtual time never goes backwards)");
   CHECK(error_of([&] { p.run_until_text("-5s"); }).find("run_until: expected a duration") == 0);
 
-  const Json doc = Json::parse(p.scenario_json());
+  const NJson doc = NJson::parse(p.scenario_json());
   REQUIRE(doc["timeline"].size() == 5);
   CHECK(doc["timeline"][2]["do"] == "send");
   CHECK(doc["timeline"][2]["at"] == "2s");
-  CHECK(doc["timeline"][3]["param"] == "delay");
-  CHECK(doc["timeline"][4]["param"] == "loss");
+  CHECK(doc["timeline"][3]["param"] == "loss");  // set_link's parameters in the order given
+  CHECK(doc["timeline"][4]["param"] == "delay");
 
   // Still working: the data arrives, and a reset replays the live edits.
   p.run_until(5 * kSecond);
@@ -252,9 +252,9 @@ TEST_CASE("playground: crafted RST at RCV.NXT resets; elsewhere in the window, a
   Playground p;
   REQUIRE(p.load(kTwoHosts) == "[]");
   p.run_until(2 * kSecond);
-  const Json sa = Json::parse(p.suggest_seq_ack("client", "server", 40000, 80));
-  const Json before = Json::parse(p.snapshot());
-  const Json* srv = find_connection(before, "srv.1");
+  const NJson sa = NJson::parse(p.suggest_seq_ack("client", "server", 40000, 80));
+  const NJson before = NJson::parse(p.snapshot());
+  const NJson* srv = find_connection(before, "srv.1");
   REQUIRE(srv);
   CHECK(sa["seq"] == (*srv)["rcv_nxt"]);
   CHECK(sa["ack"] == (*srv)["snd_nxt"]);
@@ -266,21 +266,21 @@ TEST_CASE("playground: crafted RST at RCV.NXT resets; elsewhere in the window, a
           std::to_string(rcv_nxt + 100) + "}");
   p.run_until(3 * kSecond);
   bool challenge = false;
-  const Json page = events(p, cursor);
-  for (const Json& e : page["events"])
+  const NJson page = events(p, cursor);
+  for (const NJson& e : page["events"])
     challenge |= e["kind"] == "packet_dropped" && e["name"] == "rst_in_window_challenge_ack";
   CHECK(challenge);
-  const Json after = Json::parse(p.snapshot());
+  const NJson after = NJson::parse(p.snapshot());
   REQUIRE(find_connection(after, "srv.1"));
   CHECK(find_connection(after, "srv.1")->at("state") == "ESTABLISHED");
 
   // Exactly at RCV.NXT (seq left out: filled from the client's SND.NXT): reset.
   p.apply(R"({"do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 80, "flags": "R"})");
   p.run_until(4 * kSecond);
-  const Json snap = Json::parse(p.snapshot());
+  const NJson snap = NJson::parse(p.snapshot());
   CHECK(find_connection(snap, "srv.1") == nullptr);
   bool closed = false;
-  for (const Json& c : snap["closed"]) closed |= c["name"] == "srv.1" && c["reason"] == "reset";
+  for (const NJson& c : snap["closed"]) closed |= c["name"] == "srv.1" && c["reason"] == "reset";
   CHECK(closed);
 
   // A malformed crafted segment: the validator's message, and nothing changes.
@@ -297,13 +297,13 @@ TEST_CASE("playground: snapshot and series") {
   REQUIRE(p.load(kTwoHosts) == "[]");
   p.apply(R"({"do": "udp_bind", "host": "client", "port": 5000, "name": "u1"})");
   p.run_until(2 * kSecond);
-  const Json snap = Json::parse(p.snapshot());
+  const NJson snap = NJson::parse(p.snapshot());
   for (const char* key : {"time_ns", "next_event_ns", "duration_ns", "events_run", "run", "trace", "hosts",
                           "connections", "closed", "links", "components"})
     CHECK_MESSAGE(snap.contains(key), key);
   CHECK(snap["time_ns"] == 2 * kSecond);
   REQUIRE(snap["hosts"].size() == 2);
-  const Json& server = snap["hosts"][1];
+  const NJson& server = snap["hosts"][1];
   CHECK(server["addrs"][0] == "10.0.0.2");
   REQUIRE(server["listeners"].size() == 1);
   CHECK(server["listeners"][0]["port"] == 80);
@@ -311,7 +311,7 @@ TEST_CASE("playground: snapshot and series") {
   REQUIRE(snap["hosts"][0]["udp"].size() == 1);
   CHECK(snap["hosts"][0]["udp"][0]["name"] == "u1");
 
-  const Json* c1 = find_connection(snap, "c1");
+  const NJson* c1 = find_connection(snap, "c1");
   REQUIRE(c1);
   CHECK((*c1)["state"] == "ESTABLISHED");
   CHECK((*c1)["host"] == "client");
@@ -320,13 +320,13 @@ TEST_CASE("playground: snapshot and series") {
     CHECK_MESSAGE(c1->contains(key), key);
 
   REQUIRE(snap["links"].size() == 1);
-  const Json& lan = snap["links"][0];
+  const NJson& lan = snap["links"][0];
   CHECK(lan["params"]["delay_ns"] == 10 * kMillisecond);
   REQUIRE(lan["directions"].size() == 2);
   CHECK(lan["directions"][0]["from"] == "client");
   CHECK(lan["directions"][0]["sent"] >= 2);
 
-  const Json s = Json::parse(p.series((*c1)["id"].get<int>()));
+  const NJson s = NJson::parse(p.series((*c1)["id"].get<int>()));
   CHECK(s["name"] == "c1");
   for (const char* key : {"t", "cwnd", "ssthresh", "in_flight", "srtt", "rto", "rwnd"}) {
     CAPTURE(key);

@@ -2,11 +2,11 @@
 // arrives intact (checked byte by byte against the pattern stream).
 #include <doctest/doctest.h>
 
-#include <nlohmann/json.hpp>
 
 #include "app/bulk.h"
 #include "app/echo.h"
 #include "app_fixture.h"
+#include "component_snapshot.h"
 
 using namespace tcpplay;
 using namespace tcpplay::test;
@@ -28,8 +28,7 @@ TEST_CASE("app tcp echo: the bytes come back, and the server closes after the cl
   // The server's side went through CLOSE_WAIT and LAST_ACK: it closed after the client.
   auto st = w.states(w.server);
   CHECK(std::find(st.begin(), st.end(), "CLOSE_WAIT->LAST_ACK") != st.end());
-  nlohmann::json snap;
-  echo.snapshot(snap);
+  nlohmann::json snap = component_snapshot(echo);
   CHECK(snap["kind"] == "tcp_echo");
   CHECK(snap["bytes_echoed"] == 11);
 }

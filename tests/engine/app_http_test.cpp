@@ -2,12 +2,12 @@
 // (504 or close), the keep-alive idle timeout, and the client's connection pool.
 #include <doctest/doctest.h>
 
-#include <nlohmann/json.hpp>
 
 #include "app/http_client.h"
 #include "app/http_message.h"
 #include "app/http_server.h"
 #include "app_fixture.h"
+#include "component_snapshot.h"
 
 using namespace tcpplay;
 using namespace tcpplay::test;
@@ -73,8 +73,7 @@ TEST_CASE("app http: keep-alive through the pool serves several requests on one 
   for (const auto& s : w.sent_by(w.server))
     if (contains(s.line, "length 41")) ++responses;  // "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nOK\n"
   CHECK(responses == 3);
-  nlohmann::json snap;
-  client.snapshot(snap);
+  nlohmann::json snap = component_snapshot(client);
   CHECK(snap["succeeded"] == 3);
   CHECK(snap["connections"].size() == 1);
   CHECK(snap["connections"][0]["idle_in_pool"] == true);

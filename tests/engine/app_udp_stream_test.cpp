@@ -4,11 +4,11 @@
 
 #include <set>
 
-#include <nlohmann/json.hpp>
 
 #include "app/bulk.h"
 #include "app/udp_stream.h"
 #include "app_fixture.h"
+#include "component_snapshot.h"
 
 using namespace tcpplay;
 using namespace tcpplay::test;
@@ -67,8 +67,7 @@ TEST_CASE("app udp stream: loss, duplicates and reordering on a lossy link") {
   CHECK_FALSE(app_events(w.sim, "rx", "gap:").empty());
   CHECK_FALSE(app_events(w.sim, "rx", "arrived late").empty());
   CHECK_FALSE(app_events(w.sim, "rx", "duplicate of datagram").empty());
-  nlohmann::json snap;
-  rx.snapshot(snap);
+  nlohmann::json snap = component_snapshot(rx);
   CHECK(snap["lost"] == rx.lost());
   CHECK(snap["reordered"] == rx.reordered());
 }

@@ -4,12 +4,12 @@
 // (case 14). Times follow the lesson table: ALB idle 60 s, server timeout 100 s / 30 s, work 80 s.
 #include <doctest/doctest.h>
 
-#include <nlohmann/json.hpp>
 
 #include "app/http_client.h"
 #include "app/http_server.h"
 #include "app_fixture.h"
 #include "middlebox/alb.h"
+#include "component_snapshot.h"
 
 using namespace tcpplay;
 using namespace tcpplay::test;
@@ -98,8 +98,7 @@ TEST_CASE("middlebox alb case 10: idle 60 s < work 80 s < server timeout 100 s -
   // The client never saw the 200.
   CHECK(client.succeeded() == 0);
 
-  nlohmann::json snap;
-  w.alb->snapshot(snap);
+  nlohmann::json snap = component_snapshot(*w.alb);
   CHECK(snap["kind"] == "alb");
   CHECK(snap["close_with"] == "fin");
   CHECK(contains(snap["close_with_note"].get<std::string>(), "does not document"));
@@ -217,8 +216,7 @@ TEST_CASE("middlebox alb: keep-alive reuse of the target connection, round-robin
   CHECK(alb.counters().target_reuses == 2);
   CHECK(app_events(w.sim, "web", "response 200 OK").size() == 2);
   CHECK(app_events(w.sim, "web8080", "response 200 OK").size() == 2);
-  nlohmann::json snap;
-  alb.snapshot(snap);
+  nlohmann::json snap = component_snapshot(alb);
   CHECK(snap["target_connections"].size() == 2);
   CHECK(snap["target_connections"][0]["idle_in_pool"] == true);
   CHECK(snap["client_connections"].size() == 1);
@@ -399,8 +397,7 @@ TEST_CASE("middlebox alb: a busy, lossy mix of clients - every request ends with
     CHECK(failed > 0);
     CHECK(alb.counters().http_504 > 0);
     // Nothing is left open on the ALB long after the last request.
-    nlohmann::json snap;
-    alb.snapshot(snap);
+    nlohmann::json snap = component_snapshot(alb);
     CHECK(snap["client_connections"].empty());
     CHECK(snap["target_connections"].empty());
   }

@@ -4,13 +4,13 @@
 // lesson table: NLB idle 350 s, server timeout 450 s / 300 s, work 400 s.
 #include <doctest/doctest.h>
 
-#include <nlohmann/json.hpp>
 
 #include "app/echo.h"
 #include "app/http_client.h"
 #include "app/http_server.h"
 #include "app_fixture.h"
 #include "middlebox/nlb.h"
+#include "component_snapshot.h"
 
 using namespace tcpplay;
 using namespace tcpplay::test;
@@ -69,8 +69,7 @@ TEST_CASE("middlebox nlb: pass-through rewrites the destination and keeps the cl
   // The balancer host's own TCP never saw the connection (no state changes there).
   CHECK(w.states(w.mid).empty());
   CHECK(w.nlb->counters().flows_created == 1);
-  nlohmann::json snap;
-  w.nlb->snapshot(snap);
+  nlohmann::json snap = component_snapshot(*w.nlb);
   CHECK(snap["kind"] == "nlb");
   REQUIRE(snap["flows"].size() == 1);
   CHECK(snap["flows"][0]["client"] == "10.0.0.1:40000");

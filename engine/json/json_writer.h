@@ -1,6 +1,5 @@
-// A small streaming JSON writer for the Playground's documents (snapshots, series, events).
-// Written by hand rather than through nlohmann::json: these run every frame in a UI, and in the
-// WebAssembly module each nlohmann document shape costs kilobytes of code.
+// A small streaming JSON writer for the documents the engine prints (snapshots, series, events):
+// they run every frame in a UI, so they are written straight to text without building a tree.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -1,0 +1,96 @@
+// The engine's JSON reader and printer (engine/json): what scenarios and live edits go through.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "json/json.h"
+#include "json/json_writer.h"
+
+using tcpplay::Json;
+using tcpplay::JsonWriter;
+
+namespace {
+std::string error_of(std::string_view text) {
+  Json::ParseError e;
+  auto v = Json::parse(text, &e);
+  if (v) return "parsed";
+  return std::to_string(e.line) + ":" + std::to_string(e.column) + " " + e.message;
+}
+}  // namespace
+
+TEST_CASE("json: parses every kind of value and prints it back in document order") {
+  const std::string text =
+      R"({"z":1,"a":[true,false,null,-0,1.5e3,"s\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"],"m":{},"e":[]})";
+  auto v = Json::parse(text);
+  REQUIRE(v);
+  CHECK(v->key(0) == "z");  // not sorted
+  CHECK(v->key(1) == "a");
+  const Json& a = *v->find("a");
+  CHECK(a.size() == 6);
+  CHECK(a[0].as_bool());
+  CHECK(a[2].is_null());
+  CHECK(a[4].is_float());
+  CHECK(a[4].as_double() == 1500.0);
+  CHECK(a[4].text() == "1.5e3");  // numbers keep their text
+  CHECK(a[5].text() == "s\"\\/\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80");
+  CHECK(v->dump() == R"({"z":1,"a":[true,false,null,-0,1.5e3,"s\"\\/\b\f\n\r\t)"
+                     "\xc3\xa9\xf0\x9f\x98\x80" R"("],"m":{},"e":[]})");
+  // The independent parser agrees on the value.
+  CHECK(nlohmann::json::parse(v->dump()) == nlohmann::json::parse(text));
+  CHECK(v->dump(2) == "{\n  \"z\": 1,\n  \"a\": [\n    true,\n    false,\n    null,\n    -0,\n    1.5e3,\n"
+                      "    \"s\\\"\\\\/\\b\\f\\n\\r\\t\xc3\xa9\xf0\x9f\x98\x80\"\n  ],\n  \"m\": {},\n  \"e\": []\n}");
+}
+
+TEST_CASE("json: integers are read exactly, within 64 bits") {
+  CHECK(Json::parse("18446744073709551615")->unsigned_value() == UINT64_MAX);
+  CHECK_FALSE(Json::parse("18446744073709551616")->unsigned_value());
+  CHECK(Json::parse("-9223372036854775808")->int64_value() == INT64_MIN);
+  CHECK_FALSE(Json::parse("9223372036854775808")->int64_value());
+  CHECK_FALSE(Json::parse("-1")->unsigned_value());
+  CHECK_FALSE(Json::parse("1.0")->unsigned_value());
+  CHECK_FALSE(Json::parse("1e3")->int64_value());
+}
+
+TEST_CASE("json: syntax errors name the line, the column and what was expected") {
+  CHECK(error_of("") == "1:1 the text is empty; expected a JSON value");
+  CHECK(error_of("{\"a\": 1\n \"b\": 2}") == "2:2 expected ',' or '}' in an object, found a string (a comma missing?)");
+  CHECK(error_of("[1,]") == "1:4 expected a value after ',', found ']' (a trailing comma is not allowed)");
+  CHECK(error_of("{\"a\":1,}") == "1:8 expected a member name after ',', found '}' (a trailing comma is not allowed)");
+  CHECK(error_of("{\"a\" 1}") == "1:6 expected ':' after a member name, found a number");
+  CHECK(error_of("{\"a\":1,\"a\":2}") == "1:8 duplicate key \"a\" in an object");
+  CHECK(error_of("[01]") == "1:2 invalid number: leading zeros are not allowed");
+  CHECK(error_of("[1.]") == "1:4 invalid number: expected a digit after '.'");
+  CHECK(error_of("[-]") == "1:3 invalid number: expected a digit after '-'");
+  CHECK(error_of("tru") == "1:1 invalid literal 'tru'");
+  CHECK(error_of("\"abc") == "1:1 unterminated string (it starts here)");
+  CHECK(error_of("\"a\tb\"") == "1:3 control character in a string: write it as an escape like \\n");
+  CHECK(error_of("\"\\x\"") == "1:2 invalid escape '\\x' in a string");
+  CHECK(error_of("\"\\ud800\"") == "1:2 invalid \\u escape: a high surrogate must be followed by a low one");
+  CHECK(error_of("\"\\udc00\"") == "1:2 invalid \\u escape: a low surrogate without a high one");
+  CHECK(error_of("\"\xc3\x28\"") == "1:2 invalid UTF-8 in a string");
+  CHECK(error_of("\"\xed\xa0\x80\"") == "1:2 invalid UTF-8 in a string");  // an encoded surrogate
+  CHECK(error_of("{} x") == "1:4 expected the end of the text after the JSON value, found 'x'");
+  CHECK(error_of("[\x01]") == "1:2 expected a value (object, array, string, number, true, false or null), found byte 0x01");
+  CHECK(error_of(std::string(300, '[')) == "1:257 nested deeper than 256 levels");
+  CHECK(error_of(std::string(256, '[') + std::string(256, ']')) == "parsed");
+}
+
+TEST_CASE("json: editing keeps members in place") {
+  Json o = Json::object();
+  o.set("b", Json(true));
+  o.set("a", Json("x"));
+  o.set("b", Json::number(-5));
+  Json list = Json::array();
+  list.push_back(Json());
+  o.set("list", list);
+  CHECK(o.dump() == R"({"b":-5,"a":"x","list":[null]})");
+}
+
+TEST_CASE("json writer: doubles are the shortest text that reads back the same") {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array().value(0.1).value(1.0).value(1e300).value(0.30000000000000004).value(-2.5);
+  w.value(std::nan("")).end_array();
+  CHECK(out == "[0.1,1.0,1e+300,0.30000000000000004,-2.5,null]");
+}
