@@ -53,15 +53,20 @@ bool Scheduler::step() {
   if (next_event_time() == kNever) return false;
   Event e = heap_.front();
   pop_top();
+  if (e.at != now_) instant_events_ = 0;
   now_ = e.at;
   ++events_run_;
+  ++instant_events_;
   slots_[e.target.slot].handler->on_event(e.kind, e.arg);
   return true;
 }
 
 void Scheduler::run_until(SimTime t) {
   while (next_event_time() <= t) step();
-  if (t > now_) now_ = t;
+  if (t > now_) {
+    now_ = t;
+    instant_events_ = 0;
+  }
 }
 
 std::uint64_t Scheduler::run_until_idle(SimTime limit) {
@@ -77,6 +82,7 @@ void Scheduler::clear() {
   now_ = 0;
   next_seq_ = 0;
   events_run_ = 0;
+  instant_events_ = 0;
 }
 
 }  // namespace tcpplay

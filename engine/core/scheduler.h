@@ -47,6 +47,9 @@ class Scheduler {
   std::uint64_t run_until_idle(SimTime limit = kNever);
 
   std::uint64_t events_run() const { return events_run_; }
+  /// Events already run at the current time (0 right after the clock moved to it): with now(),
+  /// a position between two events of one instant, which is where a live edit happened.
+  std::uint64_t events_run_this_instant() const { return instant_events_; }
   std::size_t pending() const { return heap_.size(); }
   /// Drops every pending event and handler and rewinds the clock to 0.
   void clear();
@@ -74,6 +77,7 @@ class Scheduler {
   SimTime now_ = 0;
   std::uint64_t next_seq_ = 0;
   std::uint64_t events_run_ = 0;
+  std::uint64_t instant_events_ = 0;
   std::vector<Event> heap_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;

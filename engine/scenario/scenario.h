@@ -89,6 +89,9 @@ const char* to_string(ActionKind kind);
 /// One timeline action, validated and with names resolved. Only the fields of its kind are used.
 struct Action {
   SimTime at = 0;
+  /// Set for a live edit: it ran at `at` after exactly this many of that instant's events, and a
+  /// replay runs it at that same point (not as a scheduler event in timeline order).
+  std::optional<std::uint64_t> after_events;
   ActionKind kind = ActionKind::note;
   std::string path;    ///< where it came from, "/timeline/3" (or "live")
   std::string host;    ///< listen, connect, manual, inject, udp_bind
@@ -190,10 +193,12 @@ class ScenarioRunner : public EventHandler {
   /// The scenario's `duration` (what run() runs to).
   SimTime duration() const { return scenario_.duration; }
 
-  void run_until(SimTime t) { sim_->run_until(t); }
+  /// Runs every event up to t (and the recorded live edits due by then, each at its place).
+  void run_until(SimTime t);
   void run() { run_until(duration()); }
-  /// Runs one event; false when none is left.
-  bool step() { return sim_->step(); }
+  /// Runs one event (and the recorded live edits due before or right after it); false when
+  /// none is left.
+  bool step();
   std::uint64_t events_run() { return sim_->net().sched().events_run(); }
 
   /// A live action (the UI): validated like a timeline entry, run now, and appended to the
@@ -267,7 +272,13 @@ class ScenarioRunner : public EventHandler {
   void on_writable(TcpConnection& c);
   void on_closed(TcpConnection& c, const char* reason);
 
+  /// Runs the recorded live edits (timeline actions with after_events) at or before `limit`
+  /// that are due before the next event: at an earlier time, or at its time once that many of
+  /// that instant's events have run.
+  void run_due_live_edits(SimTime limit);
+
   Scenario scenario_;
+  std::size_t next_live_edit_ = 0;         // index into scenario_.timeline of the next one
   std::vector<std::string> live_actions_;  // JSON text, each with "at"
   std::set<std::string> strings_;          // stable storage for TraceEvent::name
   std::vector<std::unique_ptr<SocketObserver>> observers_;

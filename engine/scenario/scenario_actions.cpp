@@ -86,6 +86,7 @@ class ActionParser {
  private:
   static std::vector<std::string_view> with_common(std::vector<std::string_view> keys) {
     keys.push_back("at");
+    keys.push_back("after_events");
     keys.push_back("do");
     return keys;
   }
@@ -430,6 +431,7 @@ void ActionParser::inject() {
 
 void ActionParser::parse() {
   if (!f_.ok()) return;
+  if (f_.has("after_events")) a_.after_events = f_.integer("after_events");
   switch (a_.kind) {
     case ActionKind::listen: return listen();
     case ActionKind::connect: return connect();
@@ -600,13 +602,15 @@ Status errors_status(const std::vector<ScenarioError>& errors) {
 Status ScenarioRunner::apply_action(const Json& action) {
   using scenario_detail::Checker;
   try {
-    // "at" = now, written first so a saved scenario reads in time order.
+    // "at" = now and "after_events" = how many of this instant's events ran before it, so a
+    // replay runs it at this very point; written first so a saved scenario reads in time order.
     Json a = action;
     if (action.is_object()) {
       a = Json::object();
       a.set("at", format_duration(now()));
+      a.set("after_events", Json::number(static_cast<std::int64_t>(sim_->net().sched().events_run_this_instant())));
       for (std::size_t i = 0; i < action.size(); ++i)
-        if (action.key(i) != "at") a.set(action.key(i), action[i]);
+        if (action.key(i) != "at" && action.key(i) != "after_events") a.set(action.key(i), action[i]);
     }
     // It will sit at the end of the document's timeline (one entry per loaded action), and it
     // runs after everything loaded: its index is also its place in run order.

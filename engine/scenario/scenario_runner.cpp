@@ -77,8 +77,51 @@ void ScenarioRunner::build() {
   for (const ComponentSpec& c : scenario_.apps) c.create(*sim_, *net.find_host(c.host));
   handler_ = net.sched().add_handler(this);
   // The timeline is in run order; the scheduler keeps insertion order among equal times.
-  for (std::size_t i = 0; i < scenario_.timeline.size(); ++i)
-    net.sched().schedule(scenario_.timeline[i].at, handler_, kActionEvent, i);
+  // Recorded live edits are not scheduler events: run_due_live_edits() runs them in place.
+  next_live_edit_ = scenario_.timeline.size();
+  for (std::size_t i = 0; i < scenario_.timeline.size(); ++i) {
+    if (scenario_.timeline[i].after_events) next_live_edit_ = std::min(next_live_edit_, i);
+    else net.sched().schedule(scenario_.timeline[i].at, handler_, kActionEvent, i);
+  }
+  run_due_live_edits(0);
+}
+
+void ScenarioRunner::run_due_live_edits(SimTime limit) {
+  Scheduler& sched = sim_->net().sched();
+  const auto& timeline = scenario_.timeline;
+  while (next_live_edit_ < timeline.size()) {
+    const Action& a = timeline[next_live_edit_];
+    if (a.at > limit) return;
+    const SimTime next = sched.next_event_time();
+    const std::uint64_t ran = a.at == sched.now() ? sched.events_run_this_instant() : 0;
+    // Due: its instant comes before the next event, or it is the next event's instant and the
+    // events it followed have run.
+    if (a.at > next || (a.at == next && ran < *a.after_events)) return;
+    if (a.at > sched.now()) sched.run_until(a.at);  // no event in between: only moves the clock
+    (void)run_action(a);
+    do ++next_live_edit_;
+    while (next_live_edit_ < timeline.size() && !timeline[next_live_edit_].after_events);
+  }
+}
+
+void ScenarioRunner::run_until(SimTime t) {
+  Scheduler& sched = sim_->net().sched();
+  while (true) {
+    run_due_live_edits(t);
+    // The next edit, if at or before t, waits for events of its instant, which are <= t.
+    if (next_live_edit_ >= scenario_.timeline.size() || scenario_.timeline[next_live_edit_].at > t) break;
+    if (!sim_->step()) break;
+  }
+  sched.run_until(t);
+  run_due_live_edits(t);
+}
+
+bool ScenarioRunner::step() {
+  Scheduler& sched = sim_->net().sched();
+  run_due_live_edits(sched.next_event_time());
+  const bool ran = sim_->step();
+  run_due_live_edits(sched.now());
+  return ran;
 }
 
 void ScenarioRunner::teardown() {
