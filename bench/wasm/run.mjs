@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const modulePath = join(root, 'build/wasm/tcpplay.js');
+const modulePath = process.env.TCPPLAY_MODULE ?? join(root, 'build/wasm/tcpplay.js');  // another build to compare
 const apiPath = join(root, 'build/api/playground.js');
 const cli = join(root, 'build/native/tcpplay');
 const runs = Number(process.argv[2] ?? 5);

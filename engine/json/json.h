@@ -16,6 +16,14 @@
 
 namespace tcpplay {
 
+/// The double nearest to a decimal number in JSON's syntax (an optional '+' in the exponent is
+/// accepted too). Exact (correctly rounded) when the digits fit in 2^53 and the decimal
+/// exponent is within ±22, which covers every probability or rate a scenario holds; otherwise
+/// within a few units in the last place. The same on every platform: it uses only IEEE double
+/// arithmetic, never the C library (whose strtod would also pull 15 KB of long-double code into
+/// the WebAssembly module).
+double parse_decimal(std::string_view text);
+
 class Json {
  public:
   enum class Type : std::uint8_t { null, boolean, number, string, array, object };

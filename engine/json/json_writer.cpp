@@ -2,18 +2,20 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
+
+#include "json/json.h"
 
 namespace tcpplay {
 
 JsonWriter& JsonWriter::value(double v) {
   if (!std::isfinite(v)) return null();  // JSON has no NaN or infinity
-  // The shortest of 15, 16 or 17 significant digits that reads back as the same double; the C
-  // library's printf and strtod round correctly both natively and in the WebAssembly build.
+  // The shortest of 15, 16 or 17 significant digits that reads back as the same double (the C
+  // library's printf rounds correctly both natively and in the WebAssembly build); 17 digits
+  // always read back exactly.
   char buf[32];
   for (int digits = 15; digits <= 17; ++digits) {
     std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
+    if (parse_decimal(buf) == v) break;
   }
   std::string_view text(buf);
   raw(text);

