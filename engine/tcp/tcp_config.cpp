@@ -156,4 +156,14 @@ Result<std::string> TcpConfig::get(std::string_view name) const {
   return this->*std::get<std::string TcpConfig::*>(p->field);
 }
 
+bool TcpConfig::same_as(const TcpConfig& other) const {
+  if (profile != other.profile) return false;
+  // The parameter table lists every field that can differ (all of them are settable by name).
+  for (const Param& p : table()) {
+    const bool equal = std::visit([&](auto field) { return this->*field == other.*field; }, p.field);
+    if (!equal) return false;
+  }
+  return true;
+}
+
 }  // namespace tcpplay

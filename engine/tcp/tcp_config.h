@@ -71,6 +71,8 @@ struct TcpConfig {
   Status set(std::string_view name, std::string_view value);
   /// The parameter's current value in the same text form.
   Result<std::string> get(std::string_view name) const;
+  /// Every parameter (and the profile name) equal: connections may share one copy.
+  bool same_as(const TcpConfig& other) const;
 
   enum class Kind { duration, count, boolean, text };
   struct ParamInfo {

@@ -7,7 +7,6 @@
 //   tcp_recovery.cpp    duplicate ACKs, fast retransmit, NewReno and SACK loss recovery
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,6 +14,7 @@
 
 #include "core/scheduler.h"
 #include "tcp/cc/congestion_control.h"
+#include "tcp/payload_queue.h"
 #include "tcp/rtt_estimator.h"
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_socket_api.h"
@@ -63,7 +63,9 @@ struct TcpSnapshot {
 
 class TcpConnection : public EventHandler {
  public:
-  TcpConnection(TcpStack& stack, int id, const FourTuple& tuple, const TcpConfig& cfg);
+  /// `cfg` is shared with the other connections of the stack or listener that made this one;
+  /// set_option() gives the connection a copy of its own first (copy on write).
+  TcpConnection(TcpStack& stack, int id, const FourTuple& tuple, std::shared_ptr<const TcpConfig> cfg);
   ~TcpConnection() override;
   TcpConnection(const TcpConnection&) = delete;
   TcpConnection& operator=(const TcpConnection&) = delete;
@@ -71,7 +73,7 @@ class TcpConnection : public EventHandler {
   int id() const { return id_; }
   const FourTuple& tuple() const { return tuple_; }
   TcpState state() const { return state_; }
-  const TcpConfig& config() const { return cfg_; }
+  const TcpConfig& config() const { return *cfg_; }
   TcpStack& stack() { return stack_; }
   TcpObserver* observer() const { return observer_; }
   void set_observer(TcpObserver* o) { observer_ = o; }
@@ -176,7 +178,7 @@ class TcpConnection : public EventHandler {
   TcpStack& stack_;
   int id_;
   FourTuple tuple_;
-  TcpConfig cfg_;
+  std::shared_ptr<const TcpConfig> cfg_;  // immutable; replaced, never changed in place
   TcpState state_ = TcpState::closed;
   TcpObserver* observer_ = nullptr;
   HandlerId handler_;
@@ -192,7 +194,7 @@ class TcpConnection : public EventHandler {
   std::uint32_t snd_wnd_ = 0, snd_wl1_ = 0, snd_wl2_ = 0, max_snd_wnd_ = 0;
   std::uint32_t snd_up_ = 0;
   bool snd_urgent_ = false;
-  std::deque<Payload> send_buf_;  // unacknowledged and unsent data, starting at buf_seq_
+  PayloadQueue send_buf_;         // unacknowledged and unsent data, starting at buf_seq_
   std::uint32_t buf_seq_ = 0;     // sequence number of the first byte in send_buf_
   mutable std::size_t cursor_chunk_ = 0;    // send_data() resumes its walk here: this chunk
   mutable std::uint32_t cursor_start_ = 0;  // starts at this offset from buf_seq_
@@ -204,7 +206,7 @@ class TcpConnection : public EventHandler {
   // Receive sequence space.
   std::uint32_t irs_ = 0, rcv_nxt_ = 0, rcv_adv_ = 0;
   std::uint32_t rcv_up_ = 0;
-  std::deque<Payload> recv_queue_;            // in order, not yet read by the app
+  PayloadQueue recv_queue_;                   // in order, not yet read by the app
   std::uint32_t recv_queued_ = 0;
   std::map<std::uint32_t, Payload> ooo_;      // out of order, keyed by offset from IRS+1
   std::uint32_t ooo_bytes_ = 0;

@@ -78,7 +78,8 @@ Result<TcpConnection*> TcpStack::connect(Ipv4Addr dst, std::uint16_t dst_port, s
   }
   const FourTuple t{host_.addr(), dst, src_port, dst_port};
   if (find(t)) return make_error("connect: " + format_tuple(t) + " is already in use");
-  auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t, config ? *config : defaults_);
+  auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t,
+                                               shared_config(config ? *config : defaults_));
   TcpConnection* c = conn.get();
   c->set_observer(observer);
   by_id_[c->id()] = c;
@@ -218,13 +219,29 @@ void TcpStack::on_listen_segment(TcpListener& l, const Packet& p, std::uint64_t 
     return;
   }
   const FourTuple t{p.ip.dst, p.ip.src, p.tcp.dst_port, p.tcp.src_port};
-  auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t, l.config);
+  auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t, shared_config(l.config));
   TcpConnection* c = conn.get();
   by_id_[c->id()] = c;
   conns_[t] = std::move(conn);
   listener_children_[c] = l.port;
   ++l.pending;
   c->open_passive(p, packet_id);
+}
+
+std::shared_ptr<const TcpConfig> TcpStack::shared_config(const TcpConfig& cfg) {
+  // Defaults and listener configs can be changed in place (defaults(), listener()), so the
+  // shared copies are matched by value, not by address. Copies no connection uses any more are
+  // dropped; the list stays short (one per distinct configuration in use, at most kKeep).
+  constexpr std::size_t kKeep = 8;
+  for (std::size_t i = shared_configs_.size(); i-- > 0;) {
+    if (shared_configs_[i]->same_as(cfg)) return shared_configs_[i];
+  }
+  shared_configs_.erase(std::remove_if(shared_configs_.begin(), shared_configs_.end(),
+                                       [](const auto& c) { return c.use_count() == 1; }),
+                        shared_configs_.end());
+  if (shared_configs_.size() >= kKeep) shared_configs_.erase(shared_configs_.begin());
+  shared_configs_.push_back(std::make_shared<const TcpConfig>(cfg));
+  return shared_configs_.back();
 }
 
 Packet reset_for(const Packet& p, std::uint16_t ip_id) {
