@@ -27,9 +27,9 @@ const char* to_string(TcpState s) {
 
 TcpConnection::TcpConnection(TcpStack& stack, int id, const FourTuple& tuple, std::shared_ptr<const TcpConfig> cfg)
     : stack_(stack),
+      cfg_(std::move(cfg)),
       id_(id),
       tuple_(tuple),
-      cfg_(std::move(cfg)),
       rtt_(cfg_->rto_initial, cfg_->rto_min, cfg_->rto_max),
       cc_(make_congestion_control(cfg_->congestion_control)) {
   if (!cc_) cc_ = make_congestion_control("newreno");
