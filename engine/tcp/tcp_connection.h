@@ -169,6 +169,9 @@ class TcpConnection : public EventHandler {
   void retransmit_first_unacked();
   void update_scoreboard(const TcpOptions& o);
   bool sack_next_segment();
+  void send_in_recovery();  // RFC 6675 §5 step (C), sized by PRR (RFC 6937) when configured
+  void prr_on_ack();        // RFC 6937 §3, once per ACK that delivered data
+  std::uint32_t delivered_mark() const;  // SND.UNA + SACKed octets above it
   std::uint32_t sack_pipe() const;
   std::uint32_t sack_lost_below() const;  // un-SACKed octets below this are lost (RFC 6675 IsLost)
   void process_segment(const Packet& p, std::uint64_t packet_id, const TcpOptions& o);
@@ -210,6 +213,7 @@ class TcpConnection : public EventHandler {
   std::uint32_t eff_mss_ = 536;  // payload bytes per segment (RFC 9293 §3.7.1 default 536)
   std::uint32_t peer_mss_ = 536;
   std::uint32_t ts_recent_ = 0, ts_offset_ = 0, last_ack_sent_ = 0;
+  std::uint32_t keepalive_probes_ = 0;  // (here, not with the timers, to fill a hole)
 
   // Retransmission and congestion control.
   RttEstimator rtt_;
@@ -224,9 +228,13 @@ class TcpConnection : public EventHandler {
   std::uint32_t dupacks_ = 0;
   std::uint32_t recover_ = 0;        // RFC 6582 "recover"
   std::uint32_t high_rxt_ = 0;         // RFC 6675 HighRxt
+  // PRR (RFC 6937 §3). recover_fs_ is 0 outside a PRR recovery.
+  std::uint32_t recover_fs_ = 0;      // RecoverFS: FlightSize when recovery began
+  std::uint32_t prr_delivered_ = 0;   // octets delivered to the receiver since then
+  std::uint32_t prr_out_ = 0;         // octets sent since then
+  std::uint32_t prr_mark_ = 0;        // delivered_mark() after the last ACK counted
   std::uint32_t persist_backoff_ = 0;
   std::uint32_t last_sack_offset_ = 0;  // offset of the out-of-order block touched last (RFC 2018 §4)
-  std::uint32_t keepalive_probes_ = 0;
 
   // Statistics and series.
   std::uint64_t bytes_sent_ = 0, bytes_acked_ = 0, bytes_delivered_ = 0, retransmits_ = 0;

@@ -251,9 +251,7 @@ void TcpConnection::output() {
       state_ != TcpState::fin_wait_1 && state_ != TcpState::closing && state_ != TcpState::last_ack)
     return;
   if (sack_ok_ && in_recovery_) {
-    // RFC 6675 §5 step (C): send while cwnd - pipe >= 1 SMSS.
-    while (cwnd_.cwnd >= sack_pipe() + eff_mss_ && sack_next_segment()) {
-    }
+    send_in_recovery();  // tcp_recovery.cpp
     return;
   }
   for (;;) {
