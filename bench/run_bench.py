@@ -9,6 +9,8 @@ to build/bench/results.json.
 Environment:
   BENCH_RUNS   runs per case (default 5)
   BENCH_ONLY   comma-separated case ids to run (default: all), e.g. "b1,b3"
+  BENCH_PRR    1 (default): our bulk runs recover with PRR (RFC 6937) like ns-3 3.37;
+               0: with RFC 6675 alone, the engine's default (bulk_bench --prr 0)
 """
 import json
 import os
@@ -46,6 +48,13 @@ def run(program, flags, seed):
 
 def median(runs, key):
     return statistics.median(r[key] for r in runs)
+
+
+def our_extra(case_id):
+    """Flags for our program only (ns-3 always uses PRR, its default RecoveryType)."""
+    if case_id.startswith("b1") or case_id.startswith("b2"):
+        return ["--prr", os.environ.get("BENCH_PRR", "1")]
+    return []
 
 
 def summarize(runs):
@@ -94,7 +103,7 @@ def main():
             order = ["ours", "ns3"] if i % 2 == 0 else ["ns3", "ours"]
             for who in order:
                 if who == "ours":
-                    ours.append(run(ours_prog, flags, i + 1))
+                    ours.append(run(ours_prog, flags + our_extra(case_id), i + 1))
                 elif paired and have_ns3:
                     ns3.append(run(ns3_bulk, flags, i + 1))
             print(f"{case_id}: run {i + 1}/{n} done", file=sys.stderr, flush=True)
