@@ -16,6 +16,7 @@
 #include "tcp/out_of_order_queue.h"
 #include "tcp/payload_queue.h"
 #include "tcp/rtt_estimator.h"
+#include "tcp/sack_scoreboard.h"
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_socket_api.h"
 #include "tcp/tcp_state.h"
@@ -218,7 +219,7 @@ class TcpConnection : public EventHandler {
   // Retransmission and congestion control.
   RttEstimator rtt_;
   std::unique_ptr<CongestionControl> cc_;
-  std::vector<SackBlock> scoreboard_;  // SACKed ranges above SND.UNA, sorted (RFC 6675)
+  SackScoreboard scoreboard_;          // SACKed ranges above SND.UNA, sorted (RFC 6675)
   SimTime rtt_start_ = 0;
   SimTime unacked_since_ = kNever;   // for the user timeout
   SimTime last_invalid_ack_ = kNever;
