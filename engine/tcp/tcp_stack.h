@@ -111,7 +111,6 @@ class TcpStack : public PacketHandler, public EventHandler {
   Rng isn_rng_;
   std::map<std::uint16_t, TcpListener> listeners_;
   std::map<FourTuple, std::unique_ptr<TcpConnection>> conns_;
-  std::map<int, TcpConnection*> by_id_;
   std::map<TcpConnection*, int> listener_children_;  // SYN_RECEIVED child -> listening port
   std::vector<std::unique_ptr<TcpConnection>> graveyard_;
   std::vector<ClosedConnection> closed_;
