@@ -2,11 +2,12 @@
 // bench/ns3/bulk_ns3.cc configures ns-3 3.37, so that both print comparable numbers.
 //
 //   bulk_bench [--rate-mbps 100] [--seconds 60] [--flows 1] [--loss 0] [--seed 1]
-//              [--trace-max-events N]
+//              [--trace-max-events N] [--prr 1]
 //
 // Prints one JSON line (read by bench/run_bench.py). The trace stays on at its default
 // retention, as a user's run would have it; --trace-max-events changes the retention, to
-// measure what the trace costs (bench/README.md).
+// measure what the trace costs (bench/README.md). --prr 0 recovers with RFC 6675 alone (the
+// engine's default) instead of PRR as ns-3 does, to see what PRR changes.
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -45,7 +46,7 @@ struct BulkSender : TcpObserver {
 };
 
 /// The TCP settings of the ns-3 comparison (see bench/README.md for each one's ns-3 attribute).
-TcpConfig bench_tcp_config() {
+TcpConfig bench_tcp_config(bool prr) {
   TcpConfig cfg;  // "rfc" profile: NewReno, delayed ACK 200 ms, min RTO 1 s
   cfg.mss = 1460;                    // advertised; 1448 payload bytes once timestamps take 12
   cfg.timestamps = true;
@@ -60,6 +61,7 @@ TcpConfig bench_tcp_config() {
   cfg.rto_min = 1 * kSecond;         // TcpSocketBase::MinRto
   cfg.congestion_control = "newreno";
   cfg.nagle = false;                 // TcpSocket::TcpNoDelay is true by default in ns-3
+  cfg.recovery = prr ? "prr" : "rfc6675";  // TcpSocketBase::RecoveryType = TcpPrrRecovery (default)
   return cfg;
 }
 
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
   const double loss = flags.number("--loss", 0);
   const auto seed = static_cast<std::uint64_t>(flags.number("--seed", 1));
   const double trace_max_events = flags.number("--trace-max-events", -1);
+  const bool prr = flags.number("--prr", 1) != 0;
   flags.reject_unknown();
 
   const bench::Stopwatch clock;
@@ -93,7 +96,7 @@ int main(int argc, char** argv) {
     r.max_events = static_cast<std::size_t>(trace_max_events);
     sim.trace().set_retention(r);
   }
-  const TcpConfig cfg = bench_tcp_config();
+  const TcpConfig cfg = bench_tcp_config(prr);
   Host& a = sim.add_host("A", 0x0A000001, cfg);  // 10.0.0.1
   Host& b = sim.add_host("B", 0x0A000002, cfg);  // 10.0.0.2
   LinkParams lp;
@@ -143,6 +146,7 @@ int main(int argc, char** argv) {
       .nums("flow_goodput_bps", goodputs)
       .num("jain", bench::jain_index(goodputs))
       .num("drops_a_to_b", static_cast<double>(link.stats(0).dropped))
+      .str("recovery", cfg.recovery)
       .num("trace_retention_events", static_cast<double>(trace.retention().max_events))
       .num("trace_events_total", static_cast<double>(trace.end_index()))
       .num("trace_events_dropped", static_cast<double>(trace.first_index()))

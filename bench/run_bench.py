@@ -9,6 +9,8 @@ to build/bench/results.json.
 Environment:
   BENCH_RUNS   runs per case (default 5)
   BENCH_ONLY   comma-separated case ids to run (default: all), e.g. "b1,b3"
+  BENCH_PRR    1 (default): our bulk runs recover with PRR (RFC 6937) like ns-3 3.37;
+               0: with RFC 6675 alone, the engine's default (bulk_bench --prr 0)
 """
 import json
 import os
@@ -29,7 +31,7 @@ CASES = [
      ["--rate-mbps", "1000", "--seconds", "10", "--loss", "0.01"], True),
     ("b2-10flows", "10 flows, 1 Gbit/s, 10 s",
      ["--rate-mbps", "1000", "--seconds", "10", "--flows", "10"], True),
-    ("b3", "10,000 keepalive connections, 1 h (direct; TODO: via L4 balancer)", [], False),
+    ("b3", "10,000 keepalive connections through the L4 balancer, 1 h", [], False),
     ("b4", "WASM in Node (benchmarks 1 and 3)", [], False),
 ]
 
@@ -48,9 +50,17 @@ def median(runs, key):
     return statistics.median(r[key] for r in runs)
 
 
+def our_extra(case_id):
+    """Flags for our program only (ns-3 always uses PRR, its default RecoveryType)."""
+    if case_id.startswith("b1") or case_id.startswith("b2"):
+        return ["--prr", os.environ.get("BENCH_PRR", "1")]
+    return []
+
+
 def summarize(runs):
     keys = ["wall_s", "process_wall_s", "events_per_s", "packets_per_s", "peak_rss_kib",
-            "goodput_bps", "jain", "bytes_per_conn", "bytes_per_conn_excl_trace"]
+            "goodput_bps", "jain", "bytes_per_conn", "bytes_per_conn_excl_trace",
+            "heap_bytes_per_conn", "heap_bytes_per_conn_excl_trace"]
     return {k: median(runs, k) for k in keys if runs and k in runs[0]}
 
 
@@ -93,7 +103,7 @@ def main():
             order = ["ours", "ns3"] if i % 2 == 0 else ["ns3", "ours"]
             for who in order:
                 if who == "ours":
-                    ours.append(run(ours_prog, flags, i + 1))
+                    ours.append(run(ours_prog, flags + our_extra(case_id), i + 1))
                 elif paired and have_ns3:
                     ns3.append(run(ns3_bulk, flags, i + 1))
             print(f"{case_id}: run {i + 1}/{n} done", file=sys.stderr, flush=True)
@@ -141,8 +151,9 @@ def print_table(results):
             print(f"{'':11}  goodput ours vs ns-3: {e['goodput_diff_pct']:+.2f}%")
         if "bytes_per_conn" in e["ours"]["median"]:
             m = e["ours"]["median"]
-            print(f"{'':11}  memory per idle connection (both ends): {m['bytes_per_conn']:.0f} B, "
-                  f"{m['bytes_per_conn_excl_trace']:.0f} B without the trace's growth")
+            print(f"{'':11}  memory per idle connection (client end + server end + NLB flow): "
+                  f"heap {m['heap_bytes_per_conn_excl_trace']:.0f} B without the trace's growth "
+                  f"({m['heap_bytes_per_conn']:.0f} B with it); RSS {m['bytes_per_conn']:.0f} B")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ NlbBalancer::NlbBalancer(Simulation& sim, Host& host, std::string name, const Nl
   if (!host.owns(params_.vip)) host.add_addr(params_.vip);
   if (params_.protocol != "udp" && params_.protocol != "tcp_udp") params_.protocol = "tcp";
   host.add_interceptor(this);
+  expiry_id_ = sim_.net().sched().add_handler(&expiry_);
   std::string targets;
   for (const Endpoint& t : params_.targets) targets += (targets.empty() ? "" : ", ") + format_endpoint(t);
   std::string what = "NLB on " + format_endpoint(params_.vip, params_.port) + " (" + params_.protocol +
@@ -33,7 +34,7 @@ NlbBalancer::NlbBalancer(Simulation& sim, Host& host, std::string name, const Nl
 
 NlbBalancer::~NlbBalancer() {
   host_.remove_handler(this);
-  for (auto& [k, f] : flows_) idle_stop(f->idle);
+  sim_.net().sched().remove_handler(expiry_id_);
 }
 
 bool NlbBalancer::handles(std::uint8_t proto) const {
@@ -61,7 +62,7 @@ bool NlbBalancer::handle(const Packet& p, int, std::uint64_t packet_id) {
 }
 
 bool NlbBalancer::from_client(const Packet& p, std::uint64_t packet_id) {
-  const Key key{p.ip.protocol, p.ip.src, src_port_of(p)};
+  const Key key{p.ip.src, src_port_of(p), p.ip.protocol};
   auto it = flows_.find(key);
   Flow* f = it == flows_.end() ? nullptr : it->second.get();
   if (!f) {
@@ -90,7 +91,7 @@ bool NlbBalancer::from_client(const Packet& p, std::uint64_t packet_id) {
     }
     f = create_flow(p.ip.protocol, Endpoint{p.ip.src, src_port_of(p)});
   }
-  idle_touch(f->idle);
+  f->idle.last_activity = now();
   ++f->packets_in;
   ++counters_.packets_to_targets;
   Packet q = p;
@@ -107,33 +108,36 @@ bool NlbBalancer::from_client(const Packet& p, std::uint64_t packet_id) {
 }
 
 bool NlbBalancer::from_target(const Packet& p, std::uint64_t packet_id) {
-  const BackKey bk{p.ip.protocol, Endpoint{p.ip.src, src_port_of(p)}, Endpoint{p.ip.dst, dst_port_of(p)}};
-  auto it = by_target_.find(bk);
-  if (it == by_target_.end()) {
+  // The client's address was kept, so the reply's destination is the flow's key; the flow must
+  // also be with this target.
+  const Key key{p.ip.dst, dst_port_of(p), p.ip.protocol};
+  const Endpoint target{p.ip.src, src_port_of(p)};
+  auto it = flows_.find(key);
+  if (it == flows_.end() || !(it->second->target == target)) {
+    const Endpoint client{p.ip.dst, dst_port_of(p)};
     ++counters_.dropped_no_flow;
     sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id, "nlb_no_flow");
     const FourTuple t{p.ip.dst, p.ip.src, dst_port_of(p), src_port_of(p)};
     if (p.is_udp()) {
-      narrate("UDP from target " + format_endpoint(bk.target) + " to " + format_endpoint(bk.client) +
+      narrate("UDP from target " + format_endpoint(target) + " to " + format_endpoint(client) +
                   " matches no flow: dropped",
               t);
       return true;
     }
     if (p.tcp.has(tcp_flag::rst)) {
-      narrate("RST from target " + format_endpoint(bk.target) + " matches no flow: dropped", t);
+      narrate("RST from target " + format_endpoint(target) + " matches no flow: dropped", t);
       return true;
     }
     ++counters_.rst_to_targets;
-    narrate(flags_of(p) + " from target " + format_endpoint(bk.target) + " to client " + format_endpoint(bk.client) +
+    narrate(flags_of(p) + " from target " + format_endpoint(target) + " to client " + format_endpoint(client) +
                 " matches no flow (expired): answering the target with RST from the client's address " +
-                format_endpoint(bk.client),
+                format_endpoint(client),
             t);
     send_rst_for(p);
     return true;
   }
-  const Key key = it->second;
-  Flow& f = *flows_.at(key);
-  idle_touch(f.idle);
+  Flow& f = *it->second;
+  f.idle.last_activity = now();
   ++f.packets_out;
   ++counters_.packets_to_clients;
   Packet q = p;
@@ -150,7 +154,7 @@ bool NlbBalancer::from_target(const Packet& p, std::uint64_t packet_id) {
 }
 
 NlbBalancer::Flow* NlbBalancer::create_flow(std::uint8_t proto, const Endpoint& client) {
-  const Key key{proto, client.addr, client.port};
+  const Key key{client.addr, client.port, proto};
   auto owned = std::make_unique<Flow>();
   Flow* f = owned.get();
   f->proto = proto;
@@ -158,34 +162,48 @@ NlbBalancer::Flow* NlbBalancer::create_flow(std::uint8_t proto, const Endpoint& 
   f->target = params_.targets[next_target_++ % params_.targets.size()];
   f->created = now();
   flows_[key] = std::move(owned);
-  by_target_[BackKey{proto, f->target, client}] = key;
   ++counters_.flows_created;
-  const SimTime timeout = timeout_for(proto);
-  idle_start(f->idle, timeout, [this, key] {
-    auto it = flows_.find(key);
-    if (it == flows_.end()) return;
-    ++counters_.flows_expired;
-    const Flow& fl = *it->second;
-    narrate("flow expired: " + describe(fl) + " idle for " + say_duration(timeout_for(fl.proto)) +
-                "; forgotten silently (no packet is sent to either side)",
-            FourTuple{params_.vip, fl.client.addr, params_.port, fl.client.port});
-    remove_flow(key, "");
-  });
+  f->idle.timeout = timeout_for(proto);
+  f->idle.last_activity = now();
+  if (f->idle.timeout > 0) queue_idle_event(key, *f, f->idle.deadline());
   narrate("new " + describe(*f) + " (client address kept)", FourTuple{params_.vip, client.addr, params_.port, client.port});
   return f;
+}
+
+void NlbBalancer::queue_idle_event(const Key& k, Flow& f, SimTime at) {
+  if (++last_expiry_token_ == 0) last_expiry_token_ = 1;
+  f.idle.event = last_expiry_token_;
+  sim_.net().sched().schedule(at, expiry_id_, f.idle.event, k.packed());
+}
+
+bool NlbBalancer::idle_event_pending(const Key& k, std::uint32_t token) const {
+  auto it = flows_.find(k);
+  return it != flows_.end() && it->second->idle.event == token;
+}
+
+void NlbBalancer::on_idle_event(const Key& k) {
+  Flow& f = *flows_.at(k);  // is_current() checked that the flow is there
+  f.idle.event = 0;
+  if (now() < f.idle.deadline()) {
+    queue_idle_event(k, f, f.idle.deadline());  // touched since: wait for the newer deadline
+    return;
+  }
+  ++counters_.flows_expired;
+  narrate("flow expired: " + describe(f) + " idle for " + say_duration(timeout_for(f.proto)) +
+              "; forgotten silently (no packet is sent to either side)",
+          FourTuple{params_.vip, f.client.addr, params_.port, f.client.port});
+  remove_flow(k, "");
 }
 
 void NlbBalancer::remove_flow(const Key& k, const std::string& why) {
   auto it = flows_.find(k);
   if (it == flows_.end()) return;
   Flow& f = *it->second;
-  idle_stop(f.idle);
   if (!why.empty()) {
     if (f.proto == kTcp) ++counters_.flows_reset;
     narrate(why + ": " + describe(f), FourTuple{params_.vip, f.client.addr, params_.port, f.client.port});
   }
-  by_target_.erase(BackKey{f.proto, f.target, f.client});
-  flows_.erase(it);
+  flows_.erase(it);  // its pending expiry event becomes stale
 }
 
 void NlbBalancer::forward(Packet q, std::uint64_t packet_id) {

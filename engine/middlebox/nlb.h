@@ -56,32 +56,52 @@ class NlbBalancer : public AppBase, private PacketHandler {
   std::size_t flow_count() const { return flows_.size(); }
 
  private:
+  /// A flow's idle deadline. The balancer queues one scheduler event per flow; activity only moves `last_activity`, and the event, when it comes early,
+  /// queues itself again for the newer deadline: no allocation per flow or per packet.
+  struct IdleClock {
+    SimTime timeout = 0;
+    SimTime last_activity = 0;
+    std::uint32_t event = 0;  ///< token of the pending expiry event (its `kind`); 0 = none
+    SimTime deadline() const { return timeout > 0 ? last_activity + timeout : kNever; }
+  };
+  // Kept small: with 10,000 idle connections (issue 9, benchmark 3) this is per connection.
   struct Flow {
-    std::uint8_t proto = 6;
-    Endpoint client, target;
     SimTime created = 0;
-    IdleTimer idle;
+    IdleClock idle;
     std::uint64_t packets_in = 0, packets_out = 0;  ///< client->target, target->client
+    Endpoint client, target;
+    std::uint8_t proto = 6;
     bool fin_from_client = false, fin_from_target = false;
   };
+  /// The client's address and port (and protocol): the client's address is kept on the way to
+  /// the target, so a target's reply is found by its destination with the same key.
   struct Key {
-    std::uint8_t proto;
     Ipv4Addr addr;
     std::uint16_t port;
+    std::uint8_t proto;
     bool operator<(const Key& o) const {
       if (proto != o.proto) return proto < o.proto;
       if (addr != o.addr) return addr < o.addr;
       return port < o.port;
     }
-  };
-  struct BackKey {
-    std::uint8_t proto;
-    Endpoint target, client;
-    bool operator<(const BackKey& o) const {
-      if (proto != o.proto) return proto < o.proto;
-      if (!(target == o.target)) return target < o.target;
-      return client < o.client;
+    std::uint64_t packed() const { return std::uint64_t{proto} << 48 | std::uint64_t{addr} << 16 | port; }
+    static Key unpack(std::uint64_t v) {
+      return {static_cast<Ipv4Addr>(v >> 16), static_cast<std::uint16_t>(v), static_cast<std::uint8_t>(v >> 48)};
     }
+  };
+  /// Receives the flows' expiry events (the AppBase timers would cost two heap blocks per flow).
+  class ExpiryHandler : public EventHandler {
+   public:
+    explicit ExpiryHandler(NlbBalancer& nlb) : nlb_(nlb) {}
+    void on_event(std::uint32_t, std::uint64_t arg) override { nlb_.on_idle_event(Key::unpack(arg)); }
+    /// Events of flows that ended, or were queued again, are skipped (so they never hold a
+    /// run_until_idle() open).
+    bool is_current(std::uint32_t token, std::uint64_t arg) const override {
+      return nlb_.idle_event_pending(Key::unpack(arg), token);
+    }
+
+   private:
+    NlbBalancer& nlb_;
   };
 
   bool handle(const Packet& p, int from_link, std::uint64_t packet_id) override;
@@ -89,6 +109,9 @@ class NlbBalancer : public AppBase, private PacketHandler {
   bool from_target(const Packet& p, std::uint64_t packet_id);
   Flow* create_flow(std::uint8_t proto, const Endpoint& client);
   void remove_flow(const Key& k, const std::string& why);
+  void queue_idle_event(const Key& k, Flow& f, SimTime at);
+  bool idle_event_pending(const Key& k, std::uint32_t token) const;
+  void on_idle_event(const Key& k);
   void forward(Packet q, std::uint64_t packet_id);
   /// RFC 9293 §3.10.7.1 reply to `p`, sent from p's destination back to p's source.
   void send_rst_for(const Packet& p);
@@ -98,7 +121,9 @@ class NlbBalancer : public AppBase, private PacketHandler {
 
   NlbParams params_;
   std::map<Key, std::unique_ptr<Flow>> flows_;
-  std::map<BackKey, Key> by_target_;
+  ExpiryHandler expiry_{*this};
+  HandlerId expiry_id_;
+  std::uint32_t last_expiry_token_ = 0;
   std::size_t next_target_ = 0;
   Counters counters_;
 };

@@ -48,6 +48,7 @@ const std::vector<Param>& table() {
       {{"rfc5961", K::boolean, "challenge ACKs for RST/SYN (false = RFC 793)"}, &TcpConfig::rfc5961},
       {{"congestion_control", K::text, "newreno or cubic"}, &TcpConfig::congestion_control},
       {{"initial_window_segments", K::count, "initial cwnd in segments (0 = RFC 6928)"}, &TcpConfig::initial_window_segments},
+      {{"recovery", K::text, "SACK loss recovery: rfc6675 or prr (RFC 6937)"}, &TcpConfig::recovery},
       {{"read_rate", K::count, "application read rate in bytes/s (0 = at once)"}, &TcpConfig::read_rate},
       {{"idle_timeout", K::duration, "application idle timeout (0 = off)"}, &TcpConfig::idle_timeout},
   };
@@ -138,6 +139,8 @@ Status TcpConfig::assign(std::string_view name, std::string_view value) {
   } else if (auto f = std::get_if<std::string TcpConfig::*>(&p->field)) {
     if (name == "congestion_control" && value != "newreno" && value != "cubic")
       return make_error("expected newreno or cubic, got " + v);
+    if (name == "recovery" && value != "rfc6675" && value != "prr")
+      return make_error("expected rfc6675 or prr, got " + v);
     this->*(*f) = v;
   }
   if (name == "mss" && (mss < 88 || mss > 65495)) return make_error("mss must be between 88 and 65495");
@@ -154,6 +157,16 @@ Result<std::string> TcpConfig::get(std::string_view name) const {
   if (auto f = std::get_if<std::uint64_t TcpConfig::*>(&p->field)) return std::to_string(this->*(*f));
   if (auto f = std::get_if<bool TcpConfig::*>(&p->field)) return std::string(this->*(*f) ? "true" : "false");
   return this->*std::get<std::string TcpConfig::*>(p->field);
+}
+
+bool TcpConfig::same_as(const TcpConfig& other) const {
+  if (profile != other.profile) return false;
+  // The parameter table lists every field that can differ (all of them are settable by name).
+  for (const Param& p : table()) {
+    const bool equal = std::visit([&](auto field) { return this->*field == other.*field; }, p.field);
+    if (!equal) return false;
+  }
+  return true;
 }
 
 }  // namespace tcpplay

@@ -59,6 +59,9 @@ struct TcpConfig {
   // Congestion control (RFC 5681, 6582, 6928, 9438).
   std::string congestion_control = "newreno";
   std::uint32_t initial_window_segments = 0;  ///< 0 = RFC 6928: min(10*MSS, max(2*MSS, 14600))
+  /// Loss recovery with SACK: "rfc6675" (cwnd = ssthresh on entry, RFC 6675 §5) or "prr"
+  /// (Proportional Rate Reduction with the slow-start reduction bound, RFC 6937 §3).
+  std::string recovery = "rfc6675";
 
   // Application side.
   std::uint64_t read_rate = 0;   ///< bytes/s the application reads; 0 = reads at once
@@ -71,6 +74,8 @@ struct TcpConfig {
   Status set(std::string_view name, std::string_view value);
   /// The parameter's current value in the same text form.
   Result<std::string> get(std::string_view name) const;
+  /// Every parameter (and the profile name) equal: connections may share one copy.
+  bool same_as(const TcpConfig& other) const;
 
   enum class Kind { duration, count, boolean, text };
   struct ParamInfo {

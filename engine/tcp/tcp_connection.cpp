@@ -25,16 +25,16 @@ const char* to_string(TcpState s) {
   return "?";
 }
 
-TcpConnection::TcpConnection(TcpStack& stack, int id, const FourTuple& tuple, const TcpConfig& cfg)
+TcpConnection::TcpConnection(TcpStack& stack, int id, const FourTuple& tuple, std::shared_ptr<const TcpConfig> cfg)
     : stack_(stack),
+      cfg_(std::move(cfg)),
       id_(id),
       tuple_(tuple),
-      cfg_(cfg),
-      rtt_(cfg.rto_initial, cfg.rto_min, cfg.rto_max),
-      cc_(make_congestion_control(cfg.congestion_control)) {
+      rtt_(cfg_->rto_initial, cfg_->rto_min, cfg_->rto_max),
+      cc_(make_congestion_control(cfg_->congestion_control)) {
   if (!cc_) cc_ = make_congestion_control("newreno");
   // RFC 7323 §2.3: the shift that lets the whole receive buffer be offered, at most 14.
-  while (cfg_.window_scaling && rcv_wscale_ < 14 && (cfg_.recv_buffer >> rcv_wscale_) > 65535) ++rcv_wscale_;
+  while (cfg_->window_scaling && rcv_wscale_ < 14 && (cfg_->recv_buffer >> rcv_wscale_) > 65535) ++rcv_wscale_;
   handler_ = stack_.net().sched().add_handler(this);
 }
 
@@ -91,11 +91,11 @@ void TcpConnection::open_active() {
   if (stack_.manual) return;
   send_syn(false);
   arm(kRetransmit, rtt_.rto());
-  if (cfg_.connect_timeout > 0) arm(kConnect, cfg_.connect_timeout);
+  if (cfg_->connect_timeout > 0) arm(kConnect, cfg_->connect_timeout);
 }
 
 std::uint32_t TcpConnection::send_space() const {
-  return cfg_.send_buffer > send_buffered_ ? cfg_.send_buffer - send_buffered_ : 0;
+  return cfg_->send_buffer > send_buffered_ ? cfg_->send_buffer - send_buffered_ : 0;
 }
 
 std::uint32_t TcpConnection::send(const Payload& data, bool urgent) {
@@ -171,11 +171,14 @@ void TcpConnection::abort() {
 }
 
 Status TcpConnection::set_option(std::string_view name, std::string_view value) {
-  Status s = cfg_.set(name, value);
+  // Copy on write: the configuration may be shared with other connections.
+  TcpConfig own = *cfg_;
+  Status s = own.set(name, value);
   if (!s) return s;
-  rtt_.set_bounds(cfg_.rto_min, cfg_.rto_max);
+  cfg_ = std::make_shared<const TcpConfig>(std::move(own));
+  rtt_.set_bounds(cfg_->rto_min, cfg_->rto_max);
   if (name == "congestion_control") {
-    cc_ = make_congestion_control(cfg_.congestion_control);
+    cc_ = make_congestion_control(cfg_->congestion_control);
   }
   if (name == "keepalive" || name == "keepalive_idle") restart_keepalive();
   if (name == "idle_timeout") restart_idle();
@@ -206,8 +209,8 @@ std::uint32_t TcpConnection::read(std::uint32_t max_bytes) {
     // avoidance, RFC 9293 §3.8.6.2.2).
     const std::uint32_t now_free = receive_space();
     const std::uint32_t advertised = rcv_adv_ - rcv_nxt_;
-    if (4 * advertised <= cfg_.recv_buffer && now_free >= 2 * advertised &&
-        now_free - advertised >= std::min(cfg_.recv_buffer / 2, eff_mss_))
+    if (4 * advertised <= cfg_->recv_buffer && now_free >= 2 * advertised &&
+        now_free - advertised >= std::min(cfg_->recv_buffer / 2, eff_mss_))
       send_ack();
   }
   if (recv_queue_.empty() && peer_fin_ && !peer_fin_told_) {
@@ -219,7 +222,7 @@ std::uint32_t TcpConnection::read(std::uint32_t max_bytes) {
 
 void TcpConnection::deliver_to_app() {
   if (!auto_read || gone_) return;
-  if (cfg_.read_rate == 0) {
+  if (cfg_->read_rate == 0) {
     read(UINT32_MAX);
   } else if (!armed(kRead) && (recv_queued_ > 0 || (peer_fin_ && !peer_fin_told_))) {
     arm(kRead, 0);
@@ -263,9 +266,9 @@ TcpSnapshot TcpConnection::snapshot() const {
   s.rcv_nxt = rcv_nxt_;
   s.rcv_wnd = rcv_adv_ - rcv_nxt_;
   s.send_buffered = send_buffered_;
-  s.send_buffer = cfg_.send_buffer;
+  s.send_buffer = cfg_->send_buffer;
   s.recv_buffered = recv_queued_ + ooo_bytes_;
-  s.recv_buffer = cfg_.recv_buffer;
+  s.recv_buffer = cfg_->recv_buffer;
   s.cwnd = cwnd_.cwnd;
   s.ssthresh = cwnd_.ssthresh;
   s.in_flight = flight_size();

@@ -20,11 +20,11 @@ void TcpConnection::read_options(const TcpOptions& o, bool syn) {
   if (!syn) return;
   // RFC 9293 §3.7.1: without the option the send MSS is 536 (IPv4).
   peer_mss_ = o.mss ? *o.mss : 536;
-  ws_ok_ = cfg_.window_scaling && o.window_scale.has_value();
+  ws_ok_ = cfg_->window_scaling && o.window_scale.has_value();
   snd_wscale_ = ws_ok_ ? std::min<std::uint8_t>(*o.window_scale, 14) : 0;  // RFC 7323 §2.3
   if (!ws_ok_) rcv_wscale_ = 0;
-  sack_ok_ = cfg_.sack && o.sack_permitted;
-  ts_ok_ = cfg_.timestamps && o.has_timestamp;
+  sack_ok_ = cfg_->sack && o.sack_permitted;
+  ts_ok_ = cfg_->timestamps && o.has_timestamp;
   if (ts_ok_) ts_recent_ = o.ts_val;
   const std::uint32_t mtu_mss = stack_.path_mtu(tuple_.remote_addr) - 40;
   // Timestamps take 12 bytes of every segment (RFC 7323 §2.2 and Linux's tcp_current_mss).
@@ -103,10 +103,10 @@ void TcpConnection::input_syn_sent(const Packet& p, std::uint64_t packet_id) {
     snd_una_ = h.ack;
     if (rtt_timing_ && !syn_retransmitted_) rtt_.sample(stack_.net().now() - rtt_start_);
     rtt_timing_ = false;
-    if (syn_retransmitted_) rtt_.use_fallback(cfg_.syn_fallback_rto);  // RFC 6298 §5.7
+    if (syn_retransmitted_) rtt_.use_fallback(cfg_->syn_fallback_rto);  // RFC 6298 §5.7
     retries_ = 0;
     disarm(kRetransmit);
-    cc_->init(cwnd_, cfg_.initial_window_segments, stack_.net().now());
+    cc_->init(cwnd_, cfg_->initial_window_segments, stack_.net().now());
     // The ACK of the SYN-ACK leaves before anything the application writes when it hears
     // that the connection is open.
     defer_established_notice_ = true;
@@ -221,7 +221,7 @@ void TcpConnection::process_segment(const Packet& p, std::uint64_t packet_id, co
 bool TcpConnection::check_rst(const Packet& p, std::uint64_t packet_id) {
   // Second (RFC 9293 §3.10.7.4, RFC 5961 §3.2): reset only if SEG.SEQ = RCV.NXT exactly; a RST
   // elsewhere in the window gets a challenge ACK. With rfc5961 off, any in-window RST resets.
-  if (cfg_.rfc5961 && p.tcp.seq != rcv_nxt_) {
+  if (cfg_->rfc5961 && p.tcp.seq != rcv_nxt_) {
     trace_drop(packet_id, "rst_in_window_challenge_ack");
     send_ack_limited(p, packet_id);
     return false;
@@ -259,7 +259,7 @@ bool TcpConnection::check_syn(const Packet& p, std::uint64_t packet_id) {
     stack_.release(this, "reset");
     return false;
   }
-  if (cfg_.rfc5961) {
+  if (cfg_->rfc5961) {
     // RFC 5961 §4: challenge ACK whatever the sequence number.
     trace_drop(packet_id, "syn_in_synchronized_state_challenge_ack");
     send_ack_limited(p, packet_id);
@@ -282,7 +282,7 @@ bool TcpConnection::process_ack(const Packet& p, std::uint64_t packet_id, const 
     }
     if (rtt_timing_ && !syn_retransmitted_) rtt_.sample(stack_.net().now() - rtt_start_);
     rtt_timing_ = false;
-    if (syn_retransmitted_) rtt_.use_fallback(cfg_.syn_fallback_rto);
+    if (syn_retransmitted_) rtt_.use_fallback(cfg_->syn_fallback_rto);
     retries_ = 0;
     snd_una_ = iss_ + 1;
     snd_wnd_ = static_cast<std::uint32_t>(h.window) << snd_wscale_;
@@ -290,13 +290,13 @@ bool TcpConnection::process_ack(const Packet& p, std::uint64_t packet_id, const 
     snd_wl2_ = ack;
     max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
     disarm(kRetransmit);
-    cc_->init(cwnd_, cfg_.initial_window_segments, stack_.net().now());
+    cc_->init(cwnd_, cfg_->initial_window_segments, stack_.net().now());
     set_state(TcpState::established, "rcv ACK of SYN");
     if (gone_) return false;
   }
   // RFC 5961 §5: an ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] is answered and dropped.
   if (seq::gt(ack, snd_max_) ||
-      (cfg_.rfc5961 && seq::lt(ack, snd_una_ - std::max(max_snd_wnd_, 1u)))) {
+      (cfg_->rfc5961 && seq::lt(ack, snd_una_ - std::max(max_snd_wnd_, 1u)))) {
     trace_drop(packet_id, seq::gt(ack, snd_max_) ? "ack_of_unsent_data" : "ack_too_old");
     send_ack_limited(p, packet_id);
     return false;
@@ -327,7 +327,7 @@ bool TcpConnection::process_ack(const Packet& p, std::uint64_t packet_id, const 
       if (fin_acked) {
         set_state(TcpState::fin_wait_2, "rcv ACK of FIN");
         // An orphaned FIN_WAIT_2 (the app closed, not just shut down) times out (Linux tcp_fin_timeout).
-        if (app_closed_ && cfg_.fin_wait_2_timeout > 0) arm(kFinWait2, cfg_.fin_wait_2_timeout);
+        if (app_closed_ && cfg_->fin_wait_2_timeout > 0) arm(kFinWait2, cfg_->fin_wait_2_timeout);
       }
       break;
     case TcpState::closing:
@@ -502,7 +502,7 @@ void TcpConnection::enter_time_wait(const std::string& cause) {
   if (state_ == TcpState::time_wait)
     stack_.net().trace_note(stack_.host().index(), format_tuple(tuple_) + " TIME_WAIT: " + cause);
   set_state(TcpState::time_wait, cause);
-  arm(kTimeWait, cfg_.time_wait);  // 2 x MSL (RFC 9293 §3.4.2 MUST-13)
+  arm(kTimeWait, cfg_->time_wait);  // 2 x MSL (RFC 9293 §3.4.2 MUST-13)
 }
 
 void TcpConnection::process_fin(const Packet& p) {

@@ -21,7 +21,7 @@ std::uint32_t TcpConnection::flight_size() const { return snd_nxt_ - snd_una_; }
 
 std::uint32_t TcpConnection::receive_space() const {
   const std::uint32_t used = recv_queued_ + ooo_bytes_;
-  return cfg_.recv_buffer > used ? cfg_.recv_buffer - used : 0;
+  return cfg_->recv_buffer > used ? cfg_->recv_buffer - used : 0;
 }
 
 std::uint16_t TcpConnection::advertised_window() {
@@ -37,7 +37,7 @@ std::uint16_t TcpConnection::advertised_window() {
   const std::uint32_t current = seq::gt(rcv_adv_, rcv_nxt_) ? rcv_adv_ - rcv_nxt_ : 0;
   std::uint32_t want = current;
   // Receiver SWS avoidance: open the right edge only by at least min(RCV.BUFF/2, MSS).
-  if (space > current && space - current >= std::min(cfg_.recv_buffer / 2, eff_mss_)) want = space;
+  if (space > current && space - current >= std::min(cfg_->recv_buffer / 2, eff_mss_)) want = space;
   want = std::min<std::uint32_t>(want, 65535u << shift);
   std::uint32_t field = want >> shift;
   // Never shrink the window already offered (RFC 9293 §3.8.6 SHLD-14): round up if needed.
@@ -50,11 +50,11 @@ TcpOptions TcpConnection::build_options(bool syn) const {
   TcpOptions o;
   if (syn) {
     const std::uint32_t mtu_mss = stack_.path_mtu(tuple_.remote_addr) - 40;
-    o.mss = static_cast<std::uint16_t>(std::min(cfg_.mss, mtu_mss));
+    o.mss = static_cast<std::uint16_t>(std::min(cfg_->mss, mtu_mss));
     const bool answering = state_ == TcpState::syn_received;  // SYN-ACK: echo only what was offered
-    if (cfg_.window_scaling && (!answering || ws_ok_)) o.window_scale = rcv_wscale_;
-    if (cfg_.sack && (!answering || sack_ok_)) o.sack_permitted = true;
-    if (cfg_.timestamps && (!answering || ts_ok_)) {
+    if (cfg_->window_scaling && (!answering || ws_ok_)) o.window_scale = rcv_wscale_;
+    if (cfg_->sack && (!answering || sack_ok_)) o.sack_permitted = true;
+    if (cfg_->timestamps && (!answering || ts_ok_)) {
       o.has_timestamp = true;
       o.ts_val = ts_now();
       o.ts_ecr = answering ? ts_recent_ : 0;
@@ -152,7 +152,7 @@ void TcpConnection::send_ack_limited(const Packet& p, std::uint64_t packet_id) {
 
 void TcpConnection::send_rst(std::uint32_t seq_no) {
   // RFC 9293 §3.10.5 <SEQ=SND.NXT><CTL=RST>; Linux (tcp_send_active_reset) also sets ACK.
-  const std::uint16_t flags = cfg_.profile == "linux" ? (tcp_flag::rst | tcp_flag::ack) : tcp_flag::rst;
+  const std::uint16_t flags = cfg_->profile == "linux" ? (tcp_flag::rst | tcp_flag::ack) : tcp_flag::rst;
   send_segment(flags, seq_no, {}, false);
 }
 
@@ -182,12 +182,12 @@ void TcpConnection::schedule_ack(bool immediate, bool full_sized) {
   if (stack_.manual) return;
   // Only full-sized segments count towards "every second segment" (RFC 5681 §4.2).
   if (full_sized) ++segs_unacked_;
-  if (immediate || !cfg_.delayed_ack || segs_unacked_ >= cfg_.ack_every_segments) {
+  if (immediate || !cfg_->delayed_ack || segs_unacked_ >= cfg_->ack_every_segments) {
     send_ack();
     return;
   }
   // RFC 9293 §3.8.6.3: delay less than 0.5 s; ACK at least every second full-sized segment.
-  if (!armed(kDelayedAck)) arm(kDelayedAck, cfg_.delayed_ack_timeout);
+  if (!armed(kDelayedAck)) arm(kDelayedAck, cfg_->delayed_ack_timeout);
 }
 
 Payload TcpConnection::send_data(std::uint32_t offset, std::uint32_t len) const {
@@ -251,9 +251,7 @@ void TcpConnection::output() {
       state_ != TcpState::fin_wait_1 && state_ != TcpState::closing && state_ != TcpState::last_ack)
     return;
   if (sack_ok_ && in_recovery_) {
-    // RFC 6675 §5 step (C): send while cwnd - pipe >= 1 SMSS.
-    while (cwnd_.cwnd >= sack_pipe() + eff_mss_ && sack_next_segment()) {
-    }
+    send_in_recovery();  // tcp_recovery.cpp
     return;
   }
   for (;;) {
@@ -276,7 +274,7 @@ void TcpConnection::output() {
     }
     // Sender SWS avoidance and Nagle (RFC 9293 §3.8.6.2.1, §3.7.4).
     const bool full = len == eff_mss_;
-    const bool pushed_all = len == unsent && (!cfg_.nagle || flight == 0 || fin_queued_);
+    const bool pushed_all = len == unsent && (!cfg_->nagle || flight == 0 || fin_queued_);
     const bool half_window = max_snd_wnd_ > 0 && len >= max_snd_wnd_ / 2;
     if (!full && !pushed_all && !half_window && !sws_override_) {
       if (flight == 0 && len < unsent && !armed(kPersist)) arm(kPersist, rtt_.rto());

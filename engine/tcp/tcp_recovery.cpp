@@ -1,6 +1,8 @@
 // Loss recovery: duplicate ACKs and fast retransmit (RFC 5681 §3.2), NewReno partial ACKs
 // (RFC 6582 §3.2), and, when SACK was negotiated, the conservative SACK-based recovery of
-// RFC 6675 (scoreboard, IsLost, pipe, NextSeg).
+// RFC 6675 (scoreboard, IsLost, pipe, NextSeg). With `recovery = "prr"` the amount sent during
+// SACK recovery follows Proportional Rate Reduction (RFC 6937 §3, the PRR-SSRB variant) instead
+// of RFC 6675's cwnd = ssthresh; what is sent (NextSeg) is the same.
 #include <algorithm>
 
 #include "net/network.h"
@@ -34,8 +36,18 @@ void TcpConnection::enter_recovery() {
   stack_.net().trace_note(stack_.host().index(),
                           "fast retransmit: " + format_tuple(tuple_) + " enters recovery, ssthresh " +
                               std::to_string(cwnd_.ssthresh));
-  if (sack_ok_) {
+  if (sack_ok_ && cfg_->recovery == "prr") {
+    // RFC 6937 §3, at the beginning of recovery: prr_delivered = prr_out = 0,
+    // RecoverFS = snd.nxt - snd.una. prr_mark_ is where delivery stood before this ACK
+    // (update_scoreboard), so the ACK that starts recovery is counted like every later one.
+    high_rxt_ = snd_una_;
+    recover_fs_ = std::max(flight_size(), 1u);
+    prr_delivered_ = 0;
+    prr_out_ = 0;
+    send_in_recovery();
+  } else if (sack_ok_) {
     // RFC 6675 §5 step (4): cwnd = ssthresh, retransmit the first lost segment.
+    recover_fs_ = 0;
     cwnd_.cwnd = cwnd_.ssthresh;
     high_rxt_ = snd_una_;
     sack_next_segment();
@@ -56,6 +68,7 @@ void TcpConnection::on_ack_in_recovery(std::uint32_t ack, std::uint32_t acked) {
     cwnd_.cwnd = sack_ok_ ? cwnd_.ssthresh
                           : std::min(cwnd_.ssthresh, std::max(flight, cwnd_.smss) + cwnd_.smss);
     in_recovery_ = false;
+    recover_fs_ = 0;
     dupacks_ = 0;
     scoreboard_.clear();
     cc_->on_recovery_exit(cwnd_, now);
@@ -83,6 +96,9 @@ void TcpConnection::retransmit_first_unacked() {
 }
 
 void TcpConnection::update_scoreboard(const TcpOptions& o) {
+  // PRR counts the data each ACK delivers (RFC 6937 §3 DeliveredData); outside recovery, note
+  // where delivery stands before this ACK, in case this ACK starts recovery.
+  if (!in_recovery_) prr_mark_ = delivered_mark();
   if (o.sack_count == 0 && (scoreboard_.empty() || seq::lt(snd_una_, scoreboard_.front().right)))
     return;  // nothing new, nothing acked past the first block: the common case on every ACK
   // Merge the SACK blocks that lie within (SND.UNA, SND.MAX] (RFC 2018, RFC 6675 §4 Update()).
@@ -171,6 +187,7 @@ bool TcpConnection::sack_next_segment() {
     if (rtt_timing_ && seq::le(start, rtt_seq_)) rtt_timing_ = false;  // Karn
     send_segment(flags, start, send_data(start - buf_seq_, len), false);
     high_rxt_ = start + len + (with_fin ? 1 : 0);
+    prr_out_ += len;  // RFC 6937 §3: prr_out += data sent (retransmissions too)
     return true;
   }
   // Rule 2: new data, if the receiver's window allows.
@@ -179,9 +196,57 @@ bool TcpConnection::sack_next_segment() {
     const std::uint32_t in_window = snd_una_ + snd_wnd_;
     if (!seq::lt(snd_nxt_, in_window) && seq::lt(snd_nxt_, end)) return false;
     const std::uint32_t room = seq::lt(snd_nxt_, end) ? in_window - snd_nxt_ : eff_mss_;
-    return send_one_data_segment(room);
+    const std::uint32_t before = snd_nxt_;
+    const bool sent = send_one_data_segment(room);
+    prr_out_ += snd_nxt_ - before;
+    return sent;
   }
   return false;
+}
+
+void TcpConnection::send_in_recovery() {
+  if (recover_fs_ != 0) prr_on_ack();  // PRR sets cwnd = pipe + sndcnt for this ACK
+  // RFC 6675 §5 step (C): send while cwnd - pipe >= 1 SMSS.
+  while (cwnd_.cwnd >= sack_pipe() + eff_mss_ && sack_next_segment()) {
+  }
+}
+
+std::uint32_t TcpConnection::delivered_mark() const {
+  std::uint32_t sacked = 0;
+  for (const SackBlock& b : scoreboard_)
+    if (seq::gt(b.right, snd_una_)) sacked += b.right - seq::max(b.left, snd_una_);
+  return snd_una_ + sacked;
+}
+
+void TcpConnection::prr_on_ack() {
+  // RFC 6937 §3, on every ACK during recovery. DeliveredData = change in SND.UNA + change in
+  // SACKed octets, i.e. how far delivered_mark() moved. An ACK that delivered nothing changes
+  // nothing (as in Linux's tcp_cwnd_reduction), so calling this again after the same ACK, or
+  // from output() without an ACK, is harmless.
+  const std::uint32_t mark = delivered_mark();
+  if (!seq::gt(mark, prr_mark_)) return;
+  const std::uint32_t delivered = mark - prr_mark_;
+  prr_mark_ = mark;
+  prr_delivered_ += delivered;
+  const std::uint32_t pipe = sack_pipe();
+  const std::uint64_t ssthresh = cwnd_.ssthresh;
+  std::uint64_t sndcnt;
+  if (pipe > ssthresh) {
+    // Proportional Rate Reduction: sndcnt = CEIL(prr_delivered * ssthresh / RecoverFS) - prr_out.
+    const std::uint64_t allowed = (std::uint64_t{prr_delivered_} * ssthresh + recover_fs_ - 1) / recover_fs_;
+    sndcnt = allowed > prr_out_ ? allowed - prr_out_ : 0;
+  } else {
+    // Slow-start reduction bound (PRR-SSRB, the variant RFC 6937 §3 recommends):
+    // limit = MAX(prr_delivered - prr_out, DeliveredData) + MSS; sndcnt = MIN(ssthresh - pipe, limit).
+    const std::uint64_t owed = prr_delivered_ > prr_out_ ? prr_delivered_ - prr_out_ : 0;
+    const std::uint64_t limit = std::max<std::uint64_t>(owed, delivered) + eff_mss_;
+    sndcnt = std::min<std::uint64_t>(ssthresh - pipe, limit);
+  }
+  // The fast retransmit goes out on the ACK that starts recovery even when the proportional
+  // share is still below one segment (RFC 5681 §3.2 step 2; Linux: sndcnt = max(sndcnt, 1)
+  // while prr_out is 0).
+  if (prr_out_ == 0) sndcnt = std::max<std::uint64_t>(sndcnt, eff_mss_);
+  cwnd_.cwnd = static_cast<std::uint32_t>(std::min<std::uint64_t>(pipe + sndcnt, UINT32_MAX));
 }
 
 }  // namespace tcpplay

@@ -78,10 +78,10 @@ Result<TcpConnection*> TcpStack::connect(Ipv4Addr dst, std::uint16_t dst_port, s
   }
   const FourTuple t{host_.addr(), dst, src_port, dst_port};
   if (find(t)) return make_error("connect: " + format_tuple(t) + " is already in use");
-  auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t, config ? *config : defaults_);
+  auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t,
+                                               shared_config(config ? *config : defaults_));
   TcpConnection* c = conn.get();
   c->set_observer(observer);
-  by_id_[c->id()] = c;
   conns_[t] = std::move(conn);
   c->open_active();
   return c;
@@ -93,13 +93,18 @@ TcpConnection* TcpStack::find(const FourTuple& t) {
 }
 
 TcpConnection* TcpStack::find(int id) {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : it->second;
+  // A walk, not a second index: lookups by id come from people (API, scenario actions), and
+  // an index by id cost 56 bytes of every connection (issue 9, benchmark 3).
+  for (const auto& [t, c] : conns_)
+    if (c->id() == id) return c.get();
+  return nullptr;
 }
 
 std::vector<TcpConnection*> TcpStack::connections() const {
   std::vector<TcpConnection*> v;
-  for (const auto& [id, c] : by_id_) v.push_back(c);
+  v.reserve(conns_.size());
+  for (const auto& [t, c] : conns_) v.push_back(c.get());
+  std::sort(v.begin(), v.end(), [](const TcpConnection* a, const TcpConnection* b) { return a->id() < b->id(); });
   return v;
 }
 
@@ -110,7 +115,6 @@ void TcpStack::release(TcpConnection* c, const char* reason) {
   const TcpSnapshot snap = c->snapshot();
   closed_.push_back({c->id(), c->tuple(), reason, net_.now(), snap.bytes_sent, snap.bytes_delivered,
                      c->series()});
-  by_id_.erase(c->id());
   auto it = conns_.find(c->tuple());
   if (it != conns_.end() && it->second.get() == c) {
     // Deleted later, outside the call stack that is still inside the connection.
@@ -218,13 +222,28 @@ void TcpStack::on_listen_segment(TcpListener& l, const Packet& p, std::uint64_t 
     return;
   }
   const FourTuple t{p.ip.dst, p.ip.src, p.tcp.dst_port, p.tcp.src_port};
-  auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t, l.config);
+  auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t, shared_config(l.config));
   TcpConnection* c = conn.get();
-  by_id_[c->id()] = c;
   conns_[t] = std::move(conn);
   listener_children_[c] = l.port;
   ++l.pending;
   c->open_passive(p, packet_id);
+}
+
+std::shared_ptr<const TcpConfig> TcpStack::shared_config(const TcpConfig& cfg) {
+  // Defaults and listener configs can be changed in place (defaults(), listener()), so the
+  // shared copies are matched by value, not by address. Copies no connection uses any more are
+  // dropped; the list stays short (one per distinct configuration in use, at most kKeep).
+  constexpr std::size_t kKeep = 8;
+  for (std::size_t i = shared_configs_.size(); i-- > 0;) {
+    if (shared_configs_[i]->same_as(cfg)) return shared_configs_[i];
+  }
+  shared_configs_.erase(std::remove_if(shared_configs_.begin(), shared_configs_.end(),
+                                       [](const auto& c) { return c.use_count() == 1; }),
+                        shared_configs_.end());
+  if (shared_configs_.size() >= kKeep) shared_configs_.erase(shared_configs_.begin());
+  shared_configs_.push_back(std::make_shared<const TcpConfig>(cfg));
+  return shared_configs_.back();
 }
 
 Packet reset_for(const Packet& p, std::uint16_t ip_id) {

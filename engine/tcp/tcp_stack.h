@@ -100,6 +100,9 @@ class TcpStack : public PacketHandler, public EventHandler {
   void reply_rst_for(const Packet& p);  // RFC 9293 §3.10.7.1
   void on_listen_segment(TcpListener& l, const Packet& p, std::uint64_t packet_id);
   void remember_seen(const Packet& p);
+  /// One immutable copy of `cfg` shared by every connection made with equal settings, so that
+  /// 10,000 connections do not each carry their own TcpConfig (issue 9, benchmark 3).
+  std::shared_ptr<const TcpConfig> shared_config(const TcpConfig& cfg);
 
   Network& net_;
   Host& host_;
@@ -108,13 +111,13 @@ class TcpStack : public PacketHandler, public EventHandler {
   Rng isn_rng_;
   std::map<std::uint16_t, TcpListener> listeners_;
   std::map<FourTuple, std::unique_ptr<TcpConnection>> conns_;
-  std::map<int, TcpConnection*> by_id_;
   std::map<TcpConnection*, int> listener_children_;  // SYN_RECEIVED child -> listening port
   std::vector<std::unique_ptr<TcpConnection>> graveyard_;
   std::vector<ClosedConnection> closed_;
   std::map<FourTuple, SeqAck> seen_;  // manual mode: last seq/ack seen per 4-tuple
   std::uint16_t next_ephemeral_ = 40000;
   std::function<TcpStack*(Ipv4Addr)> peer_lookup_;
+  std::vector<std::shared_ptr<const TcpConfig>> shared_configs_;  // a few, most recent last
 };
 
 }  // namespace tcpplay

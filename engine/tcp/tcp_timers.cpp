@@ -93,7 +93,7 @@ void TcpConnection::on_event(std::uint32_t kind, std::uint64_t arg) {
 
 void TcpConnection::on_retransmit_timeout() {
   if (state_ == TcpState::syn_sent || state_ == TcpState::syn_received) {
-    const std::uint32_t limit = state_ == TcpState::syn_sent ? cfg_.syn_retries : cfg_.synack_retries;
+    const std::uint32_t limit = state_ == TcpState::syn_sent ? cfg_->syn_retries : cfg_->synack_retries;
     if (retries_ >= limit) {
       // Linux reports ETIMEDOUT and sends nothing more; the RFC's R2 for SYNs (§3.8.3) is a time.
       if (state_ == TcpState::syn_received && passive_) {
@@ -107,7 +107,7 @@ void TcpConnection::on_retransmit_timeout() {
     syn_retransmitted_ = true;
     rtt_timing_ = false;  // Karn: no sample from a retransmitted SYN
     // Linux tcp_syn_linear_timeouts: the first N retries keep the initial RTO.
-    if (state_ == TcpState::syn_received || retries_ > cfg_.syn_linear_retries) rtt_.backoff();
+    if (state_ == TcpState::syn_received || retries_ > cfg_->syn_linear_retries) rtt_.backoff();
     ++retransmits_;
     send_syn(state_ == TcpState::syn_received);
     arm(kRetransmit, rtt_.rto());
@@ -116,8 +116,8 @@ void TcpConnection::on_retransmit_timeout() {
   if (flight_size() == 0) return;
   const SimTime now = stack_.net().now();
   const bool user_timeout_hit =
-      cfg_.user_timeout > 0 && unacked_since_ != kNever && now - unacked_since_ >= cfg_.user_timeout;
-  if (retries_ >= cfg_.data_retries || user_timeout_hit) {
+      cfg_->user_timeout > 0 && unacked_since_ != kNever && now - unacked_since_ >= cfg_->user_timeout;
+  if (retries_ >= cfg_->data_retries || user_timeout_hit) {
     finish("timeout", user_timeout_hit ? "timeout user timeout" : "timeout retransmissions");
     return;
   }
@@ -161,29 +161,29 @@ void TcpConnection::on_persist_timeout() {
     return;
   }
   const SimTime now = stack_.net().now();
-  if (cfg_.user_timeout > 0 && unacked_since_ != kNever && now - unacked_since_ >= cfg_.user_timeout) {
+  if (cfg_->user_timeout > 0 && unacked_since_ != kNever && now - unacked_since_ >= cfg_->user_timeout) {
     finish("timeout", "timeout user timeout (zero window)");
     return;
   }
   send_window_probe();
   ++persist_backoff_;
   SimTime next = rtt_.rto();
-  for (std::uint32_t i = 0; i < persist_backoff_ && next < cfg_.rto_max; ++i) next *= 2;
-  arm(kPersist, std::min(next, cfg_.rto_max));
+  for (std::uint32_t i = 0; i < persist_backoff_ && next < cfg_->rto_max; ++i) next *= 2;
+  arm(kPersist, std::min(next, cfg_->rto_max));
 }
 
 void TcpConnection::restart_keepalive() {
-  if (!cfg_.keepalive || !is_synchronized(state_) || state_ == TcpState::time_wait) {
+  if (!cfg_->keepalive || !is_synchronized(state_) || state_ == TcpState::time_wait) {
     disarm(kKeepalive);
     return;
   }
   keepalive_probes_ = 0;
-  arm(kKeepalive, cfg_.keepalive_idle);
+  arm(kKeepalive, cfg_->keepalive_idle);
 }
 
 void TcpConnection::on_keepalive_timeout() {
-  if (!cfg_.keepalive) return;
-  if (keepalive_probes_ >= cfg_.keepalive_count) {
+  if (!cfg_->keepalive) return;
+  if (keepalive_probes_ >= cfg_->keepalive_count) {
     // Linux tcp_keepalive_timer: out of probes, send RST and report ETIMEDOUT.
     send_rst(snd_nxt_);
     finish("timeout", "timeout keepalive");
@@ -194,28 +194,28 @@ void TcpConnection::on_keepalive_timeout() {
     send_keepalive_probe();
     ++keepalive_probes_;
   }
-  arm(kKeepalive, cfg_.keepalive_interval);
+  arm(kKeepalive, cfg_->keepalive_interval);
 }
 
 void TcpConnection::restart_idle() {
-  if (cfg_.idle_timeout == 0 || gone_) {
+  if (cfg_->idle_timeout == 0 || gone_) {
     disarm(kIdle);
     return;
   }
-  arm(kIdle, cfg_.idle_timeout);
+  arm(kIdle, cfg_->idle_timeout);
 }
 
 void TcpConnection::on_read_timer() {
   // A slow reader takes one chunk per tick, at `read_rate` bytes per second.
   const std::uint32_t chunk = std::max<std::uint32_t>(eff_mss_, 1);
   read(chunk);
-  if (gone_ || cfg_.read_rate == 0) {
+  if (gone_ || cfg_->read_rate == 0) {
     deliver_to_app();
     return;
   }
   if (recv_queued_ > 0) {
     const SimTime tick = std::max<SimTime>(1, static_cast<SimTime>(chunk) * kSecond /
-                                                  static_cast<SimTime>(cfg_.read_rate));
+                                                  static_cast<SimTime>(cfg_->read_rate));
     arm(kRead, tick);
   }
 }
