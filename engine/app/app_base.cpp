@@ -13,19 +13,27 @@ std::string format_endpoint(Ipv4Addr addr, std::uint16_t port) {
 std::string format_endpoint(const Endpoint& e) { return format_endpoint(e.addr, e.port); }
 
 Result<Endpoint> parse_endpoint(std::string_view text, Network* net) {
+  // `"text"` then the problem, built in steps: GCC 12 warns falsely (-Wrestrict) on "\"" + string.
+  const auto fail = [&](std::string_view problem) {
+    std::string m = "\"";
+    m += text;
+    m += '"';
+    m += problem;
+    return make_error(std::move(m));
+  };
   const auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size())
-    return make_error("\"" + std::string(text) + "\" is not host:port");
+    return fail(" is not host:port");
   const std::string_view host = text.substr(0, colon);
   const std::string_view port_text = text.substr(colon + 1);
   unsigned long port = 0;
   for (char ch : port_text) {
-    if (ch < '0' || ch > '9') return make_error("\"" + std::string(text) + "\": port is not a number");
+    if (ch < '0' || ch > '9') return fail(": port is not a number");
     port = port * 10 + static_cast<unsigned long>(ch - '0');
     if (port > 65535) break;
   }
   if (port == 0 || port > 65535)
-    return make_error("\"" + std::string(text) + "\": port must be between 1 and 65535");
+    return fail(": port must be between 1 and 65535");
   Endpoint e;
   e.port = static_cast<std::uint16_t>(port);
   if (auto a = parse_ipv4(host)) {
@@ -33,7 +41,7 @@ Result<Endpoint> parse_endpoint(std::string_view text, Network* net) {
   } else if (net && net->find_host(host)) {
     e.addr = net->find_host(host)->addr();
   } else {
-    return make_error("\"" + std::string(text) + "\": unknown host or address \"" + std::string(host) + "\"");
+    return fail(": unknown host or address \"" + std::string(host) + "\"");
   }
   return e;
 }

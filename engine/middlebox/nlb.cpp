@@ -13,7 +13,13 @@ constexpr std::uint8_t kUdp = static_cast<std::uint8_t>(IpProto::udp);
 std::uint16_t src_port_of(const Packet& p) { return p.is_tcp() ? p.tcp.src_port : p.udp.src_port; }
 std::uint16_t dst_port_of(const Packet& p) { return p.is_tcp() ? p.tcp.dst_port : p.udp.dst_port; }
 
-std::string flags_of(const Packet& p) { return p.is_tcp() ? "[" + tcp_flags_string(p.tcp.flags) + "]" : "(UDP)"; }
+std::string flags_of(const Packet& p) {
+  if (!p.is_tcp()) return "(UDP)";
+  std::string s = "[";  // appended in steps: GCC 12 warns falsely (-Wrestrict) on "[" + string
+  s += tcp_flags_string(p.tcp.flags);
+  s += ']';
+  return s;
+}
 }  // namespace
 
 NlbBalancer::NlbBalancer(Simulation& sim, Host& host, std::string name, const NlbParams& params)
