@@ -154,6 +154,9 @@ std::string Playground::snapshot() {
             .field("bytes_sent", c.bytes_sent).field("bytes_delivered", c.bytes_delivered)
             .end_object();
     w.end_array();
+    std::uint64_t closed_not_kept = 0;
+    for (std::size_t i = 0; i < net.host_count(); ++i) closed_not_kept += sim.tcp(i).closed_not_kept();
+    w.field("closed_not_kept", closed_not_kept);  // older than each host's last TcpStack::kMaxClosed
 
     w.key("links").begin_array();
     for (std::size_t i = 0; i < net.link_count(); ++i) link_json(w, net.link(i));

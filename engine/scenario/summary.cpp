@@ -27,6 +27,7 @@ void add_connections(ScenarioRunner& runner, Host& host, RunSummary& s) {
     cs.bytes_delivered = snap.bytes_delivered;
     s.connections.push_back(std::move(cs));
   }
+  s.closed_not_kept += stack.closed_not_kept();
   for (const ClosedConnection& c : stack.closed()) {
     ConnectionSummary cs;
     cs.id = c.id;
@@ -100,6 +101,9 @@ std::string format_summary(const RunSummary& s) {
            "  " + pad(state, 32) + "  sent " + std::to_string(c.bytes_sent) + ", delivered " +
            std::to_string(c.bytes_delivered) + "\n";
   }
+  if (s.closed_not_kept > 0)
+    out += "  (and " + std::to_string(s.closed_not_kept) + " earlier closed connections: each host keeps its last " +
+           std::to_string(TcpStack::kMaxClosed) + ")\n";
   for (const UdpSummary& u : s.udp)
     out += "  udp " + u.host + ":" + std::to_string(u.port) + "  sent " + std::to_string(u.sent) +
            ", received " + std::to_string(u.received) + ", errors " + std::to_string(u.errors) + "\n";

@@ -46,6 +46,7 @@ struct RunSummary {
   SimTime end = 0;
   std::uint64_t events_run = 0;
   std::vector<ConnectionSummary> connections;  ///< by id
+  std::uint64_t closed_not_kept = 0;  ///< closed connections beyond each stack's history
   std::vector<UdpSummary> udp;
   std::vector<ComponentSummary> components;
   std::uint64_t bytes_delivered = 0;

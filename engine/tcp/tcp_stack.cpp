@@ -115,6 +115,10 @@ void TcpStack::release(TcpConnection* c, const char* reason) {
   const TcpSnapshot snap = c->snapshot();
   closed_.push_back({c->id(), c->tuple(), reason, net_.now(), snap.bytes_sent, snap.bytes_delivered,
                      c->series()});
+  if (closed_.size() > kMaxClosed) {
+    closed_.pop_front();
+    ++closed_not_kept_;
+  }
   auto it = conns_.find(c->tuple());
   if (it != conns_.end() && it->second.get() == c) {
     // Deleted later, outside the call stack that is still inside the connection.

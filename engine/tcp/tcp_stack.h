@@ -3,6 +3,7 @@
 // manual mode (the host's TCP stays silent so a person can answer by hand).
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -66,7 +67,11 @@ class TcpStack : public PacketHandler, public EventHandler {
   TcpConnection* find(int id);
   /// Live connections in id order.
   std::vector<TcpConnection*> connections() const;
-  const std::vector<ClosedConnection>& closed() const { return closed_; }
+  /// The most recent closed connections, oldest first: at most kMaxClosed, so that a long run
+  /// with many short connections keeps flat memory; older ones are only counted.
+  const std::deque<ClosedConnection>& closed() const { return closed_; }
+  std::uint64_t closed_not_kept() const { return closed_not_kept_; }
+  static constexpr std::size_t kMaxClosed = 1000;
   const std::map<std::uint16_t, TcpListener>& listeners() const { return listeners_; }
 
   /// Manual mode: the host's TCP answers nothing by itself (no SYN-ACK, ACK, RST, retransmission);
@@ -113,7 +118,8 @@ class TcpStack : public PacketHandler, public EventHandler {
   std::map<FourTuple, std::unique_ptr<TcpConnection>> conns_;
   std::map<TcpConnection*, int> listener_children_;  // SYN_RECEIVED child -> listening port
   std::vector<std::unique_ptr<TcpConnection>> graveyard_;
-  std::vector<ClosedConnection> closed_;
+  std::deque<ClosedConnection> closed_;
+  std::uint64_t closed_not_kept_ = 0;
   std::map<FourTuple, SeqAck> seen_;  // manual mode: last seq/ack seen per 4-tuple
   std::uint16_t next_ephemeral_ = 40000;
   std::function<TcpStack*(Ipv4Addr)> peer_lookup_;

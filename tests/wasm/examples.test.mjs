@@ -1,5 +1,6 @@
 // Every lesson in examples/: the trace the WASM module gives is identical, byte for byte, to the
-// native CLI's `tcpplay run X --jsonl` (and its --pcap) for the same scenario and seed.
+// native CLI's `tcpplay run X --jsonl` (and its --pcap) for the same scenario and seed, and two
+// native runs give the same bytes (issue 9's determinism check: twice natively, once in WASM).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ describe('examples: WASM trace = native trace', () => {
   for (const ex of list) {
     test(`${ex.name} with its own seed`, () => {
       const native = nativeHashes(ex.path);
+      assert.deepEqual(nativeHashes(ex.path), native, 'two native runs differ');
       const r = pg.load(ex.text);
       assert.deepEqual(r.errors, []);
       pg.runUntil(pg.duration());
