@@ -2,6 +2,10 @@
 // in fixed chunks of 1024 that are recycled once emptied, so in steady state (retention on,
 // every new event pushes an old one out) nothing is allocated or freed, and growing never
 // moves elements (so references stay valid until the element is popped).
+//
+// drop_front() and emplace_back_slot() are the cheap pair for a full trace: dropping does not
+// touch the dropped elements (they keep what they held until their slot is reused), and a
+// reused slot is handed out as it is, for the caller to overwrite every field.
 #pragma once
 #include <cstddef>
 #include <deque>
@@ -30,7 +34,9 @@ class RingBuffer {
   T& back() { return (*this)[size_ - 1]; }
   const T& back() const { return (*this)[size_ - 1]; }
 
-  void push_back(T value) {
+  void push_back(T value) { emplace_back_slot() = std::move(value); }
+  /// Appends a slot and returns it: a default-constructed element, or an old one to overwrite.
+  T& emplace_back_slot() {
     const std::size_t k = head_ + size_;
     if (k / kChunk == chunks_.size()) {
       if (spare_.empty()) {
@@ -40,8 +46,22 @@ class RingBuffer {
         spare_.pop_back();
       }
     }
-    chunks_[k / kChunk][k % kChunk] = std::move(value);
     ++size_;
+    return chunks_[k / kChunk][k % kChunk];
+  }
+  /// Drops the first n (<= size()) elements without touching them.
+  void drop_front(std::size_t n) {
+    size_ -= n;
+    head_ += n;
+    while (head_ >= kChunk) {
+      spare_.push_back(std::move(chunks_.front()));
+      chunks_.pop_front();
+      head_ -= kChunk;
+    }
+    if (size_ == 0 && !chunks_.empty()) {
+      // Empty: start over at the front of the first chunk.
+      head_ = 0;
+    }
   }
   void pop_front() {
     chunks_[0][head_] = T{};  // release what the slot holds (payload references, strings)

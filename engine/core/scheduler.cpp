@@ -30,6 +30,17 @@ void Scheduler::schedule(SimTime at, HandlerId target, std::uint32_t kind, std::
   std::push_heap(heap_.begin(), heap_.end(), Later{});
 }
 
+void Scheduler::schedule_keyed(SimTime at, std::uint64_t seq, HandlerId target,
+                               std::uint32_t kind, std::uint64_t arg) {
+  if (has_run(at, seq)) {
+    // Its turn has passed (only possible for a key in the past): run it now, after what is queued.
+    at = now_;
+    seq = next_seq_++;
+  }
+  heap_.push_back({at, seq, target, kind, arg});
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
+}
+
 bool Scheduler::top_is_live() {
   const Event& e = heap_.front();
   const Slot& s = slots_[e.target.slot];
@@ -54,6 +65,7 @@ bool Scheduler::step() {
   Event e = heap_.front();
   pop_top();
   now_ = e.at;
+  run_below_ = e.seq + 1;
   ++events_run_;
   slots_[e.target.slot].handler->on_event(e.kind, e.arg);
   return true;
@@ -61,7 +73,10 @@ bool Scheduler::step() {
 
 void Scheduler::run_until(SimTime t) {
   while (next_event_time() <= t) step();
-  if (t > now_) now_ = t;
+  if (t > now_) {
+    now_ = t;
+    run_below_ = next_seq_;  // every event at or before t has run
+  }
 }
 
 std::uint64_t Scheduler::run_until_idle(SimTime limit) {
@@ -75,6 +90,7 @@ void Scheduler::clear() {
   slots_.clear();
   free_slots_.clear();
   now_ = 0;
+  run_below_ = 0;
   next_seq_ = 0;
   events_run_ = 0;
 }

@@ -37,6 +37,20 @@ class Scheduler {
 
   void schedule(SimTime at, HandlerId target, std::uint32_t kind, std::uint64_t arg);
 
+  /// Keyed events, for handlers that keep their own time-ordered queues (a link direction's
+  /// packets in flight): reserve_seq() takes the sequence number an event scheduled now would
+  /// get, and schedule_keyed() queues an event with a sequence number reserved earlier, so it
+  /// runs exactly where it would have run had it been scheduled at reservation time. A reserved
+  /// number that is never scheduled is an event that needed no running.
+  std::uint64_t reserve_seq() { return next_seq_++; }
+  void schedule_keyed(SimTime at, std::uint64_t seq, HandlerId target, std::uint32_t kind,
+                      std::uint64_t arg);
+  /// True when an event with key (at, seq) would already have run (or be running): events run in
+  /// increasing (time, sequence) order, so this compares with the key of the last event run.
+  bool has_run(SimTime at, std::uint64_t seq) const {
+    return at < now_ || (at == now_ && seq < run_below_);
+  }
+
   /// Time of the next live event, or kNever.
   SimTime next_event_time();
   /// Runs one live event; false if there is none.
@@ -72,6 +86,7 @@ class Scheduler {
   void pop_top();
 
   SimTime now_ = 0;
+  std::uint64_t run_below_ = 0;  // at now_, events with a lower sequence number have run
   std::uint64_t next_seq_ = 0;
   std::uint64_t events_run_ = 0;
   std::vector<Event> heap_;
