@@ -24,10 +24,13 @@ void Scheduler::remove_handler(HandlerId id) {
   free_slots_.push_back(id.slot);
 }
 
-void Scheduler::schedule(SimTime at, HandlerId target, std::uint32_t kind, std::uint64_t arg) {
+std::uint64_t Scheduler::schedule(SimTime at, HandlerId target, std::uint32_t kind,
+                                  std::uint64_t arg, bool arg_is_seq) {
   if (at < now_) at = now_;  // the past is not reachable; run it now, after what is queued
-  heap_.push_back({at, next_seq_++, target, kind, arg});
+  const std::uint64_t seq = next_seq_++;
+  heap_.push_back({at, seq, target, kind, arg_is_seq ? seq : arg});
   std::push_heap(heap_.begin(), heap_.end(), Later{});
+  return seq;
 }
 
 void Scheduler::schedule_keyed(SimTime at, std::uint64_t seq, HandlerId target,
