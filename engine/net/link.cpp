@@ -106,7 +106,7 @@ bool Link::busy(int from_side) {
   return true;
 }
 
-void Link::start_transmission(int from_side, Packet packet) {
+void Link::start_transmission(int from_side, Packet&& packet) {
   Direction& d = dir_[from_side];
   const std::uint32_t size = packet.wire_size();
   const std::uint64_t id = net_.trace().add_packet(packet);
@@ -128,7 +128,7 @@ void Link::script_drops(int from_side, std::vector<std::uint64_t> packet_numbers
   dir_[from_side].scripted_drops = std::move(packet_numbers);
 }
 
-void Link::propagate(int from_side, Packet packet, std::uint64_t id) {
+void Link::propagate(int from_side, Packet&& packet, std::uint64_t id) {
   // One draw of each kind per packet, whatever the parameters, so that changing one parameter
   // does not shift the random numbers every later packet sees.
   const bool lost = rng_.bernoulli(params_.loss);
@@ -156,12 +156,13 @@ void Link::propagate(int from_side, Packet packet, std::uint64_t id) {
   for (int i = 0; i < copies; ++i) {
     if (d.arriving.empty() || d.arriving.back().at <= at) {
       // In order with what is already on the wire (always so with a constant delay).
-      Arrival& a = d.arriving.emplace_back();
+      Arrival& a = d.arriving.emplace_back_slot();  // a reused slot: every field is set
       a.at = at;
       a.seq = net_.sched().reserve_seq();
       a.packet_id = id;
       a.epoch = epoch_;
-      a.packet = i + 1 == copies ? std::move(packet) : packet;
+      if (i + 1 == copies) a.packet = std::move(packet);
+      else a.packet = packet;
       if (d.arriving.size() == 1)
         net_.sched().schedule_keyed(at, a.seq, handler_, kArriveFifo,
                                     static_cast<std::uint64_t>(from_side));

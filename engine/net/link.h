@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ring_buffer.h"
 #include "core/rng.h"
 #include "core/scheduler.h"
 #include "wire/packet.h"
@@ -77,7 +78,7 @@ class Link : public EventHandler {
     Packet packet;
   };
   struct Direction {
-    std::deque<Packet> queue;   // waiting, not yet on the wire
+    RingBuffer<Packet> queue;   // waiting, not yet on the wire
     std::uint64_t queued_bytes = 0;
     // The transmission in progress ends at (busy_until, tx_seq), the key its "transmission done"
     // event would have. That event is only queued when a packet waits for it (tx_queued);
@@ -89,7 +90,7 @@ class Link : public EventHandler {
     // Packets on the wire towards the other end, in arrival order, when arrivals are FIFO
     // (constant delay): only the head has a scheduler event. Others (jitter, reordering, a
     // delay cut while packets fly) use in_flight_ with one event each.
-    std::deque<Arrival> arriving;
+    RingBuffer<Arrival> arriving;
     DirectionStats stats;
     std::vector<std::uint64_t> scripted_drops;  // sorted packet numbers still to drop
   };
@@ -102,8 +103,8 @@ class Link : public EventHandler {
   };
   bool busy(int from_side);
   void deliver(int to_side, const Packet& packet, std::uint64_t packet_id, std::uint32_t epoch);
-  void start_transmission(int from_side, Packet packet);
-  void propagate(int from_side, Packet packet, std::uint64_t packet_id);
+  void start_transmission(int from_side, Packet&& packet);
+  void propagate(int from_side, Packet&& packet, std::uint64_t packet_id);
   std::uint32_t alloc_slot();
   void drop(int at_side, std::uint64_t packet_id, const char* reason);
   SimTime serialization_time(std::uint32_t bytes) const;
