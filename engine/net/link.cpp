@@ -206,7 +206,7 @@ void Link::on_event(std::uint32_t kind, std::uint64_t arg) {
     d.tx_queued = false;
     if (!d.queue.empty() && params_.up) {
       Packet next = std::move(d.queue.front());
-      d.queue.pop_front();
+      d.queue.drop_front(1);  // the slot is overwritten when reused
       d.queued_bytes -= next.wire_size();
       start_transmission(side, std::move(next));
       if (!d.queue.empty() && d.tx_pending && !d.tx_queued) {
@@ -225,7 +225,7 @@ void Link::on_event(std::uint32_t kind, std::uint64_t arg) {
       const Arrival& a = d.arriving.front();
       deliver(1 - side, a.packet, a.packet_id, a.epoch);
     }
-    d.arriving.pop_front();
+    d.arriving.drop_front(1);  // the slot keeps its packet until it is reused
     if (!d.arriving.empty()) {
       const Arrival& next = d.arriving.front();
       net_.sched().schedule_keyed(next.at, next.seq, handler_, kArriveFifo, arg);
