@@ -65,17 +65,29 @@ SimTime Scheduler::next_event_time() {
 
 bool Scheduler::step() {
   if (next_event_time() == kNever) return false;
-  Event e = heap_.front();
+  run_top();
+  return true;
+}
+
+void Scheduler::run_top() {
+  const Event e = heap_.front();
   pop_top();
   now_ = e.at;
   run_below_ = e.seq + 1;
   ++events_run_;
   slots_[e.target.slot].handler->on_event(e.kind, e.arg);
-  return true;
 }
 
 void Scheduler::run_until(SimTime t) {
-  while (next_event_time() <= t) step();
+  // next_event_time() and step() in one pass: each event's liveness is asked once.
+  while (!heap_.empty()) {
+    if (!top_is_live()) {
+      pop_top();
+      continue;
+    }
+    if (heap_.front().at > t) break;
+    run_top();
+  }
   if (t > now_) {
     now_ = t;
     run_below_ = next_seq_;  // every event at or before t has run

@@ -86,6 +86,7 @@ class Scheduler {
   };
   bool top_is_live();
   void pop_top();
+  void run_top();  // runs the event at the top, which is live
 
   SimTime now_ = 0;
   std::uint64_t run_below_ = 0;  // at now_, events with a lower sequence number have run

@@ -60,7 +60,7 @@ void Link::drop(int at_side, std::uint64_t packet_id, const char* reason) {
   net_.trace_packet(TraceKind::packet_dropped, end(at_side).index(), index_, packet_id, reason);
 }
 
-void Link::send(int from_side, Packet packet) {
+void Link::send(int from_side, Packet&& packet) {
   Direction& d = dir_[from_side];
   if (!params_.up) {
     // The sender's own interface still sees the packet leave (as tcpdump there would); it is

@@ -54,7 +54,8 @@ class Link : public EventHandler {
   void script_drops(int from_side, std::vector<std::uint64_t> packet_numbers);
 
   /// Hands a packet from end `from_side` to the transmitter of that direction.
-  void send(int from_side, Packet packet);
+  void send(int from_side, Packet&& packet);
+  void send(int from_side, const Packet& packet) { send(from_side, Packet(packet)); }
 
   struct DirectionStats {
     std::uint64_t sent = 0, delivered = 0, dropped = 0, bytes_sent = 0;
