@@ -51,8 +51,15 @@ Link::DirectionStats Link::stats(int from_side) const {
 
 SimTime Link::serialization_time(std::uint32_t bytes) const {
   if (params_.bandwidth_bps == 0) return 0;
+  // Most packets of a run have one of two sizes (full segments, ACKs): remember the last two
+  // answers instead of dividing 128-bit numbers twice per packet.
+  for (const SerCache& c : ser_cache_)
+    if (c.bytes == bytes && c.bandwidth == params_.bandwidth_bps) return c.time;
   const unsigned __int128 bits_ns = static_cast<unsigned __int128>(bytes) * 8 * kSecond;
-  return static_cast<SimTime>((bits_ns + params_.bandwidth_bps - 1) / params_.bandwidth_bps);
+  const auto t = static_cast<SimTime>((bits_ns + params_.bandwidth_bps - 1) / params_.bandwidth_bps);
+  ser_cache_[1] = ser_cache_[0];
+  ser_cache_[0] = {bytes, params_.bandwidth_bps, t};
+  return t;
 }
 
 void Link::drop(int at_side, std::uint64_t packet_id, const char* reason) {

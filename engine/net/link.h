@@ -122,6 +122,12 @@ class Link : public EventHandler {
   std::vector<InFlight> in_flight_;
   std::vector<std::uint32_t> free_slots_;
   std::uint32_t epoch_ = 0;
+  struct SerCache {
+    std::uint32_t bytes = 0;
+    std::uint64_t bandwidth = 0;
+    SimTime time = 0;
+  };
+  mutable SerCache ser_cache_[2];
 };
 
 }  // namespace tcpplay

@@ -1,9 +1,9 @@
-// Timers of one connection. Arming an idle timer, moving an armed timer's deadline earlier,
-// firing and cancelling are traced, so a person sees each deadline on the timeline. Pushing an
-// armed timer's deadline later is not: the retransmission timer restarts on every ACK of new
-// data (RFC 6298 §5.3), the keepalive and idle timers on every segment, and a line for each
-// would drown the rest. A traced deadline is therefore the earliest the timer can fire; the
-// timer is pending until its timer_fired or timer_cancelled, and snapshots show its live
+// Timers of one connection. Arming, firing and cancelling are traced, so a person sees each
+// deadline on the timeline, with one exception: pushing an armed retransmission, keepalive or
+// idle timer's deadline later is not traced. The retransmission timer restarts on every ACK of
+// new data (RFC 6298 §5.3), the keepalive and idle timers on every segment, and a line for each
+// would drown the rest. For those three a traced deadline is the earliest the timer can fire;
+// a timer is pending until its timer_fired or timer_cancelled, and snapshots show the live
 // deadline.
 #include <algorithm>
 
@@ -33,7 +33,10 @@ const char* TcpConnection::timer_name(TimerKind k) {
 void TcpConnection::arm(TimerKind k, SimTime delay) {
   Network& net = stack_.net();
   const SimTime at = net.now() + delay;
-  const bool restart_later = timers_[k].armed() && timers_[k].deadline() <= at;
+  // Restarts that only push the deadline later are not traced for the timers restarted by
+  // traffic (per ACK or per segment); a TIME_WAIT restart by a retransmitted FIN still is.
+  const bool restart_later = (k == kRetransmit || k == kKeepalive || k == kIdle) &&
+                             timers_[k].armed() && timers_[k].deadline() <= at;
   timers_[k].arm(net.sched(), handler_, k, at);
   // The application read timer ticks constantly on a slow reader; it is not worth a line.
   if (k == kRead || restart_later) return;
