@@ -69,7 +69,10 @@ std::uint64_t Trace::add(TraceEvent ev) {
     bytes_ += ev.detail.capacity();
     detail_bytes_.push_back({index, ev.detail.capacity()});
   }
-  events_.emplace_back_slot() = std::move(ev);
+  TraceEvent& slot = events_.emplace_back_slot();
+  // A reused slot may hold a long detail whose buffer a short one would be copied into and keep.
+  if (slot.detail.capacity() > kShortString) std::string().swap(slot.detail);
+  slot = std::move(ev);
   return committed(index);
 }
 
