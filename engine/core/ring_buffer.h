@@ -2,12 +2,29 @@
 // in fixed chunks of 1024 that are recycled once emptied, so in steady state (retention on,
 // every new event pushes an old one out) nothing is allocated or freed, and growing never
 // moves elements (so references stay valid until the element is popped).
+//
+// drop_front() and emplace_back_slot() are the cheap pair for a full trace: dropping does not
+// touch the dropped elements (they keep what they held until their slot is reused), and a
+// reused slot is handed out as it is, for the caller to overwrite every field.
+//
+// A large buffer (past kSlabAfter chunks) takes its chunks from 2 MiB slabs that Linux may back
+// with transparent huge pages (madvise): a trace growing to a million events otherwise spends a
+// tenth of a run in page faults. Elsewhere (WebAssembly) chunks are allocated one by one.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <deque>
 #include <memory>
+#include <new>
 #include <utility>
 #include <vector>
+
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+#include <sys/mman.h>
+#define TCPPLAY_RING_SLABS 1
+#else
+#define TCPPLAY_RING_SLABS 0
+#endif
 
 namespace tcpplay {
 
@@ -15,6 +32,11 @@ template <typename T>
 class RingBuffer {
  public:
   static constexpr std::size_t kChunk = 1024;
+
+  RingBuffer() = default;
+  RingBuffer(const RingBuffer&) = delete;
+  RingBuffer& operator=(const RingBuffer&) = delete;
+  ~RingBuffer() { release(); }
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -30,37 +52,106 @@ class RingBuffer {
   T& back() { return (*this)[size_ - 1]; }
   const T& back() const { return (*this)[size_ - 1]; }
 
-  void push_back(T value) {
+  void push_back(T value) { emplace_back_slot() = std::move(value); }
+  /// Appends a slot and returns it: a default-constructed element, or an old one to overwrite.
+  T& emplace_back_slot() {
     const std::size_t k = head_ + size_;
     if (k / kChunk == chunks_.size()) {
       if (spare_.empty()) {
-        chunks_.push_back(std::make_unique<T[]>(kChunk));
+        take_fresh_chunk();
       } else {
-        chunks_.push_back(std::move(spare_.back()));
+        chunks_.push_back(spare_.back());
         spare_.pop_back();
+        fresh_back_ = false;
       }
     }
-    chunks_[k / kChunk][k % kChunk] = std::move(value);
     ++size_;
+    T* slot = &chunks_[k / kChunk][k % kChunk];
+    if (fresh_back_) {
+      // A new slab's chunk: elements are constructed as they are handed out, in order.
+      ::new (static_cast<void*>(slot)) T();
+      ++blocks_.back().count;
+    }
+    // Writing a slot last used a whole buffer ago misses the cache: ask for the slots a little
+    // further on now, while this one is filled.
+    if ((k % kChunk) + kPrefetch < kChunk) {
+      const char* ahead = reinterpret_cast<const char*>(slot + kPrefetch);
+      for (std::size_t b = 0; b < sizeof(T); b += 64) __builtin_prefetch(ahead + b, 1);
+    }
+    return *slot;
   }
   void pop_front() {
     chunks_[0][head_] = T{};  // release what the slot holds (payload references, strings)
     --size_;
     if (++head_ == kChunk) {
-      spare_.push_back(std::move(chunks_.front()));
+      spare_.push_back(chunks_.front());
       chunks_.pop_front();
       head_ = 0;
     }
   }
+  /// Drops the first n (<= size()) elements without touching them.
+  void drop_front(std::size_t n) {
+    size_ -= n;
+    head_ += n;
+    while (head_ >= kChunk) {
+      spare_.push_back(chunks_.front());
+      chunks_.pop_front();
+      head_ -= kChunk;
+    }
+  }
   void clear() {
-    chunks_.clear();
-    spare_.clear();
+    release();
     head_ = size_ = 0;
   }
 
  private:
-  std::deque<std::unique_ptr<T[]>> chunks_;
-  std::vector<std::unique_ptr<T[]>> spare_;
+  struct Block {
+    T* elems;
+    std::size_t count;  // elements constructed (a slab's are constructed in order)
+    bool slab;
+  };
+  static constexpr std::size_t kSlabBytes = std::size_t{2} << 20;
+  static constexpr std::size_t kChunksPerSlab = kSlabBytes / (kChunk * sizeof(T));
+  static constexpr std::size_t kSlabAfter = 16;
+  static constexpr std::size_t kPrefetch = 4;
+
+  /// Appends a new chunk to chunks_: from a slab (elements constructed as they are handed out,
+  /// so each is written once, while fresh in the cache), or allocated and constructed whole.
+  void take_fresh_chunk() {
+    if (TCPPLAY_RING_SLABS && kChunksPerSlab >= 2 && blocks_.size() >= kSlabAfter) {
+      if (!blocks_.back().slab || blocks_.back().count == kChunksPerSlab * kChunk) {
+        void* p = ::operator new(kSlabBytes, std::align_val_t{kSlabBytes});
+#if TCPPLAY_RING_SLABS
+        madvise(p, kSlabBytes, MADV_HUGEPAGE);  // a hint; without it (or refused) 4 KiB pages
+#endif
+        blocks_.push_back({static_cast<T*>(p), 0, true});
+      }
+      Block& b = blocks_.back();
+      chunks_.push_back(b.elems + b.count);
+      fresh_back_ = true;
+      return;
+    }
+    T* elems = static_cast<T*>(::operator new(kChunk * sizeof(T), std::align_val_t{alignof(T)}));
+    std::uninitialized_default_construct_n(elems, kChunk);
+    blocks_.push_back({elems, kChunk, false});
+    chunks_.push_back(elems);
+    fresh_back_ = false;
+  }
+  void release() {
+    for (const Block& b : blocks_) {
+      std::destroy_n(b.elems, b.count);  // count: the elements constructed so far
+      ::operator delete(b.elems, std::align_val_t{b.slab ? kSlabBytes : alignof(T)});
+    }
+    blocks_.clear();
+    chunks_.clear();
+    spare_.clear();
+    fresh_back_ = false;
+  }
+
+  std::deque<T*> chunks_;
+  std::vector<T*> spare_;
+  std::vector<Block> blocks_;  // every allocation, for release()
+  bool fresh_back_ = false;    // the last chunk of chunks_ is a slab's, still being constructed
   std::size_t head_ = 0, size_ = 0;
 };
 

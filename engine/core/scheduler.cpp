@@ -24,9 +24,23 @@ void Scheduler::remove_handler(HandlerId id) {
   free_slots_.push_back(id.slot);
 }
 
-void Scheduler::schedule(SimTime at, HandlerId target, std::uint32_t kind, std::uint64_t arg) {
+std::uint64_t Scheduler::schedule(SimTime at, HandlerId target, std::uint32_t kind,
+                                  std::uint64_t arg, bool arg_is_seq) {
   if (at < now_) at = now_;  // the past is not reachable; run it now, after what is queued
-  heap_.push_back({at, next_seq_++, target, kind, arg});
+  const std::uint64_t seq = next_seq_++;
+  heap_.push_back({at, seq, target, kind, arg_is_seq ? seq : arg});
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
+  return seq;
+}
+
+void Scheduler::schedule_keyed(SimTime at, std::uint64_t seq, HandlerId target,
+                               std::uint32_t kind, std::uint64_t arg) {
+  if (has_run(at, seq)) {
+    // Its turn has passed (only possible for a key in the past): run it now, after what is queued.
+    at = now_;
+    seq = next_seq_++;
+  }
+  heap_.push_back({at, seq, target, kind, arg});
   std::push_heap(heap_.begin(), heap_.end(), Later{});
 }
 
@@ -51,20 +65,34 @@ SimTime Scheduler::next_event_time() {
 
 bool Scheduler::step() {
   if (next_event_time() == kNever) return false;
-  Event e = heap_.front();
-  pop_top();
-  if (e.at != now_) instant_events_ = 0;
-  now_ = e.at;
-  ++events_run_;
-  ++instant_events_;
-  slots_[e.target.slot].handler->on_event(e.kind, e.arg);
+  run_top();
   return true;
 }
 
+void Scheduler::run_top() {
+  const Event e = heap_.front();
+  pop_top();
+  if (e.at != now_) instant_events_ = 0;
+  now_ = e.at;
+  run_below_ = e.seq + 1;
+  ++events_run_;
+  ++instant_events_;
+  slots_[e.target.slot].handler->on_event(e.kind, e.arg);
+}
+
 void Scheduler::run_until(SimTime t) {
-  while (next_event_time() <= t) step();
+  // next_event_time() and step() in one pass: each event's liveness is asked once.
+  while (!heap_.empty()) {
+    if (!top_is_live()) {
+      pop_top();
+      continue;
+    }
+    if (heap_.front().at > t) break;
+    run_top();
+  }
   if (t > now_) {
     now_ = t;
+    run_below_ = next_seq_;  // every event at or before t has run
     instant_events_ = 0;
   }
 }
@@ -80,6 +108,7 @@ void Scheduler::clear() {
   slots_.clear();
   free_slots_.clear();
   now_ = 0;
+  run_below_ = 0;
   next_seq_ = 0;
   events_run_ = 0;
   instant_events_ = 0;

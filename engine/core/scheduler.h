@@ -35,7 +35,23 @@ class Scheduler {
   HandlerId add_handler(EventHandler* handler);
   void remove_handler(HandlerId id);
 
-  void schedule(SimTime at, HandlerId target, std::uint32_t kind, std::uint64_t arg);
+  /// Returns the event's sequence number; with arg_is_seq the event's argument is that number.
+  std::uint64_t schedule(SimTime at, HandlerId target, std::uint32_t kind, std::uint64_t arg,
+                         bool arg_is_seq = false);
+
+  /// Keyed events, for handlers that keep their own time-ordered queues (a link direction's
+  /// packets in flight): reserve_seq() takes the sequence number an event scheduled now would
+  /// get, and schedule_keyed() queues an event with a sequence number reserved earlier, so it
+  /// runs exactly where it would have run had it been scheduled at reservation time. A reserved
+  /// number that is never scheduled is an event that needed no running.
+  std::uint64_t reserve_seq() { return next_seq_++; }
+  void schedule_keyed(SimTime at, std::uint64_t seq, HandlerId target, std::uint32_t kind,
+                      std::uint64_t arg);
+  /// True when an event with key (at, seq) would already have run (or be running): events run in
+  /// increasing (time, sequence) order, so this compares with the key of the last event run.
+  bool has_run(SimTime at, std::uint64_t seq) const {
+    return at < now_ || (at == now_ && seq < run_below_);
+  }
 
   /// Time of the next live event, or kNever.
   SimTime next_event_time();
@@ -73,8 +89,10 @@ class Scheduler {
   };
   bool top_is_live();
   void pop_top();
+  void run_top();  // runs the event at the top, which is live
 
   SimTime now_ = 0;
+  std::uint64_t run_below_ = 0;  // at now_, events with a lower sequence number have run
   std::uint64_t next_seq_ = 0;
   std::uint64_t events_run_ = 0;
   std::uint64_t instant_events_ = 0;
@@ -88,25 +106,24 @@ class Scheduler {
 ///
 /// Restarting a timer to a later deadline (the retransmission timer on every ACK) does not queue
 /// a new event: the one already queued fires early, sees the later deadline and queues itself
-/// again. So a restart costs no heap operation, and the queue holds one event per timer.
+/// again. Cancelling leaves the queued event in place (the scheduler skips it while the timer is
+/// idle), so that arming again before it is due (the delayed-ACK timer, cancelled by every ACK
+/// sent and armed by the next segment) reuses it. So restarts cost no heap operation, and the
+/// queue holds about one event per timer.
 class Timer {
  public:
   void arm(Scheduler& sched, HandlerId owner, std::uint32_t kind, SimTime at) {
     armed_ = true;
     deadline_ = at;
-    if (queued_ && queued_at_ <= at) return;
+    if (queued_ && queued_at_ <= at && !sched.has_run(queued_at_, token_)) return;
     queue(sched, owner, kind, at);
   }
-  void cancel() {
-    armed_ = false;
-    queued_ = false;  // the queued event is no longer current and will be skipped
-  }
+  void cancel() { armed_ = false; }
   /// Called when the event fires: true when the deadline has come; false for an event that
   /// was superseded or came early for a deadline that moved later (it is queued again).
   bool fire(Scheduler& sched, HandlerId owner, std::uint32_t kind, std::uint64_t arg) {
     if (!matches(arg)) return false;
     queued_ = false;
-    if (!armed_) return false;
     if (sched.now() < deadline_) {
       queue(sched, owner, kind, deadline_);
       return false;
@@ -114,16 +131,16 @@ class Timer {
     armed_ = false;
     return true;
   }
-  bool matches(std::uint64_t arg) const { return queued_ && arg == token_; }
+  /// The event with this argument is the timer's, and the timer is armed.
+  bool matches(std::uint64_t arg) const { return queued_ && armed_ && arg == token_; }
   bool armed() const { return armed_; }
   SimTime deadline() const { return armed_ ? deadline_ : kNever; }
 
  private:
   void queue(Scheduler& sched, HandlerId owner, std::uint32_t kind, SimTime at) {
-    ++token_;
     queued_ = true;
     queued_at_ = at;
-    sched.schedule(at, owner, kind, token_);
+    token_ = sched.schedule(at, owner, kind, 0, true);  // the event's sequence number
   }
   // 24 bytes: a TCP connection has nine of these (issue 9, benchmark 3). A 32-bit token only
   // has to tell apart the events of one timer that can be queued at once (a handful).

@@ -31,7 +31,7 @@ int Host::route_for(Ipv4Addr dst) const {
   return -1;
 }
 
-void Host::send(Packet packet) {
+void Host::send(Packet&& packet) {
   const int link = route_for(packet.ip.dst);
   if (link < 0) {
     const std::uint64_t id = net_.trace().add_packet(packet);

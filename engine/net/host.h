@@ -52,7 +52,8 @@ class Host {
 
   /// Sends a packet from this host (routing it); a packet with no route is dropped and traced.
   /// Fills in the IP id; `forwarded` packets keep theirs and lose one TTL.
-  void send(Packet packet);
+  void send(Packet&& packet);
+  void send(const Packet& packet) { send(Packet(packet)); }
   /// Called by a link when a packet arrives on it.
   void receive(const Packet& packet, int from_link, std::uint64_t packet_id);
 

@@ -51,8 +51,15 @@ Link::DirectionStats Link::stats(int from_side) const {
 
 SimTime Link::serialization_time(std::uint32_t bytes) const {
   if (params_.bandwidth_bps == 0) return 0;
+  // Most packets of a run have one of two sizes (full segments, ACKs): remember the last two
+  // answers instead of dividing 128-bit numbers twice per packet.
+  for (const SerCache& c : ser_cache_)
+    if (c.bytes == bytes && c.bandwidth == params_.bandwidth_bps) return c.time;
   const unsigned __int128 bits_ns = static_cast<unsigned __int128>(bytes) * 8 * kSecond;
-  return static_cast<SimTime>((bits_ns + params_.bandwidth_bps - 1) / params_.bandwidth_bps);
+  const auto t = static_cast<SimTime>((bits_ns + params_.bandwidth_bps - 1) / params_.bandwidth_bps);
+  ser_cache_[1] = ser_cache_[0];
+  ser_cache_[0] = {bytes, params_.bandwidth_bps, t};
+  return t;
 }
 
 void Link::drop(int at_side, std::uint64_t packet_id, const char* reason) {
@@ -60,7 +67,7 @@ void Link::drop(int at_side, std::uint64_t packet_id, const char* reason) {
   net_.trace_packet(TraceKind::packet_dropped, end(at_side).index(), index_, packet_id, reason);
 }
 
-void Link::send(int from_side, Packet packet) {
+void Link::send(int from_side, Packet&& packet) {
   Direction& d = dir_[from_side];
   if (!params_.up) {
     // The sender's own interface still sees the packet leave (as tcpdump there would); it is
@@ -75,7 +82,7 @@ void Link::send(int from_side, Packet packet) {
     drop(from_side, net_.trace().add_packet(packet), drop_reason::too_big);
     return;
   }
-  if (!d.busy) {
+  if (!busy(from_side)) {
     start_transmission(from_side, std::move(packet));
     return;
   }
@@ -87,9 +94,26 @@ void Link::send(int from_side, Packet packet) {
   }
   d.queued_bytes += size;
   d.queue.push_back(std::move(packet));
+  if (!d.tx_queued) {
+    // Someone waits for the transmitter now: queue its "done" event, under the key it got when
+    // the transmission started.
+    net_.sched().schedule_keyed(d.busy_until, d.tx_seq, handler_, kTxDone,
+                                static_cast<std::uint64_t>(from_side));
+    d.tx_queued = true;
+  }
 }
 
-void Link::start_transmission(int from_side, Packet packet) {
+bool Link::busy(int from_side) {
+  Direction& d = dir_[from_side];
+  if (!d.tx_pending) return false;
+  if (net_.sched().has_run(d.busy_until, d.tx_seq)) {
+    d.tx_pending = false;  // its "done" event would have run by now
+    return false;
+  }
+  return true;
+}
+
+void Link::start_transmission(int from_side, Packet&& packet) {
   Direction& d = dir_[from_side];
   const std::uint32_t size = packet.wire_size();
   const std::uint64_t id = net_.trace().add_packet(packet);
@@ -98,10 +122,12 @@ void Link::start_transmission(int from_side, Packet packet) {
   d.stats.bytes_sent += size;
   const SimTime tx = serialization_time(size);
   if (tx > 0) {
-    d.busy = true;
-    net_.sched().schedule(net_.now() + tx, handler_, kTxDone, static_cast<std::uint64_t>(from_side));
+    d.tx_pending = true;
+    d.tx_queued = false;
+    d.busy_until = net_.now() + tx;
+    d.tx_seq = net_.sched().reserve_seq();
   }
-  propagate(from_side, packet, id);
+  propagate(from_side, std::move(packet), id);
 }
 
 void Link::script_drops(int from_side, std::vector<std::uint64_t> packet_numbers) {
@@ -109,7 +135,7 @@ void Link::script_drops(int from_side, std::vector<std::uint64_t> packet_numbers
   dir_[from_side].scripted_drops = std::move(packet_numbers);
 }
 
-void Link::propagate(int from_side, const Packet& packet, std::uint64_t id) {
+void Link::propagate(int from_side, Packet&& packet, std::uint64_t id) {
   // One draw of each kind per packet, whatever the parameters, so that changing one parameter
   // does not shift the random numbers every later packet sees.
   const bool lost = rng_.bernoulli(params_.loss);
@@ -132,7 +158,23 @@ void Link::propagate(int from_side, const Packet& packet, std::uint64_t id) {
   }
   if (reordered) delay += params_.reorder_delay > 0 ? params_.reorder_delay : params_.delay;
   const int copies = duplicated ? 2 : 1;
+  const SimTime at = net_.now() + delay;
+  Direction& d = dir_[from_side];
   for (int i = 0; i < copies; ++i) {
+    if (d.arriving.empty() || d.arriving.back().at <= at) {
+      // In order with what is already on the wire (always so with a constant delay).
+      Arrival& a = d.arriving.emplace_back_slot();  // a reused slot: every field is set
+      a.at = at;
+      a.seq = net_.sched().reserve_seq();
+      a.packet_id = id;
+      a.epoch = epoch_;
+      if (i + 1 == copies) a.packet = std::move(packet);
+      else a.packet = packet;
+      if (d.arriving.size() == 1)
+        net_.sched().schedule_keyed(at, a.seq, handler_, kArriveFifo,
+                                    static_cast<std::uint64_t>(from_side));
+      continue;
+    }
     const std::uint32_t slot = alloc_slot();
     InFlight& f = in_flight_[slot];
     f.packet = packet;
@@ -140,7 +182,7 @@ void Link::propagate(int from_side, const Packet& packet, std::uint64_t id) {
     f.to_side = static_cast<std::uint8_t>(1 - from_side);
     f.epoch = epoch_;
     f.used = true;
-    net_.sched().schedule(net_.now() + delay, handler_, kArrive, slot);
+    net_.sched().schedule(at, handler_, kArrive, slot);
   }
 }
 
@@ -154,16 +196,46 @@ std::uint32_t Link::alloc_slot() {
   return static_cast<std::uint32_t>(in_flight_.size() - 1);
 }
 
+void Link::deliver(int to_side, const Packet& packet, std::uint64_t id, std::uint32_t epoch) {
+  if (epoch != epoch_ || !params_.up) {
+    drop(1 - to_side, id, drop_reason::link_down);
+    return;
+  }
+  ++dir_[1 - to_side].stats.delivered;
+  end(to_side).receive(packet, index_, id);
+}
+
 void Link::on_event(std::uint32_t kind, std::uint64_t arg) {
   if (kind == kTxDone) {
     const int side = static_cast<int>(arg);
     Direction& d = dir_[side];
-    d.busy = false;
+    d.tx_pending = false;
+    d.tx_queued = false;
     if (!d.queue.empty() && params_.up) {
       Packet next = std::move(d.queue.front());
-      d.queue.pop_front();
+      d.queue.drop_front(1);  // the slot is overwritten when reused
       d.queued_bytes -= next.wire_size();
       start_transmission(side, std::move(next));
+      if (!d.queue.empty() && d.tx_pending && !d.tx_queued) {
+        net_.sched().schedule_keyed(d.busy_until, d.tx_seq, handler_, kTxDone, arg);
+        d.tx_queued = true;
+      }
+    }
+    return;
+  }
+  if (kind == kArriveFifo) {
+    const int side = static_cast<int>(arg);
+    Direction& d = dir_[side];
+    {
+      // Delivered in place: what the receiver sends meanwhile is appended (a deque keeps
+      // references to its elements valid on push_back).
+      const Arrival& a = d.arriving.front();
+      deliver(1 - side, a.packet, a.packet_id, a.epoch);
+    }
+    d.arriving.drop_front(1);  // the slot keeps its packet until it is reused
+    if (!d.arriving.empty()) {
+      const Arrival& next = d.arriving.front();
+      net_.sched().schedule_keyed(next.at, next.seq, handler_, kArriveFifo, arg);
     }
     return;
   }
@@ -172,16 +244,11 @@ void Link::on_event(std::uint32_t kind, std::uint64_t arg) {
   Packet packet = std::move(f.packet);
   const std::uint64_t id = f.packet_id;
   const int to_side = f.to_side;
-  const bool stale = f.epoch != epoch_ || !params_.up;
+  const std::uint32_t epoch = f.epoch;
   f.used = false;
   f.packet = Packet{};
   free_slots_.push_back(slot);
-  if (stale) {
-    drop(1 - to_side, id, drop_reason::link_down);
-    return;
-  }
-  ++dir_[1 - to_side].stats.delivered;
-  end(to_side).receive(packet, index_, id);
+  deliver(to_side, packet, id, epoch);
 }
 
 }  // namespace tcpplay

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ring_buffer.h"
 #include "core/rng.h"
 #include "core/scheduler.h"
 #include "wire/packet.h"
@@ -53,7 +54,8 @@ class Link : public EventHandler {
   void script_drops(int from_side, std::vector<std::uint64_t> packet_numbers);
 
   /// Hands a packet from end `from_side` to the transmitter of that direction.
-  void send(int from_side, Packet packet);
+  void send(int from_side, Packet&& packet);
+  void send(int from_side, const Packet& packet) { send(from_side, Packet(packet)); }
 
   struct DirectionStats {
     std::uint64_t sent = 0, delivered = 0, dropped = 0, bytes_sent = 0;
@@ -65,11 +67,31 @@ class Link : public EventHandler {
   void on_event(std::uint32_t kind, std::uint64_t arg) override;
 
  private:
-  enum EventKind : std::uint32_t { kTxDone = 0, kArrive = 1 };
+  // Events: kTxDone ends a transmission (arg = side); kArrive delivers one packet of
+  // in_flight_ (arg = slot); kArriveFifo delivers the head of a direction's `arriving` queue
+  // (arg = side).
+  enum EventKind : std::uint32_t { kTxDone = 0, kArrive = 1, kArriveFifo = 2 };
+  struct Arrival {
+    SimTime at = 0;
+    std::uint64_t seq = 0;  // the scheduler sequence number reserved when it was sent
+    std::uint64_t packet_id = 0;
+    std::uint32_t epoch = 0;
+    Packet packet;
+  };
   struct Direction {
-    std::deque<Packet> queue;   // waiting, not yet on the wire
+    RingBuffer<Packet> queue;   // waiting, not yet on the wire
     std::uint64_t queued_bytes = 0;
-    bool busy = false;          // a packet is being serialized
+    // The transmission in progress ends at (busy_until, tx_seq), the key its "transmission done"
+    // event would have. That event is only queued when a packet waits for it (tx_queued);
+    // otherwise the next send() finds the transmitter idle by comparing keys.
+    bool tx_pending = false;
+    bool tx_queued = false;
+    SimTime busy_until = 0;
+    std::uint64_t tx_seq = 0;
+    // Packets on the wire towards the other end, in arrival order, when arrivals are FIFO
+    // (constant delay): only the head has a scheduler event. Others (jitter, reordering, a
+    // delay cut while packets fly) use in_flight_ with one event each.
+    RingBuffer<Arrival> arriving;
     DirectionStats stats;
     std::vector<std::uint64_t> scripted_drops;  // sorted packet numbers still to drop
   };
@@ -80,8 +102,10 @@ class Link : public EventHandler {
     std::uint32_t epoch = 0;  // packets sent before the link went down are dropped on arrival
     bool used = false;
   };
-  void start_transmission(int from_side, Packet packet);
-  void propagate(int from_side, const Packet& packet, std::uint64_t packet_id);
+  bool busy(int from_side);
+  void deliver(int to_side, const Packet& packet, std::uint64_t packet_id, std::uint32_t epoch);
+  void start_transmission(int from_side, Packet&& packet);
+  void propagate(int from_side, Packet&& packet, std::uint64_t packet_id);
   std::uint32_t alloc_slot();
   void drop(int at_side, std::uint64_t packet_id, const char* reason);
   SimTime serialization_time(std::uint32_t bytes) const;
@@ -98,6 +122,12 @@ class Link : public EventHandler {
   std::vector<InFlight> in_flight_;
   std::vector<std::uint32_t> free_slots_;
   std::uint32_t epoch_ = 0;
+  struct SerCache {
+    std::uint32_t bytes = 0;
+    std::uint64_t bandwidth = 0;
+    SimTime time = 0;
+  };
+  mutable SerCache ser_cache_[2];
 };
 
 }  // namespace tcpplay

@@ -37,14 +37,7 @@ Link* Network::find_link(std::string_view name) {
 
 void Network::trace_packet(TraceKind kind, int host, int link, std::uint64_t packet_id,
                            const char* reason) {
-  TraceEvent ev;
-  ev.time = now();
-  ev.kind = kind;
-  ev.host = host;
-  ev.link = link;
-  ev.packet_id = packet_id;
-  ev.name = reason;
-  trace_.add(std::move(ev));
+  trace_.add_packet_event(now(), kind, host, link, packet_id, reason);
 }
 
 void Network::trace_note(int host, std::string text) {

@@ -11,6 +11,10 @@
 namespace tcpplay {
 
 namespace {
+std::uint32_t get_be32(const std::uint8_t* b) {
+  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+}
+
 std::uint32_t seg_len(const Packet& p) {
   return p.payload.size() + (p.tcp.has(tcp_flag::syn) ? 1 : 0) + (p.tcp.has(tcp_flag::fin) ? 1 : 0);
 }
@@ -58,8 +62,18 @@ void TcpConnection::open_passive(const Packet& syn, std::uint64_t packet_id) {
 
 void TcpConnection::on_segment(const Packet& p, std::uint64_t packet_id) {
   if (gone_) return;
-  auto decoded = decode_tcp_options(p.tcp.options);
-  const TcpOptions o = decoded ? *decoded : TcpOptions{};
+  TcpOptions o;
+  const TcpOptionBytes& raw = p.tcp.options;
+  if (raw.len == 12 && raw.data[0] == 1 && raw.data[1] == 1 && raw.data[2] == 8 &&
+      raw.data[3] == 10) {
+    // What nearly every segment of a connection with timestamps carries: NOP, NOP, TS.
+    o.has_timestamp = true;
+    o.ts_val = get_be32(&raw.data[4]);
+    o.ts_ecr = get_be32(&raw.data[8]);
+  } else if (raw.len > 0) {
+    auto decoded = decode_tcp_options(raw);
+    if (decoded) o = *decoded;
+  }
   if (state_ == TcpState::syn_sent) {
     input_syn_sent(p, packet_id);
   } else if (state_ != TcpState::closed && state_ != TcpState::listen) {

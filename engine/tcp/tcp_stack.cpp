@@ -108,7 +108,7 @@ std::vector<TcpConnection*> TcpStack::connections() const {
   return v;
 }
 
-void TcpStack::transmit(Packet p) { host_.send(std::move(p)); }
+void TcpStack::transmit(Packet&& p) { host_.send(std::move(p)); }
 
 void TcpStack::release(TcpConnection* c, const char* reason) {
   on_child_gone(c);

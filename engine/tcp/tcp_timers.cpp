@@ -1,5 +1,10 @@
-// Timers of one connection. Every arm, fire and cancel is traced, so a person sees each
-// deadline on the timeline.
+// Timers of one connection. Arming, firing and cancelling are traced, so a person sees each
+// deadline on the timeline, with one exception: pushing an armed retransmission, keepalive or
+// idle timer's deadline later is not traced. The retransmission timer restarts on every ACK of
+// new data (RFC 6298 §5.3), the keepalive and idle timers on every segment, and a line for each
+// would drown the rest. For those three a traced deadline is the earliest the timer can fire;
+// a timer is pending until its timer_fired or timer_cancelled, and snapshots show the live
+// deadline.
 #include <algorithm>
 
 #include "net/network.h"
@@ -25,29 +30,18 @@ const char* TcpConnection::timer_name(TimerKind k) {
   return "?";
 }
 
-namespace {
-TraceEvent timer_event(TraceKind kind, SimTime now, int host, int conn, const FourTuple& t,
-                       const char* name) {
-  TraceEvent ev;
-  ev.time = now;
-  ev.kind = kind;
-  ev.host = host;
-  ev.conn = conn;
-  ev.tuple = t;
-  ev.name = name;
-  return ev;
-}
-}  // namespace
-
 void TcpConnection::arm(TimerKind k, SimTime delay) {
   Network& net = stack_.net();
-  timers_[k].arm(net.sched(), handler_, k, net.now() + delay);
+  const SimTime at = net.now() + delay;
+  // Restarts that only push the deadline later are not traced for the timers restarted by
+  // traffic (per ACK or per segment); a TIME_WAIT restart by a retransmitted FIN still is.
+  const bool restart_later = (k == kRetransmit || k == kKeepalive || k == kIdle) &&
+                             timers_[k].armed() && timers_[k].deadline() <= at;
+  timers_[k].arm(net.sched(), handler_, k, at);
   // The application read timer ticks constantly on a slow reader; it is not worth a line.
-  if (k == kRead) return;
-  TraceEvent ev = timer_event(TraceKind::timer_set, net.now(), stack_.host().index(), id_, tuple_,
-                              timer_name(k));
-  ev.deadline = net.now() + delay;
-  net.trace().add(std::move(ev));
+  if (k == kRead || restart_later) return;
+  net.trace().add_conn_event(net.now(), TraceKind::timer_set, stack_.host().index(), id_, tuple_,
+                             timer_name(k), at);
 }
 
 void TcpConnection::disarm(TimerKind k) {
@@ -55,8 +49,8 @@ void TcpConnection::disarm(TimerKind k) {
   timers_[k].cancel();
   if (k == kRead) return;
   Network& net = stack_.net();
-  net.trace().add(timer_event(TraceKind::timer_cancelled, net.now(), stack_.host().index(), id_,
-                              tuple_, timer_name(k)));
+  net.trace().add_conn_event(net.now(), TraceKind::timer_cancelled, stack_.host().index(), id_,
+                             tuple_, timer_name(k), kNever);
 }
 
 bool TcpConnection::is_current(std::uint32_t kind, std::uint64_t arg) const {
@@ -70,8 +64,8 @@ void TcpConnection::on_event(std::uint32_t kind, std::uint64_t arg) {
   const auto k = static_cast<TimerKind>(kind);
   Network& net = stack_.net();
   if (k != kRead)
-    net.trace().add(timer_event(TraceKind::timer_fired, net.now(), stack_.host().index(), id_,
-                                tuple_, timer_name(k)));
+    net.trace().add_conn_event(net.now(), TraceKind::timer_fired, stack_.host().index(), id_,
+                               tuple_, timer_name(k), kNever);
   switch (k) {
     case kRetransmit: on_retransmit_timeout(); break;
     case kPersist: on_persist_timeout(); break;

@@ -90,6 +90,12 @@ class Trace {
 
   /// Appends an event (its index is assigned here) and returns its index.
   std::uint64_t add(TraceEvent ev);
+  /// The same for the two kinds a run records by the million, written in place: a packet event
+  /// (packet_sent/received/dropped), and a connection event without a detail (timers).
+  std::uint64_t add_packet_event(SimTime time, TraceKind kind, int host, int link,
+                                 std::uint64_t packet_id, const char* name);
+  std::uint64_t add_conn_event(SimTime time, TraceKind kind, int host, int conn,
+                               const FourTuple& tuple, const char* name, SimTime deadline);
 
   std::uint64_t first_index() const { return first_index_; }  ///< = events dropped so far
   std::uint64_t end_index() const { return first_index_ + events_.size(); }
@@ -105,10 +111,27 @@ class Trace {
 
  private:
   void enforce_retention();
-  static std::size_t event_bytes(const TraceEvent& e);
+  bool over() const {
+    return (retention_.max_events && events_.size() > retention_.max_events) ||
+           (retention_.max_bytes && bytes_ > retention_.max_bytes);
+  }
+  /// A slot for the next event, every field reset; returns it with its index and time set.
+  TraceEvent& next_slot(SimTime time, TraceKind kind);
+  std::uint64_t committed(std::uint64_t index) {
+    if (over()) enforce_retention();
+    return index;  // the event itself may already be gone if retention is tighter than one event
+  }
+
+  // Events whose detail has its own allocation (longer than the short-string buffer) count its
+  // capacity in bytes_: (index, bytes), in index order, so dropping events need not read them.
+  struct DetailBytes {
+    std::uint64_t index;
+    std::size_t bytes;
+  };
 
   Retention retention_;
   RingBuffer<TraceEvent> events_;
+  RingBuffer<DetailBytes> detail_bytes_;
   std::uint64_t first_index_ = 0;
   RingBuffer<Packet> packets_;
   std::uint64_t first_packet_id_ = 1;

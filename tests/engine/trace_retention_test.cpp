@@ -1,0 +1,129 @@
+// Trace retention: the in-place recording (add_packet_event, add_conn_event, reused ring slots,
+// batch drops that do not read the dropped events) keeps exactly what a plain deque model of the
+// documented rule keeps: drop from the front in batches of max_events/16 while over either
+// limit, then drop the packets no retained event refers to.
+#include <doctest/doctest.h>
+
+#include <deque>
+#include <string>
+
+#include "core/rng.h"
+#include "trace/trace.h"
+
+namespace tcpplay {
+namespace {
+
+struct Model {
+  struct Ev {
+    std::uint64_t packet_id;
+    std::size_t bytes;
+    TraceKind kind;
+    std::string detail;
+  };
+  Trace::Retention r;
+  std::deque<Ev> events;
+  std::uint64_t first = 0, first_packet = 1, packets = 0;  // packets: how many are stored
+  std::size_t bytes = 0;
+
+  bool over() const {
+    return (r.max_events && events.size() > r.max_events) || (r.max_bytes && bytes > r.max_bytes);
+  }
+  void add_packet() {
+    ++packets;
+    bytes += sizeof(Packet);
+  }
+  void add(Ev e) {
+    e.bytes = sizeof(TraceEvent) + (e.detail.size() > 15 ? e.detail.capacity() : 0);
+    bytes += e.bytes;
+    events.push_back(std::move(e));
+    if (!over()) return;
+    const std::size_t batch = std::max<std::size_t>(1, r.max_events / 16);
+    std::size_t dropped = 0;
+    while (!events.empty() && (over() || dropped < batch)) {
+      bytes -= events.front().bytes;
+      events.pop_front();
+      ++first;
+      ++dropped;
+    }
+    std::uint64_t keep_from = first_packet + packets;
+    for (const Ev& x : events)
+      if (x.packet_id) {
+        keep_from = x.packet_id;
+        break;
+      }
+    while (packets > 0 && first_packet < keep_from) {
+      ++first_packet;
+      --packets;
+      bytes -= sizeof(Packet);
+    }
+  }
+};
+
+void run_against_model(Trace::Retention r, std::uint64_t seed) {
+  Trace trace;
+  trace.set_retention(r);
+  Model m;
+  m.r = r;
+  Rng rng(seed, "trace-retention-test");
+  std::uint64_t next_packet = 1;
+  for (int i = 0; i < 20000; ++i) {
+    const std::uint64_t pick = rng.next_u64() % 10;
+    if (pick < 5) {
+      // A packet and its event, sometimes a second event for the same packet.
+      const std::uint64_t id = trace.add_packet(Packet{});
+      m.add_packet();
+      REQUIRE(id == next_packet);
+      ++next_packet;
+      trace.add_packet_event(i, TraceKind::packet_sent, 0, 0, id, "");
+      m.add({id, 0, TraceKind::packet_sent, ""});
+      if (pick == 0) {
+        trace.add_packet_event(i, TraceKind::packet_received, 1, 0, id, "");
+        m.add({id, 0, TraceKind::packet_received, ""});
+      }
+    } else if (pick < 8) {
+      trace.add_conn_event(i, TraceKind::timer_set, 0, 1, FourTuple{1, 2, 3, 4}, "retransmit", i + 5);
+      m.add({0, 0, TraceKind::timer_set, ""});
+    } else {
+      TraceEvent e;
+      e.time = i;
+      e.kind = TraceKind::note;
+      e.detail = std::string(rng.next_u64() % 60, 'x');  // short and heap-allocated details
+      m.add({0, 0, TraceKind::note, e.detail});
+      trace.add(std::move(e));
+    }
+    REQUIRE(trace.first_index() == m.first);
+    REQUIRE(trace.end_index() == m.first + m.events.size());
+    REQUIRE(trace.approx_bytes() == m.bytes);
+    REQUIRE(trace.packet(m.first_packet - 1) == nullptr);
+    if (m.packets) REQUIRE(trace.packet(m.first_packet) != nullptr);
+  }
+  // Every retained event reads back as written, slots reused or not.
+  for (std::size_t k = 0; k < m.events.size(); ++k) {
+    const TraceEvent& e = trace.at(m.first + k);
+    REQUIRE(e.index == m.first + k);
+    REQUIRE(e.kind == m.events[k].kind);
+    REQUIRE(e.packet_id == m.events[k].packet_id);
+    REQUIRE(e.detail == m.events[k].detail);
+    if (e.kind == TraceKind::timer_set) {
+      CHECK(e.conn == 1);
+      CHECK(e.deadline == static_cast<SimTime>(e.time + 5));
+      CHECK(std::string(e.name) == "retransmit");
+    } else {
+      CHECK(e.conn == -1);
+      CHECK(e.deadline == kNever);
+      CHECK(e.tuple == FourTuple{});
+    }
+  }
+}
+
+TEST_CASE("trace: retention by events, by bytes and by both matches the plain model") {
+  run_against_model({3000, 0}, 1);
+  run_against_model({100, 0}, 2);
+  run_against_model({0, 200'000}, 3);
+  run_against_model({1500, 300'000}, 4);
+  run_against_model({0, 0}, 5);
+  run_against_model({1, 0}, 6);
+}
+
+}  // namespace
+}  // namespace tcpplay
