@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the playground and opens it. Until the web UI exists (next wave), this runs a lesson
-# through the native CLI and prints its trace; then it serves the build on 127.0.0.1.
+# Builds the playground and opens it. Until the web UI exists (next wave, which will serve it on
+# 127.0.0.1 and print the URL), this runs a lesson through the native CLI and prints its trace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
