@@ -1,5 +1,6 @@
-// A FIFO for the trace: push at the back, pop at the front, index from the front. Elements live
-// in fixed chunks of 1024 that are recycled once emptied, so in steady state (retention on,
+// A FIFO for the trace and the links: push at the back, pop at the front, index from the front.
+// Elements live in fixed chunks (1024 elements unless the user says otherwise) that are recycled
+// once emptied, so in steady state (retention on,
 // every new event pushes an old one out) nothing is allocated or freed, and growing never
 // moves elements (so references stay valid until the element is popped).
 //
@@ -28,10 +29,10 @@
 
 namespace tcpplay {
 
-template <typename T>
+template <typename T, std::size_t ChunkSize = 1024>
 class RingBuffer {
  public:
-  static constexpr std::size_t kChunk = 1024;
+  static constexpr std::size_t kChunk = ChunkSize;
 
   RingBuffer() = default;
   RingBuffer(const RingBuffer&) = delete;

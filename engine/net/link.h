@@ -79,7 +79,9 @@ class Link : public EventHandler {
     Packet packet;
   };
   struct Direction {
-    RingBuffer<Packet> queue;   // waiting, not yet on the wire
+    // Small chunks: a link direction rarely holds more than a few hundred packets, and every
+    // scenario load allocates its first chunks (1024 would be 150-180 KB per ring).
+    RingBuffer<Packet, 64> queue;   // waiting, not yet on the wire
     std::uint64_t queued_bytes = 0;
     // The transmission in progress ends at (busy_until, tx_seq), the key its "transmission done"
     // event would have. That event is only queued when a packet waits for it (tx_queued);
@@ -91,7 +93,7 @@ class Link : public EventHandler {
     // Packets on the wire towards the other end, in arrival order, when arrivals are FIFO
     // (constant delay): only the head has a scheduler event. Others (jitter, reordering, a
     // delay cut while packets fly) use in_flight_ with one event each.
-    RingBuffer<Arrival> arriving;
+    RingBuffer<Arrival, 64> arriving;
     DirectionStats stats;
     std::vector<std::uint64_t> scripted_drops;  // sorted packet numbers still to drop
   };
