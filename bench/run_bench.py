@@ -85,8 +85,8 @@ def main():
             continue
         entry = {"title": title, "flags": flags}
         if case_id == "b4":
-            # Benchmark 4 runs in Node (bench/wasm/run.mjs), called by scripts/bench.sh after
-            # this table. TODO(issue 9): benchmark 3 through the module.
+            # Benchmark 4 (benchmarks 1 and 3 through the module) runs in Node
+            # (bench/wasm/run.mjs), called by scripts/bench.sh after this table.
             if os.path.exists(WASM_MODULE):
                 entry["skipped"] = "here; bench/wasm/run.mjs measures it below"
             else:
