@@ -135,7 +135,7 @@ bool Playground::step_packet() {
       const std::uint64_t before = trace.end_index();
       if (!r.step()) return false;
       for (std::uint64_t i = std::max(before, trace.first_index()); i < trace.end_index(); ++i)
-        if (trace.at(i).kind == TraceKind::packet_sent) return true;
+        if (trace.kind_at(i) == TraceKind::packet_sent) return true;
     }
     return false;
   });
@@ -245,7 +245,7 @@ std::vector<Playground::NamedSocket> Playground::named_sockets() const {
 void Playground::format_lines_until(std::uint64_t end) {
   const Trace& trace = runner().sim().trace();
   for (std::uint64_t i = std::max(formatted_until_, trace.first_index()); i < end; ++i) {
-    const TraceEvent& e = trace.at(i);
+    const TraceEvent e = trace.at(i);
     if (e.kind != TraceKind::packet_sent || !e.packet_id) continue;
     if (const Packet* p = trace.packet(e.packet_id)) lines_.push_back({i, formatter_.format_line(*p, e.time)});
   }

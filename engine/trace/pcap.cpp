@@ -48,7 +48,7 @@ std::vector<std::uint8_t> export_pcap(const Trace& trace) {
   PcapWriter w;
   w.begin(out);
   for (std::uint64_t i = trace.first_index(); i < trace.end_index(); ++i) {
-    const TraceEvent& e = trace.at(i);
+    const TraceEvent e = trace.at(i);
     if (e.kind != TraceKind::packet_sent) continue;
     if (const Packet* p = trace.packet(e.packet_id)) w.add(out, *p, e.time);
   }

@@ -716,7 +716,7 @@ std::string export_tcpdump_text(const Trace& trace, const TextExportOptions& opt
         "trace truncated: " + std::to_string(first) + " earlier events were dropped by retention");
   }
   for (std::uint64_t i = first; i < end; ++i) {
-    const TraceEvent& e = trace.at(i);
+    const TraceEvent e = trace.at(i);
     const Packet* pkt = e.packet_id ? trace.packet(e.packet_id) : nullptr;
     if (e.kind == TraceKind::packet_sent && pkt) {
       out += fmt.format_line(*pkt, e.time);

@@ -77,7 +77,7 @@ class Trace {
  public:
   struct Retention {
     std::size_t max_events = 1'000'000;  ///< 0 = unlimited
-    std::size_t max_bytes = 0;           ///< approximate; 0 = unlimited
+    std::size_t max_bytes = 0;           ///< approximate (see approx_bytes); 0 = unlimited
   };
 
   void set_retention(Retention r) { retention_ = r; enforce_retention(); }
@@ -98,10 +98,21 @@ class Trace {
                                const FourTuple& tuple, const char* name, SimTime deadline);
 
   std::uint64_t first_index() const { return first_index_; }  ///< = events dropped so far
-  std::uint64_t end_index() const { return first_index_ + events_.size(); }
-  /// Requires first_index() <= index < end_index().
-  const TraceEvent& at(std::uint64_t index) const { return events_[index - first_index_]; }
+  std::uint64_t end_index() const { return first_index_ + records_.size(); }
+  /// The event at `index`, rebuilt from its compact record (a value: the trace does not store
+  /// TraceEvents). Requires first_index() <= index < end_index().
+  TraceEvent at(std::uint64_t index) const;
+  /// Its kind alone, for loops that only look for one kind.
+  TraceKind kind_at(std::uint64_t index) const { return records_[index - first_index_].kind; }
+  /// What the retained events and packets cost by the fixed rule that max_bytes limits:
+  /// kRecordBytes an event, kPacketBytes a packet, kDetailBytes plus its length for a detail,
+  /// kSpilledBytes for an event kept whole. Fixed numbers rather than sizeof, so that a run cuts
+  /// its trace at the same event natively and in WebAssembly (32-bit pointers).
   std::size_t approx_bytes() const { return bytes_; }
+  static constexpr std::size_t kRecordBytes = 48;
+  static constexpr std::size_t kPacketBytes = 144;
+  static constexpr std::size_t kDetailBytes = 40;
+  static constexpr std::size_t kSpilledBytes = 160;
 
   /// Names used by the exporters (set by the network as hosts and links are created).
   std::vector<std::string> host_names;
@@ -110,30 +121,61 @@ class Trace {
   void clear();
 
  private:
+  // One event in 48 bytes (a TraceEvent is 120 with its std::string): the trace of a long run
+  // keeps a million of them, and writing them into memory last used a million events ago is
+  // most of what tracing costs. A detail lives in details_; an event whose fields do not fit
+  // (a host or link index past 32767, more than 255 distinct state names, a packet event with a
+  // deadline) is kept whole in spilled_.
+  struct Record {
+    SimTime time;
+    std::uint64_t value;  ///< packet_id if kValueIsPacket, else deadline
+    const char* name;
+    FourTuple tuple;
+    std::int32_t conn;
+    std::int16_t host;
+    std::int16_t link;
+    TraceKind kind;
+    std::uint8_t from;  ///< index in labels_ (0 = "")
+    std::uint8_t to;
+    std::uint8_t flags;
+  };
+  static constexpr std::uint8_t kValueIsPacket = 1, kHasDetail = 2, kSpilled = 4;
+  struct Detail {
+    std::uint64_t index;
+    std::string text;
+  };
+  struct Spilled {
+    std::uint64_t index;
+    TraceEvent event;
+  };
+
   void enforce_retention();
   bool over() const {
-    return (retention_.max_events && events_.size() > retention_.max_events) ||
+    return (retention_.max_events && records_.size() > retention_.max_events) ||
            (retention_.max_bytes && bytes_ > retention_.max_bytes);
   }
-  /// A slot for the next event, every field reset; returns it with its index and time set.
-  TraceEvent& next_slot(SimTime time, TraceKind kind);
+  /// A slot for the next event, with its time, kind and the defaults of the other fields.
+  Record& next_record(SimTime time, TraceKind kind);
+  /// The id of a state name in labels_, or -1 when 255 are taken.
+  int label_id(const char* label);
+  /// Fills `r` from `ev` if every field fits a record.
+  bool fits(const TraceEvent& ev, Record& r);
   std::uint64_t committed(std::uint64_t index) {
     if (over()) enforce_retention();
     return index;  // the event itself may already be gone if retention is tighter than one event
   }
-
-  // Events whose detail has its own allocation (longer than the short-string buffer) count its
-  // capacity in bytes_: (index, bytes), in index order, so dropping events need not read them.
-  struct DetailBytes {
-    std::uint64_t index;
-    std::size_t bytes;
-  };
+  std::uint64_t packet_id_of(std::uint64_t index) const;
+  /// The element of `ring` (sorted by index) for event `index`; it must be there.
+  template <typename Ring>
+  static const auto& find_by_index(const Ring& ring, std::uint64_t index);
 
   Retention retention_;
-  // Chunks of 256: a lesson's trace starts with 30 KB rings instead of 120-150 KB ones (every
-  // load pays for its first chunks); past 16 chunks the rings take 2 MiB slabs anyway.
-  RingBuffer<TraceEvent, 256> events_;
-  RingBuffer<DetailBytes, 256> detail_bytes_;
+  // Chunks of 256: a lesson's trace starts with small rings (every load pays for its first
+  // chunks); past 16 chunks the rings take 2 MiB slabs anyway.
+  RingBuffer<Record, 256> records_;
+  RingBuffer<Detail, 64> details_;    // in index order
+  RingBuffer<Spilled, 16> spilled_;   // in index order
+  std::vector<const char*> labels_{""};
   std::uint64_t first_index_ = 0;
   RingBuffer<Packet, 256> packets_;
   std::uint64_t first_packet_id_ = 1;

@@ -82,7 +82,7 @@ TEST_CASE("app base: timers run once, cancelled ones never; idle timers follow t
   p.narrate("hello");
   auto ev = app_events(w.sim, "probe", "hello");
   REQUIRE(ev.size() == 1);
-  CHECK(ev[0]->host == w.client.index());
+  CHECK(ev[0].host == w.client.index());
   nlohmann::json snap = component_snapshot(p);
   CHECK(snap == nlohmann::json{{"name", "probe"}, {"kind", "probe"}, {"host", "client"}});
 }

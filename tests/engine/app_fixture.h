@@ -20,13 +20,13 @@ struct SentPacket {
 };
 
 /// App events (narration) of component `name`, optionally only those containing `text`.
-inline std::vector<const TraceEvent*> app_events(Simulation& sim, const std::string& name,
-                                                 const std::string& text = "") {
-  std::vector<const TraceEvent*> out;
+inline std::vector<TraceEvent> app_events(Simulation& sim, const std::string& name,
+                                           const std::string& text = "") {
+  std::vector<TraceEvent> out;
   const Trace& t = sim.trace();
   for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
-    const TraceEvent& e = t.at(i);
-    if (e.kind == TraceKind::app && name == e.name && e.detail.find(text) != std::string::npos) out.push_back(&e);
+    const TraceEvent e = t.at(i);
+    if (e.kind == TraceKind::app && name == e.name && e.detail.find(text) != std::string::npos) out.push_back(e);
   }
   return out;
 }
@@ -34,7 +34,7 @@ inline std::vector<const TraceEvent*> app_events(Simulation& sim, const std::str
 /// Time of the first app event of `name` containing `text`, or kNever.
 inline SimTime app_time(Simulation& sim, const std::string& name, const std::string& text) {
   auto v = app_events(sim, name, text);
-  return v.empty() ? kNever : v.front()->time;
+  return v.empty() ? kNever : v.front().time;
 }
 
 struct ThreeHosts {
@@ -62,7 +62,7 @@ struct ThreeHosts {
   void run(SimTime t) { sim.run_until(t); }
 
   /// App events (narration) of component `name`, optionally only those containing `text`.
-  std::vector<const TraceEvent*> app(const std::string& name, const std::string& text = "") {
+  std::vector<TraceEvent> app(const std::string& name, const std::string& text = "") {
     return app_events(sim, name, text);
   }
   SimTime app_time(const std::string& name, const std::string& text) { return tcpplay::test::app_time(sim, name, text); }
@@ -72,7 +72,7 @@ struct ThreeHosts {
     std::vector<SentPacket> out;
     const Trace& t = const_cast<Simulation&>(sim).trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
-      const TraceEvent& e = t.at(i);
+      const TraceEvent e = t.at(i);
       if (e.kind != TraceKind::packet_sent) continue;
       const Packet* p = t.packet(e.packet_id);
       out.push_back({e.time, t.host_names[static_cast<std::size_t>(e.host)], f.format(*p), p});
@@ -91,7 +91,7 @@ struct ThreeHosts {
     std::vector<std::string> out;
     const Trace& t = const_cast<Simulation&>(sim).trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
-      const TraceEvent& e = t.at(i);
+      const TraceEvent e = t.at(i);
       if (e.kind == TraceKind::state_change && e.host == h.index() && e.time >= from && e.time < to)
         out.push_back(std::string(e.from) + "->" + e.to);
     }
@@ -103,7 +103,7 @@ struct ThreeHosts {
     std::string s;
     const Trace& t = const_cast<Simulation&>(sim).trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
-      const TraceEvent& e = t.at(i);
+      const TraceEvent e = t.at(i);
       if (e.kind == TraceKind::packet_received || e.kind == TraceKind::timer_set ||
           e.kind == TraceKind::timer_cancelled)
         continue;

@@ -148,7 +148,6 @@ TEST_CASE("app http: the server closes an idle keep-alive connection; the pool d
   w.sim.run_until(20 * kSecond);
   CHECK(server.counters().keep_alive_closes == 2);
   const SimTime closed = [&] {
-    auto v = std::vector<const TraceEvent*>{};
     const Trace& t = w.sim.trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i)
       if (t.at(i).kind == TraceKind::app && std::string(t.at(i).name) == "web" &&

@@ -44,7 +44,7 @@ TEST_CASE("app udp stream: loss, duplicates and reordering on a lossy link") {
   std::uint64_t late = 0, highest_plus_one = 0;
   const Trace& t = w.sim.trace();
   for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
-    const TraceEvent& e = t.at(i);
+    const TraceEvent e = t.at(i);
     if (e.kind != TraceKind::packet_received || e.host != w.server.index()) continue;
     const Packet* p = t.packet(e.packet_id);
     if (!p->is_udp()) continue;

@@ -90,7 +90,7 @@ TEST_CASE("middlebox nlb case 12: idle 350 s < work 400 s < server timeout 450 s
   const SimTime expired = w.app_time("nlb", "flow expired");
   CHECK(expired >= 350 * kSecond);
   CHECK(expired < 351 * kSecond);
-  CHECK(contains(w.app("nlb", "flow expired").front()->detail, "forgotten silently"));
+  CHECK(contains(w.app("nlb", "flow expired").front().detail, "forgotten silently"));
   CHECK(w.sent_by(w.mid, 1 * kSecond, 400 * kSecond).empty());
   CHECK(w.nlb->flow_count() == 0);
 

@@ -73,7 +73,7 @@ struct TwoHosts {
     std::vector<std::string> out;
     const Trace& t = sim.trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
-      const TraceEvent& e = t.at(i);
+      const TraceEvent e = t.at(i);
       if (e.kind == TraceKind::packet_sent) out.push_back(f.format(*t.packet(e.packet_id)));
     }
     return out;
@@ -83,7 +83,7 @@ struct TwoHosts {
     std::vector<std::string> out;
     const Trace& t = sim.trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
-      const TraceEvent& e = t.at(i);
+      const TraceEvent e = t.at(i);
       if (e.kind == TraceKind::state_change && e.host == h.index())
         out.push_back(std::string(e.from) + "->" + e.to);
     }
@@ -94,7 +94,7 @@ struct TwoHosts {
     std::vector<SimTime> out;
     const Trace& t = sim.trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
-      const TraceEvent& e = t.at(i);
+      const TraceEvent e = t.at(i);
       if (e.kind == TraceKind::state_change && e.host == h.index() && to == e.to) out.push_back(e.time);
     }
     return out;
@@ -103,7 +103,7 @@ struct TwoHosts {
     std::vector<std::string> out;
     const Trace& t = sim.trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
-      const TraceEvent& e = t.at(i);
+      const TraceEvent e = t.at(i);
       if (e.kind == TraceKind::packet_dropped && (!reason || std::string(reason) == e.name))
         out.push_back(e.name);
     }

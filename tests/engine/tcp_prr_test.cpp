@@ -93,7 +93,7 @@ Recovery run_one_loss(const std::string& recovery) {
     const TcpSnapshot after = c->snapshot();
     std::uint32_t acks = 0;  // segments from the receiver that reached the sender in this step
     for (std::uint64_t i = mark; i < t.end_index(); ++i) {
-      const TraceEvent& e = t.at(i);
+      const TraceEvent e = t.at(i);
       const Packet* p = e.kind == TraceKind::packet_received && e.host == client ? t.packet(e.packet_id) : nullptr;
       if (p && p->is_tcp()) ++acks;
     }

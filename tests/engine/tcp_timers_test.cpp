@@ -13,7 +13,7 @@ std::vector<SimTime> sent_times(TwoHosts& w, const Host& h, std::uint16_t flag_m
   std::vector<SimTime> out;
   const Trace& t = w.sim.trace();
   for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
-    const TraceEvent& e = t.at(i);
+    const TraceEvent e = t.at(i);
     if (e.kind != TraceKind::packet_sent || e.host != h.index()) continue;
     if ((t.packet(e.packet_id)->tcp.flags & flag_mask) == flags) out.push_back(e.time);
   }

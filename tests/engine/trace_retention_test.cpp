@@ -1,6 +1,6 @@
-// Trace retention: the in-place recording (add_packet_event, add_conn_event, reused ring slots,
-// batch drops that do not read the dropped events) keeps exactly what a plain deque model of the
-// documented rule keeps: drop from the front in batches of max_events/16 while over either
+// Trace retention: the compact recording (48-byte records in reused ring slots, details and
+// events kept whole on the side, batch drops that do not read the dropped records) keeps exactly
+// what a plain deque model of the documented rule keeps, and reads every field back: drop from the front in batches of max_events/16 while over either
 // limit, then drop the packets no retained event refers to.
 #include <doctest/doctest.h>
 
@@ -19,6 +19,7 @@ struct Model {
     std::size_t bytes;
     TraceKind kind;
     std::string detail;
+    bool spilled = false;  // kept whole: its fields do not fit a compact record
   };
   Trace::Retention r;
   std::deque<Ev> events;
@@ -30,10 +31,12 @@ struct Model {
   }
   void add_packet() {
     ++packets;
-    bytes += sizeof(Packet);
+    bytes += Trace::kPacketBytes;
   }
   void add(Ev e) {
-    e.bytes = sizeof(TraceEvent) + (e.detail.size() > 15 ? e.detail.capacity() : 0);
+    e.bytes = Trace::kRecordBytes;
+    if (e.spilled) e.bytes += Trace::kSpilledBytes + e.detail.size();
+    else if (!e.detail.empty()) e.bytes += Trace::kDetailBytes + e.detail.size();
     bytes += e.bytes;
     events.push_back(std::move(e));
     if (!over()) return;
@@ -54,7 +57,7 @@ struct Model {
     while (packets > 0 && first_packet < keep_from) {
       ++first_packet;
       --packets;
-      bytes -= sizeof(Packet);
+      bytes -= Trace::kPacketBytes;
     }
   }
 };
@@ -83,6 +86,20 @@ void run_against_model(Trace::Retention r, std::uint64_t seed) {
     } else if (pick < 8) {
       trace.add_conn_event(i, TraceKind::timer_set, 0, 1, FourTuple{1, 2, 3, 4}, "retransmit", i + 5);
       m.add({0, 0, TraceKind::timer_set, ""});
+    } else if (pick == 8) {
+      // A state change; every 4th from a host index too large for a record (kept whole).
+      const bool spilled = rng.next_u64() % 4 == 0;
+      TraceEvent e;
+      e.time = i;
+      e.kind = TraceKind::state_change;
+      e.host = spilled ? 40000 : 1;
+      e.conn = 7;
+      e.tuple = FourTuple{5, 6, 7, 8};
+      e.from = "SYN_SENT";
+      e.to = "ESTABLISHED";
+      e.detail = "SYN-ACK received";
+      m.add({0, 0, TraceKind::state_change, e.detail, spilled});
+      trace.add(std::move(e));
     } else {
       TraceEvent e;
       e.time = i;
@@ -99,12 +116,19 @@ void run_against_model(Trace::Retention r, std::uint64_t seed) {
   }
   // Every retained event reads back as written, slots reused or not.
   for (std::size_t k = 0; k < m.events.size(); ++k) {
-    const TraceEvent& e = trace.at(m.first + k);
+    const TraceEvent e = trace.at(m.first + k);
     REQUIRE(e.index == m.first + k);
     REQUIRE(e.kind == m.events[k].kind);
     REQUIRE(e.packet_id == m.events[k].packet_id);
     REQUIRE(e.detail == m.events[k].detail);
-    if (e.kind == TraceKind::timer_set) {
+    if (e.kind == TraceKind::state_change) {
+      CHECK(e.host == (m.events[k].spilled ? 40000 : 1));
+      CHECK(e.conn == 7);
+      CHECK(e.tuple == FourTuple{5, 6, 7, 8});
+      CHECK(std::string(e.from) == "SYN_SENT");
+      CHECK(std::string(e.to) == "ESTABLISHED");
+      CHECK(e.deadline == kNever);
+    } else if (e.kind == TraceKind::timer_set) {
       CHECK(e.conn == 1);
       CHECK(e.deadline == static_cast<SimTime>(e.time + 5));
       CHECK(std::string(e.name) == "retransmit");

@@ -56,19 +56,19 @@ struct World {
   void run(SimTime until = 1 * kSecond) { net.sched().run_until(until); }
 
   /// Events of one kind, oldest first.
-  std::vector<const TraceEvent*> events(TraceKind kind) const {
-    std::vector<const TraceEvent*> out;
+  std::vector<TraceEvent> events(TraceKind kind) const {
+    std::vector<TraceEvent> out;
     const Trace& t = net.trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i)
-      if (t.at(i).kind == kind) out.push_back(&t.at(i));
+      if (t.kind_at(i) == kind) out.push_back(t.at(i));
     return out;
   }
 
   /// Packets that left `host`, oldest first.
   std::vector<const Packet*> sent_by(const Host& host) const {
     std::vector<const Packet*> out;
-    for (const TraceEvent* e : events(TraceKind::packet_sent))
-      if (e->host == host.index()) out.push_back(net.trace().packet(e->packet_id));
+    for (const TraceEvent& e : events(TraceKind::packet_sent))
+      if (e.host == host.index()) out.push_back(net.trace().packet(e.packet_id));
     return out;
   }
 };
@@ -170,8 +170,8 @@ TEST_CASE("udp: lost datagrams are not retransmitted") {
   CHECK(rb.datagrams.size() < 50);
   CHECK(rb.datagrams.size() > 20);
   std::size_t lost = 0;
-  for (const TraceEvent* e : w.events(TraceKind::packet_dropped))
-    if (std::string(e->name) == drop_reason::loss) ++lost;
+  for (const TraceEvent& e : w.events(TraceKind::packet_dropped))
+    if (std::string(e.name) == drop_reason::loss) ++lost;
   CHECK(lost == 50 - rb.datagrams.size());
   std::set<int> seen;
   for (const auto& d : rb.datagrams) CHECK(seen.insert(number_of(d.data)).second);
@@ -214,12 +214,12 @@ TEST_CASE("udp: a datagram to an unbound port gets ICMP port unreachable back") 
   CHECK(ra.errors[0] == "port unreachable: 10.0.0.2:9999");
   CHECK(sa->stats().errors == 1);
   CHECK(sa->stats().last_error == "port unreachable: 10.0.0.2:9999");
-  const std::vector<const TraceEvent*> apps = w.events(TraceKind::app);
+  const std::vector<TraceEvent> apps = w.events(TraceKind::app);
   REQUIRE(apps.size() == 1);
-  CHECK(apps[0]->host == w.a.index());
-  CHECK(std::string(apps[0]->name) == "udp");
-  CHECK(apps[0]->detail == "port unreachable: 10.0.0.2:9999");
-  CHECK(apps[0]->tuple == FourTuple{w.a.addr(), w.b.addr(), 5000, 9999});
+  CHECK(apps[0].host == w.a.index());
+  CHECK(std::string(apps[0].name) == "udp");
+  CHECK(apps[0].detail == "port unreachable: 10.0.0.2:9999");
+  CHECK(apps[0].tuple == FourTuple{w.a.addr(), w.b.addr(), 5000, 9999});
 }
 
 TEST_CASE("udp: an oversize datagram is dropped at the sender, not fragmented") {
@@ -233,13 +233,13 @@ TEST_CASE("udp: an oversize datagram is dropped at the sender, not fragmented") 
         "datagram of 1501 bytes exceeds the path MTU 1500 (fragmentation is not modelled)");
   CHECK(sa->stats().errors == 1);
   CHECK(sa->stats().sent == 0);
-  const std::vector<const TraceEvent*> drops = w.events(TraceKind::packet_dropped);
+  const std::vector<TraceEvent> drops = w.events(TraceKind::packet_dropped);
   REQUIRE(drops.size() == 1);
-  CHECK(std::string(drops[0]->name) == drop_reason::too_big);
-  CHECK(std::string(drops[0]->name) == "exceeds_mtu");
-  CHECK(drops[0]->host == w.a.index());
-  CHECK(drops[0]->link == 0);
-  CHECK(w.net.trace().packet(drops[0]->packet_id)->wire_size() == 1501);
+  CHECK(std::string(drops[0].name) == drop_reason::too_big);
+  CHECK(std::string(drops[0].name) == "exceeds_mtu");
+  CHECK(drops[0].host == w.a.index());
+  CHECK(drops[0].link == 0);
+  CHECK(w.net.trace().packet(drops[0].packet_id)->wire_size() == 1501);
 
   CHECK(sa->send_to(w.b.addr(), 7, Payload::pattern(1, 0, 1472)).ok());  // exactly 1500
   w.run();
@@ -252,9 +252,9 @@ TEST_CASE("udp: no route is an error and a traced drop") {
   UdpSocket* sa = w.ua.bind(0).value();
   const Status s = sa->send_to(*parse_ipv4("192.0.2.1"), 7, Payload::from_text("x"));
   CHECK(s.error() == "no route to 192.0.2.1");
-  const std::vector<const TraceEvent*> drops = w.events(TraceKind::packet_dropped);
+  const std::vector<TraceEvent> drops = w.events(TraceKind::packet_dropped);
   REQUIRE(drops.size() == 1);
-  CHECK(std::string(drops[0]->name) == drop_reason::no_route);
+  CHECK(std::string(drops[0].name) == drop_reason::no_route);
 }
 
 TEST_CASE("udp: the checksum covers the pseudo-header, header and data (RFC 768)") {
