@@ -43,7 +43,10 @@ AlbProxy::AlbProxy(Simulation& sim, Host& host, std::string name, const AlbParam
     return;
   }
   std::string targets;
-  for (const Endpoint& t : params_.targets) targets += (targets.empty() ? "" : ", ") + format_endpoint(t);
+  for (const Endpoint& t : params_.targets) {
+    if (!targets.empty()) targets += ", ";  // appended in steps: GCC 12 warns falsely otherwise
+    targets += format_endpoint(t);
+  }
   narrate("ALB listening on port " + std::to_string(params_.port) + ", targets [" + targets +
           "], idle timeout " + say_duration(params_.idle_timeout) + " on both connections, connect timeout " +
           say_duration(params_.connect_timeout) + ", closes with " + close_word());

@@ -30,7 +30,10 @@ NlbBalancer::NlbBalancer(Simulation& sim, Host& host, std::string name, const Nl
   host.add_interceptor(this);
   expiry_id_ = sim_.net().sched().add_handler(&expiry_);
   std::string targets;
-  for (const Endpoint& t : params_.targets) targets += (targets.empty() ? "" : ", ") + format_endpoint(t);
+  for (const Endpoint& t : params_.targets) {
+    if (!targets.empty()) targets += ", ";  // appended in steps: GCC 12 warns falsely otherwise
+    targets += format_endpoint(t);
+  }
   std::string what = "NLB on " + format_endpoint(params_.vip, params_.port) + " (" + params_.protocol +
                      "), targets [" + targets + "]";
   if (handles(kTcp)) what += ", TCP idle timeout " + say_duration(params_.tcp_idle_timeout);
