@@ -14,7 +14,6 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <new>
 #include <utility>
@@ -41,6 +40,7 @@ class RingBuffer {
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
+  // head_ counts from the start of chunks_[0], so an element is two loads away.
   T& operator[](std::size_t i) {
     const std::size_t k = head_ + i;
     return chunks_[k / kChunk][k % kChunk];
@@ -82,22 +82,22 @@ class RingBuffer {
     return *slot;
   }
   void pop_front() {
-    chunks_[0][head_] = T{};  // release what the slot holds (payload references, strings)
-    --size_;
-    if (++head_ == kChunk) {
-      spare_.push_back(chunks_.front());
-      chunks_.pop_front();
-      head_ = 0;
-    }
+    front() = T{};  // release what the slot holds (payload references, strings)
+    drop_front(1);
   }
   /// Drops the first n (<= size()) elements without touching them.
   void drop_front(std::size_t n) {
+    const std::size_t first_chunk = head_ / kChunk;
     size_ -= n;
     head_ += n;
-    while (head_ >= kChunk) {
-      spare_.push_back(chunks_.front());
-      chunks_.pop_front();
-      head_ -= kChunk;
+    const std::size_t emptied = head_ / kChunk;  // chunks before this one hold nothing now
+    if (emptied == first_chunk) return;
+    for (std::size_t c = first_chunk; c < emptied; ++c) spare_.push_back(chunks_[c]);
+    // Emptied chunk pointers stay at the front of chunks_ until they are half of it: then one
+    // erase moves the rest down (amortized constant, like the deque's pop_front it replaces).
+    if (2 * emptied >= chunks_.size()) {
+      chunks_.erase(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(emptied));
+      head_ -= emptied * kChunk;
     }
   }
   void clear() {
@@ -149,7 +149,7 @@ class RingBuffer {
     fresh_back_ = false;
   }
 
-  std::deque<T*> chunks_;
+  std::vector<T*> chunks_;  // in ring order; the first head_ / kChunk are emptied (in spare_)
   std::vector<T*> spare_;
   std::vector<Block> blocks_;  // every allocation, for release()
   bool fresh_back_ = false;    // the last chunk of chunks_ is a slab's, still being constructed

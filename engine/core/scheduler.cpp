@@ -1,7 +1,5 @@
 #include "core/scheduler.h"
 
-#include <algorithm>
-
 namespace tcpplay {
 
 HandlerId Scheduler::add_handler(EventHandler* handler) {
@@ -28,8 +26,7 @@ std::uint64_t Scheduler::schedule(SimTime at, HandlerId target, std::uint32_t ki
                                   std::uint64_t arg, bool arg_is_seq) {
   if (at < now_) at = now_;  // the past is not reachable; run it now, after what is queued
   const std::uint64_t seq = next_seq_++;
-  heap_.push_back({at, seq, target, kind, arg_is_seq ? seq : arg});
-  std::push_heap(heap_.begin(), heap_.end(), Later{});
+  push({at, seq, target, kind, arg_is_seq ? seq : arg});
   return seq;
 }
 
@@ -40,8 +37,41 @@ void Scheduler::schedule_keyed(SimTime at, std::uint64_t seq, HandlerId target,
     at = now_;
     seq = next_seq_++;
   }
-  heap_.push_back({at, seq, target, kind, arg});
-  std::push_heap(heap_.begin(), heap_.end(), Later{});
+  push({at, seq, target, kind, arg});
+}
+
+void Scheduler::push(const Event& e) {
+  if (root_vacant_) {
+    root_vacant_ = false;
+    sift_down(0, e);
+    return;
+  }
+  std::size_t hole = heap_.size();
+  heap_.push_back(e);
+  while (hole > 0) {
+    const std::size_t parent = (hole - 1) / 2;
+    if (!earlier(e, heap_[parent])) break;
+    heap_[hole] = heap_[parent];
+    hole = parent;
+  }
+  heap_[hole] = e;
+}
+
+void Scheduler::sift_down(std::size_t hole, Event e) {
+  const std::size_t n = heap_.size();
+  for (;;) {
+    std::size_t child = 2 * hole + 1;
+    if (child >= n) break;
+    if (child + 1 < n && earlier(heap_[child + 1], heap_[child])) ++child;
+    if (!earlier(heap_[child], e)) break;
+    heap_[hole] = heap_[child];
+    hole = child;
+  }
+  heap_[hole] = e;
+}
+
+void Scheduler::settle() {
+  if (root_vacant_) pop_top();
 }
 
 bool Scheduler::top_is_live() {
@@ -51,11 +81,14 @@ bool Scheduler::top_is_live() {
 }
 
 void Scheduler::pop_top() {
-  std::pop_heap(heap_.begin(), heap_.end(), Later{});
+  root_vacant_ = false;
+  const Event last = heap_.back();
   heap_.pop_back();
+  if (!heap_.empty()) sift_down(0, last);
 }
 
 SimTime Scheduler::next_event_time() {
+  settle();  // called from inside a handler
   while (!heap_.empty()) {
     if (top_is_live()) return heap_.front().at;
     pop_top();
@@ -71,17 +104,19 @@ bool Scheduler::step() {
 
 void Scheduler::run_top() {
   const Event e = heap_.front();
-  pop_top();
+  root_vacant_ = true;
   if (e.at != now_) instant_events_ = 0;
   now_ = e.at;
   run_below_ = e.seq + 1;
   ++events_run_;
   ++instant_events_;
   slots_[e.target.slot].handler->on_event(e.kind, e.arg);
+  settle();
 }
 
 void Scheduler::run_until(SimTime t) {
   // next_event_time() and step() in one pass: each event's liveness is asked once.
+  settle();  // called from inside a handler
   while (!heap_.empty()) {
     if (!top_is_live()) {
       pop_top();
@@ -105,6 +140,7 @@ std::uint64_t Scheduler::run_until_idle(SimTime limit) {
 
 void Scheduler::clear() {
   heap_.clear();
+  root_vacant_ = false;
   slots_.clear();
   free_slots_.clear();
   now_ = 0;

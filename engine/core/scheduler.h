@@ -66,7 +66,7 @@ class Scheduler {
   /// Events already run at the current time (0 right after the clock moved to it): with now(),
   /// a position between two events of one instant, which is where a live edit happened.
   std::uint64_t events_run_this_instant() const { return instant_events_; }
-  std::size_t pending() const { return heap_.size(); }
+  std::size_t pending() const { return heap_.size() - (root_vacant_ ? 1 : 0); }
   /// Drops every pending event and handler and rewinds the clock to 0.
   void clear();
 
@@ -78,11 +78,9 @@ class Scheduler {
     std::uint32_t kind;
     std::uint64_t arg;
   };
-  struct Later {
-    bool operator()(const Event& a, const Event& b) const {
-      return a.at != b.at ? a.at > b.at : a.seq > b.seq;
-    }
-  };
+  static bool earlier(const Event& a, const Event& b) {
+    return a.at != b.at ? a.at < b.at : a.seq < b.seq;
+  }
   struct Slot {
     EventHandler* handler = nullptr;
     std::uint32_t gen = 0;
@@ -90,6 +88,12 @@ class Scheduler {
   bool top_is_live();
   void pop_top();
   void run_top();  // runs the event at the top, which is live
+  // A binary min-heap on (at, seq), sifted by moving a hole rather than swapping. While an
+  // event runs, its root slot stays vacant: most handlers schedule one event, which then takes
+  // the root with one sift down instead of a pop and a push.
+  void push(const Event& e);
+  void sift_down(std::size_t hole, Event e);
+  void settle();  // fills a root left vacant by the event that ran
 
   SimTime now_ = 0;
   std::uint64_t run_below_ = 0;  // at now_, events with a lower sequence number have run
@@ -97,6 +101,7 @@ class Scheduler {
   std::uint64_t events_run_ = 0;
   std::uint64_t instant_events_ = 0;
   std::vector<Event> heap_;
+  bool root_vacant_ = false;  // heap_[0] is the event running now, no longer queued
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
 };

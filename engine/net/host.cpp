@@ -10,11 +10,28 @@ namespace tcpplay {
 Host::Host(Network& net, int index, std::string name, Ipv4Addr addr)
     : net_(net), index_(index), name_(std::move(name)), addrs_{addr} {}
 
-bool Host::owns(Ipv4Addr a) const {
-  return std::find(addrs_.begin(), addrs_.end(), a) != addrs_.end();
+void Host::add_addr(Ipv4Addr a) {
+  addrs_.push_back(a);
+  net_.routing_changed();  // a peer's new address can change any host's route
+}
+
+void Host::attach(Link& link) {
+  links_.push_back(&link);
+  net_.routing_changed();
+}
+
+void Host::add_route(const Route& r) {
+  routes_.push_back(r);
+  net_.routing_changed();
 }
 
 int Host::route_for(Ipv4Addr dst) const {
+  if (last_route_.dst != dst || last_route_.routing_version != net_.routing_version())
+    last_route_ = {dst, find_route(dst), net_.routing_version()};
+  return last_route_.link;
+}
+
+int Host::find_route(Ipv4Addr dst) const {
   int best = -1, best_len = -1;
   for (const Route& r : routes_) {
     const std::uint32_t mask = r.prefix_len == 0 ? 0 : ~0u << (32 - r.prefix_len);

@@ -37,17 +37,22 @@ class Host {
   /// The primary address (the first one).
   Ipv4Addr addr() const { return addrs_.front(); }
   const std::vector<Ipv4Addr>& addrs() const { return addrs_; }
-  void add_addr(Ipv4Addr a) { addrs_.push_back(a); }
-  bool owns(Ipv4Addr a) const;
+  void add_addr(Ipv4Addr a);
+  bool owns(Ipv4Addr a) const {
+    for (Ipv4Addr mine : addrs_)
+      if (mine == a) return true;
+    return false;
+  }
 
   /// Packets for other hosts are forwarded (TTL decremented) when on; dropped otherwise.
   bool forwarding = false;
 
-  void attach(Link& link) { links_.push_back(&link); }
+  void attach(Link& link);
   const std::vector<Link*>& links() const { return links_; }
-  void add_route(const Route& r) { routes_.push_back(r); }
+  void add_route(const Route& r);
   const std::vector<Route>& routes() const { return routes_; }
   /// Longest-prefix match over the static routes, then directly attached peers; -1 if none.
+  /// The last answer is remembered until an address, route or link changes anywhere.
   int route_for(Ipv4Addr dst) const;
 
   /// Sends a packet from this host (routing it); a packet with no route is dropped and traced.
@@ -79,6 +84,15 @@ class Host {
   std::vector<PacketHandler*> handlers_;
   std::vector<PacketHandler*> interceptors_;
   std::uint16_t ip_id_ = 1;
+
+  int find_route(Ipv4Addr dst) const;
+  // A host sends almost everything to one destination (or a few, in turn): one entry is enough.
+  struct LastRoute {
+    Ipv4Addr dst = 0;
+    int link = -1;
+    std::uint64_t routing_version = UINT64_MAX;  // Network::routing_version() when found
+  };
+  mutable LastRoute last_route_;
 };
 
 }  // namespace tcpplay

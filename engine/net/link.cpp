@@ -20,12 +20,6 @@ Link::Link(Network& net, int index, std::string name, Host& a, Host& b, const Li
 
 Link::~Link() { net_.sched().remove_handler(handler_); }
 
-int Link::side_of(const Host& h) const {
-  if (&h == &a_) return 0;
-  if (&h == &b_) return 1;
-  return -1;
-}
-
 void Link::set_params(const LinkParams& p) {
   const bool going_down = params_.up && !p.up;
   params_ = p;
@@ -83,7 +77,7 @@ void Link::send(int from_side, Packet&& packet) {
     return;
   }
   if (!busy(from_side)) {
-    start_transmission(from_side, std::move(packet));
+    start_transmission(from_side, std::move(packet), size);
     return;
   }
   const bool full = (params_.queue_packets && d.queue.size() >= params_.queue_packets) ||
@@ -113,9 +107,8 @@ bool Link::busy(int from_side) {
   return true;
 }
 
-void Link::start_transmission(int from_side, Packet&& packet) {
+void Link::start_transmission(int from_side, Packet&& packet, std::uint32_t size) {
   Direction& d = dir_[from_side];
-  const std::uint32_t size = packet.wire_size();
   const std::uint64_t id = net_.trace().add_packet(packet);
   net_.trace_packet(TraceKind::packet_sent, end(from_side).index(), index_, id);
   ++d.stats.sent;
@@ -127,7 +120,7 @@ void Link::start_transmission(int from_side, Packet&& packet) {
     d.busy_until = net_.now() + tx;
     d.tx_seq = net_.sched().reserve_seq();
   }
-  propagate(from_side, std::move(packet), id);
+  propagate(from_side, std::move(packet), id, tx);
 }
 
 void Link::script_drops(int from_side, std::vector<std::uint64_t> packet_numbers) {
@@ -135,7 +128,7 @@ void Link::script_drops(int from_side, std::vector<std::uint64_t> packet_numbers
   dir_[from_side].scripted_drops = std::move(packet_numbers);
 }
 
-void Link::propagate(int from_side, Packet&& packet, std::uint64_t id) {
+void Link::propagate(int from_side, Packet&& packet, std::uint64_t id, SimTime tx_time) {
   // One draw of each kind per packet, whatever the parameters, so that changing one parameter
   // does not shift the random numbers every later packet sees.
   const bool lost = rng_.bernoulli(params_.loss);
@@ -151,7 +144,7 @@ void Link::propagate(int from_side, Packet&& packet, std::uint64_t id) {
     drop(from_side, id, "scripted_loss");
     return;
   }
-  SimTime delay = params_.delay + serialization_time(packet.wire_size());
+  SimTime delay = params_.delay + tx_time;
   if (params_.jitter > 0) {
     delay += static_cast<SimTime>(rng_.normal() * static_cast<double>(params_.jitter));
     if (delay < 0) delay = 0;
@@ -212,10 +205,13 @@ void Link::on_event(std::uint32_t kind, std::uint64_t arg) {
     d.tx_pending = false;
     d.tx_queued = false;
     if (!d.queue.empty() && params_.up) {
-      Packet next = std::move(d.queue.front());
+      // Moved straight from its queue slot onto the wire: nothing is queued meanwhile (no
+      // handler runs while a packet is transmitted).
+      Packet& next = d.queue.front();
+      const std::uint32_t size = next.wire_size();
+      d.queued_bytes -= size;
+      start_transmission(side, std::move(next), size);
       d.queue.drop_front(1);  // the slot is overwritten when reused
-      d.queued_bytes -= next.wire_size();
-      start_transmission(side, std::move(next));
       if (!d.queue.empty() && d.tx_pending && !d.tx_queued) {
         net_.sched().schedule_keyed(d.busy_until, d.tx_seq, handler_, kTxDone, arg);
         d.tx_queued = true;

@@ -43,7 +43,7 @@ class Link : public EventHandler {
   int index() const { return index_; }
   Host& end(int side) const { return side == 0 ? a_ : b_; }
   /// 0 if `h` is end A, 1 if end B, -1 otherwise.
-  int side_of(const Host& h) const;
+  int side_of(const Host& h) const { return &h == &a_ ? 0 : &h == &b_ ? 1 : -1; }
   const LinkParams& params() const { return params_; }
   /// Replaces the parameters now. Bringing a link down drops what is queued or in flight.
   void set_params(const LinkParams& p);
@@ -106,8 +106,9 @@ class Link : public EventHandler {
   };
   bool busy(int from_side);
   void deliver(int to_side, const Packet& packet, std::uint64_t packet_id, std::uint32_t epoch);
-  void start_transmission(int from_side, Packet&& packet);
-  void propagate(int from_side, Packet&& packet, std::uint64_t packet_id);
+  // `size` is packet.wire_size(), computed once per packet.
+  void start_transmission(int from_side, Packet&& packet, std::uint32_t size);
+  void propagate(int from_side, Packet&& packet, std::uint64_t packet_id, SimTime tx_time);
   std::uint32_t alloc_slot();
   void drop(int at_side, std::uint64_t packet_id, const char* reason);
   SimTime serialization_time(std::uint32_t bytes) const;

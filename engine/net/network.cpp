@@ -35,11 +35,6 @@ Link* Network::find_link(std::string_view name) {
   return nullptr;
 }
 
-void Network::trace_packet(TraceKind kind, int host, int link, std::uint64_t packet_id,
-                           const char* reason) {
-  trace_.add_packet_event(now(), kind, host, link, packet_id, reason);
-}
-
 void Network::trace_note(int host, std::string text) {
   TraceEvent ev;
   ev.time = now();

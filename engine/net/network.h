@@ -40,12 +40,19 @@ class Network {
   std::size_t link_count() const { return links_.size(); }
   Link& link(std::size_t i) { return *links_[i]; }
 
+  /// Bumped whenever a host's addresses or routes or a link change: hosts remember routes
+  /// found under one version.
+  std::uint64_t routing_version() const { return routing_version_; }
+  void routing_changed() { ++routing_version_; }
+
   /// Connection ids are unique across the whole run (the UI addresses connections by id).
   int allocate_conn_id() { return next_conn_id_++; }
 
   // Trace helpers used by links, hosts and stacks.
   void trace_packet(TraceKind kind, int host, int link, std::uint64_t packet_id,
-                    const char* reason = "");
+                    const char* reason = "") {
+    trace_.add_packet_event(now(), kind, host, link, packet_id, reason);
+  }
   void trace_note(int host, std::string text);
 
  private:
@@ -55,6 +62,7 @@ class Network {
   std::vector<std::unique_ptr<Host>> hosts_;
   std::vector<std::unique_ptr<Link>> links_;
   int next_conn_id_ = 1;
+  std::uint64_t routing_version_ = 0;
 };
 
 }  // namespace tcpplay
