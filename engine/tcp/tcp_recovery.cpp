@@ -14,7 +14,26 @@ namespace tcpplay {
 
 namespace {
 constexpr std::uint32_t kDupThresh = 3;  // RFC 5681 §3.2, RFC 6675 §2
+
+/// Sorts blocks by their offsets from `base` (left edge, then right edge). An insertion sort:
+/// the blocks kept from the last ACK are in this order already, apart from the few that the
+/// cumulative ACK passed (which go last), and at most four SACK blocks are new, so this is
+/// linear where std::sort was not. Blocks that compare equal are equal, so any sort gives
+/// the same sequence.
+void sort_from(SackBlock* first, SackBlock* last, std::uint32_t base) {
+  auto before = [base](const SackBlock& a, const SackBlock& b) {
+    const std::uint32_t al = a.left - base, bl = b.left - base;
+    return al != bl ? al < bl : (a.right - base) < (b.right - base);
+  };
+  for (SackBlock* i = first; i != last; ++i) {
+    if (i == first || !before(*i, *(i - 1))) continue;
+    const SackBlock b = *i;
+    SackBlock* j = i;
+    for (; j != first && before(b, *(j - 1)); --j) *j = *(j - 1);
+    *j = b;
+  }
 }
+}  // namespace
 
 void TcpConnection::on_dup_ack() {
   ++dupacks_;
@@ -110,10 +129,7 @@ void TcpConnection::update_scoreboard(const TcpOptions& o) {
     scoreboard_.push_back(b);
   }
   // Drop what is now cumulatively acked; sort and merge in place.
-  std::sort(scoreboard_.begin(), scoreboard_.end(), [&](const SackBlock& a, const SackBlock& b) {
-    const std::uint32_t al = a.left - snd_una_, bl = b.left - snd_una_;
-    return al != bl ? al < bl : (a.right - snd_una_) < (b.right - snd_una_);
-  });
+  sort_from(scoreboard_.begin(), scoreboard_.end(), snd_una_);
   std::size_t n = 0;
   for (SackBlock b : scoreboard_) {
     if (seq::le(b.right, snd_una_)) continue;
