@@ -48,26 +48,28 @@ void Scheduler::push(const Event& e) {
   }
   std::size_t hole = heap_.size();
   heap_.push_back(e);
+  Event* const h = heap_.data();
   while (hole > 0) {
     const std::size_t parent = (hole - 1) / 2;
-    if (!earlier(e, heap_[parent])) break;
-    heap_[hole] = heap_[parent];
+    if (!earlier(e, h[parent])) break;
+    h[hole] = h[parent];
     hole = parent;
   }
-  heap_[hole] = e;
+  h[hole] = e;
 }
 
-void Scheduler::sift_down(std::size_t hole, Event e) {
+void Scheduler::sift_down(std::size_t hole, const Event& e) {
+  Event* const h = heap_.data();
   const std::size_t n = heap_.size();
   for (;;) {
     std::size_t child = 2 * hole + 1;
     if (child >= n) break;
-    if (child + 1 < n && earlier(heap_[child + 1], heap_[child])) ++child;
-    if (!earlier(heap_[child], e)) break;
-    heap_[hole] = heap_[child];
+    if (child + 1 < n && earlier(h[child + 1], h[child])) ++child;
+    if (!earlier(h[child], e)) break;
+    h[hole] = h[child];
     hole = child;
   }
-  heap_[hole] = e;
+  h[hole] = e;
 }
 
 void Scheduler::settle() {

@@ -79,7 +79,7 @@ class Scheduler {
     std::uint64_t arg;
   };
   static bool earlier(const Event& a, const Event& b) {
-    return a.at != b.at ? a.at < b.at : a.seq < b.seq;
+    return a.at < b.at || (a.at == b.at && a.seq < b.seq);
   }
   struct Slot {
     EventHandler* handler = nullptr;
@@ -92,7 +92,7 @@ class Scheduler {
   // event runs, its root slot stays vacant: most handlers schedule one event, which then takes
   // the root with one sift down instead of a pop and a push.
   void push(const Event& e);
-  void sift_down(std::size_t hole, Event e);
+  void sift_down(std::size_t hole, const Event& e);  // e is not an element of heap_
   void settle();  // fills a root left vacant by the event that ran
 
   SimTime now_ = 0;
