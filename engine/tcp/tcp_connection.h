@@ -161,6 +161,7 @@ class TcpConnection : public EventHandler {
   std::uint32_t data_end_seq() const;  // seq just after the last byte queued
   std::uint32_t flight_size() const;
   TcpOptions build_options(bool syn) const;
+  void write_options(TcpOptionBytes& out, bool syn) const;  // into a new segment's empty options
   std::uint32_t ts_now() const;
 
   // tcp_recovery.cpp

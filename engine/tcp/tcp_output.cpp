@@ -96,6 +96,16 @@ TcpOptions TcpConnection::build_options(bool syn) const {
   return o;
 }
 
+void TcpConnection::write_options(TcpOptionBytes& out, bool syn) const {
+  // Without a SYN and with no SACK blocks to report, a segment carries a timestamp or nothing:
+  // written in place, without building and encoding the general option set.
+  if (!syn && (!sack_ok_ || ooo_.empty())) {
+    if (ts_ok_) write_timestamp_option(out, ts_now(), ts_recent_);
+    return;
+  }
+  out = encode_tcp_options(build_options(syn), syn);
+}
+
 void TcpConnection::send_segment(std::uint16_t flags, std::uint32_t seq_no, const Payload& data,
                                  bool syn_options) {
   Packet p;
@@ -114,7 +124,7 @@ void TcpConnection::send_segment(std::uint16_t flags, std::uint32_t seq_no, cons
     p.tcp.urgent = static_cast<std::uint16_t>(std::min<std::uint32_t>(snd_up_ - seq_no, 65535));
   }
   p.tcp.flags = flags;
-  if (!(flags & tcp_flag::rst)) p.tcp.options = encode_tcp_options(build_options(syn_options), syn_options);
+  if (!(flags & tcp_flag::rst)) write_options(p.tcp.options, syn_options);
   p.payload = data;
   if (flags & tcp_flag::ack) {
     last_ack_sent_ = rcv_nxt_;

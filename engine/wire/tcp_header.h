@@ -4,7 +4,9 @@
 // decode_tcp_options() turns them into the typed form that the TCP logic reads.
 #pragma once
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -81,6 +83,23 @@ Result<TcpOptions> decode_tcp_options(const TcpOptionBytes& raw);
 /// Encodes options in the order Linux uses: on a SYN "mss, sackOK, TS, nop, wscale" (with NOPs
 /// in place of absent ones, as Linux pads them); otherwise "nop, nop, TS" then "nop, nop, sack".
 TcpOptionBytes encode_tcp_options(const TcpOptions& opts, bool syn);
+
+/// Writes NOP, NOP, TS into empty `out`: the options of nearly every segment of a connection
+/// with timestamps, and the same bytes encode_tcp_options() gives for a timestamp alone.
+inline void write_timestamp_option(TcpOptionBytes& out, std::uint32_t ts_val, std::uint32_t ts_ecr) {
+  // Network byte order through one swap (compilers turn this into a bswap) and memcpy:
+  // byte-by-byte stores cost several times as many instructions on every segment.
+  auto big_endian = [](std::uint32_t v) {
+    if constexpr (std::endian::native == std::endian::big) return v;
+    return (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
+  };
+  const std::uint8_t head[4] = {1, 1, 8, 10};  // NOP, NOP, kind 8, length 10 (RFC 7323 §3)
+  const std::uint32_t val = big_endian(ts_val), ecr = big_endian(ts_ecr);
+  std::memcpy(out.data.data(), head, 4);
+  std::memcpy(out.data.data() + 4, &val, 4);
+  std::memcpy(out.data.data() + 8, &ecr, 4);
+  out.len = 12;
+}
 
 /// Builder for crafted option lists, kept in the order given.
 class TcpOptionWriter {
