@@ -130,10 +130,18 @@ void Link::script_drops(int from_side, std::vector<std::uint64_t> packet_numbers
 
 void Link::propagate(int from_side, Packet&& packet, std::uint64_t id, SimTime tx_time) {
   // One draw of each kind per packet, whatever the parameters, so that changing one parameter
-  // does not shift the random numbers every later packet sees.
-  const bool lost = rng_.bernoulli(params_.loss);
-  const bool duplicated = rng_.bernoulli(params_.duplicate);
-  const bool reordered = rng_.bernoulli(params_.reorder);
+  // does not shift the random numbers every later packet sees. With all three probabilities at
+  // zero the answers are known, and the draws are only counted, to be made when the stream is
+  // next used (most links of a run never lose, duplicate or reorder anything).
+  bool lost = false, duplicated = false, reordered = false;
+  if (params_.loss <= 0 && params_.duplicate <= 0 && params_.reorder <= 0) {
+    deferred_draws_ += 3;
+  } else {
+    Rng& r = rng();
+    lost = r.bernoulli(params_.loss);
+    duplicated = r.bernoulli(params_.duplicate);
+    reordered = r.bernoulli(params_.reorder);
+  }
   if (lost) {
     drop(from_side, id, drop_reason::loss);
     return;
@@ -146,7 +154,7 @@ void Link::propagate(int from_side, Packet&& packet, std::uint64_t id, SimTime t
   }
   SimTime delay = params_.delay + tx_time;
   if (params_.jitter > 0) {
-    delay += static_cast<SimTime>(rng_.normal() * static_cast<double>(params_.jitter));
+    delay += static_cast<SimTime>(rng().normal() * static_cast<double>(params_.jitter));
     if (delay < 0) delay = 0;
   }
   if (reordered) delay += params_.reorder_delay > 0 ? params_.reorder_delay : params_.delay;

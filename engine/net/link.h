@@ -119,7 +119,13 @@ class Link : public EventHandler {
   Host& a_;
   Host& b_;
   LinkParams params_;
+  /// The link's random stream, after the draws propagate() deferred.
+  Rng& rng() {
+    for (; deferred_draws_ > 0; --deferred_draws_) rng_.next_u64();
+    return rng_;
+  }
   Rng rng_;
+  std::uint64_t deferred_draws_ = 0;  // uniform() draws owed to rng_ (each is one next_u64)
   HandlerId handler_;
   Direction dir_[2];
   std::vector<InFlight> in_flight_;

@@ -29,13 +29,6 @@ void RttEstimator::backoff() {
   if (rto() < max_) ++backoff_;
 }
 
-SimTime RttEstimator::rto() const {
-  // RFC 6298 §2.4: below the minimum, round up; §2.5: a maximum may be placed (>= 60 s).
-  SimTime r = std::clamp(base_, min_, max_);
-  for (int i = 0; i < backoff_ && r < max_; ++i) r *= 2;
-  return std::min(r, max_);
-}
-
 void RttEstimator::use_fallback(SimTime rto) {
   // "re-initialized to 3 seconds": the backoff from the SYN's retries ends here too.
   if (!has_sample_ && base_ < rto) base_ = rto;

@@ -12,7 +12,13 @@ class RttEstimator {
   /// Doubles the RTO after a retransmission timeout (RFC 6298 §5.5), capped at the maximum.
   void backoff();
   /// RTO to arm now: base RTO (clamped to [min, max]) times the current backoff.
-  SimTime rto() const;
+  SimTime rto() const {
+    // RFC 6298 §2.4: below the minimum, round up; §2.5: a maximum may be placed (>= 60 s).
+    // Inline: every segment sent or acknowledged asks for it.
+    SimTime r = base_ < min_ ? min_ : base_ > max_ ? max_ : base_;
+    for (int i = 0; i < backoff_ && r < max_; ++i) r *= 2;
+    return r < max_ ? r : max_;
+  }
   SimTime srtt() const { return srtt_; }
   SimTime rttvar() const { return rttvar_; }
   bool has_sample() const { return has_sample_; }

@@ -211,8 +211,10 @@ Payload TcpConnection::send_data(std::uint32_t offset, std::uint32_t len) const 
     cursor_start_ += send_buf_[cursor_chunk_].size();
     ++cursor_chunk_;
   }
-  Payload out;
   offset -= cursor_start_;
+  if (cursor_chunk_ < send_buf_.size() && offset + len <= send_buf_[cursor_chunk_].size())
+    return send_buf_[cursor_chunk_].slice(offset, len);  // the usual case: within one write
+  Payload out;
   for (std::size_t i = cursor_chunk_; i < send_buf_.size() && len > 0; ++i) {
     const Payload& chunk = send_buf_[i];
     const std::uint32_t take = std::min(len, chunk.size() - offset);

@@ -82,14 +82,19 @@ Result<TcpConnection*> TcpStack::connect(Ipv4Addr dst, std::uint16_t dst_port, s
                                                shared_config(config ? *config : defaults_));
   TcpConnection* c = conn.get();
   c->set_observer(observer);
+  last_found_ = nullptr;  // the entry for t may be replaced
   conns_[t] = std::move(conn);
   c->open_active();
   return c;
 }
 
 TcpConnection* TcpStack::find(const FourTuple& t) {
+  // Nearly every segment belongs to the connection the previous one did.
+  if (last_found_ && last_found_->tuple() == t) return last_found_;
   auto it = conns_.find(t);
-  return it == conns_.end() ? nullptr : it->second.get();
+  if (it == conns_.end()) return nullptr;
+  last_found_ = it->second.get();
+  return last_found_;
 }
 
 TcpConnection* TcpStack::find(int id) {
@@ -124,6 +129,7 @@ void TcpStack::release(TcpConnection* c, const char* reason) {
     // Deleted later, outside the call stack that is still inside the connection.
     graveyard_.push_back(std::move(it->second));
     conns_.erase(it);
+    last_found_ = nullptr;
     net_.sched().schedule(net_.now(), handler_, kReap, 0);
   }
 }
@@ -228,6 +234,7 @@ void TcpStack::on_listen_segment(TcpListener& l, const Packet& p, std::uint64_t 
   const FourTuple t{p.ip.dst, p.ip.src, p.tcp.dst_port, p.tcp.src_port};
   auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t, shared_config(l.config));
   TcpConnection* c = conn.get();
+  last_found_ = nullptr;  // the entry for t may be replaced
   conns_[t] = std::move(conn);
   listener_children_[c] = l.port;
   ++l.pending;

@@ -116,6 +116,7 @@ class TcpStack : public PacketHandler, public EventHandler {
   Rng isn_rng_;
   std::map<std::uint16_t, TcpListener> listeners_;
   std::map<FourTuple, std::unique_ptr<TcpConnection>> conns_;
+  TcpConnection* last_found_ = nullptr;  // find()'s last answer; reset when conns_ changes
   std::map<TcpConnection*, int> listener_children_;  // SYN_RECEIVED child -> listening port
   std::vector<std::unique_ptr<TcpConnection>> graveyard_;
   std::deque<ClosedConnection> closed_;

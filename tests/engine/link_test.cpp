@@ -159,3 +159,29 @@ TEST_CASE("link: a delay change applies to packets sent afterwards") {
   w.net.sched().run_until_idle();
   CHECK(w.sink.arrivals == std::vector<SimTime>{10 * kMillisecond, 50 * kMillisecond});
 }
+
+TEST_CASE("link: draws skipped while nothing can be lost are made up before the stream is used") {
+  // Each packet takes three draws (loss, duplication, reordering) whatever the parameters; a link
+  // with all three at zero only counts them. Raising the loss after 100 packets must see exactly
+  // the stream positions it would have seen had every draw been made.
+  LinkParams lp;
+  World w(lp);
+  for (int i = 0; i < 100; ++i) w.a.send(w.packet(10, static_cast<std::uint16_t>(i)));
+  w.net.sched().run_until_idle();
+  lp.loss = 0.5;
+  w.link->set_params(lp);
+  for (int i = 100; i < 200; ++i) w.a.send(w.packet(10, static_cast<std::uint16_t>(i)));
+  w.net.sched().run_until_idle();
+
+  Rng expected = w.net.rng("link:ab");
+  std::vector<std::uint16_t> delivered;
+  for (int i = 0; i < 200; ++i) {
+    const bool lost = expected.bernoulli(i < 100 ? 0.0 : 0.5);
+    expected.uniform();  // duplication
+    expected.uniform();  // reordering
+    if (!lost) delivered.push_back(static_cast<std::uint16_t>(i));
+  }
+  CHECK(w.sink.ids == delivered);
+  CHECK(w.sink.ids.size() > 120);
+  CHECK(w.sink.ids.size() < 180);
+}
