@@ -87,7 +87,7 @@ void Link::send(int from_side, Packet&& packet) {
     return;
   }
   d.queued_bytes += size;
-  d.queue.push_back(std::move(packet));
+  d.queue.emplace_back_slot() = std::move(packet);  // one move (push_back takes a copy first)
   if (!d.tx_queued) {
     // Someone waits for the transmitter now: queue its "done" event, under the key it got when
     // the transmission started.

@@ -147,7 +147,7 @@ class TcpConnection : public EventHandler {
   // tcp_output.cpp
   void output();  // sends whatever the windows, Nagle and SWS avoidance allow
   bool send_one_data_segment(std::uint32_t max_len = UINT32_MAX);
-  void send_segment(std::uint16_t flags, std::uint32_t seq, const Payload& data, bool syn_options);
+  void send_segment(std::uint16_t flags, std::uint32_t seq, Payload data, bool syn_options);
   void send_ack();
   void send_ack_limited(const Packet& p, std::uint64_t packet_id);  // answers to invalid segments, rate-limited
   void send_rst(std::uint32_t seq);

@@ -106,7 +106,7 @@ void TcpConnection::write_options(TcpOptionBytes& out, bool syn) const {
   out = encode_tcp_options(build_options(syn), syn);
 }
 
-void TcpConnection::send_segment(std::uint16_t flags, std::uint32_t seq_no, const Payload& data,
+void TcpConnection::send_segment(std::uint16_t flags, std::uint32_t seq_no, Payload data,
                                  bool syn_options) {
   Packet p;
   p.ip.protocol = static_cast<std::uint8_t>(IpProto::tcp);
@@ -125,14 +125,14 @@ void TcpConnection::send_segment(std::uint16_t flags, std::uint32_t seq_no, cons
   }
   p.tcp.flags = flags;
   if (!(flags & tcp_flag::rst)) write_options(p.tcp.options, syn_options);
-  p.payload = data;
+  p.payload = std::move(data);  // by value: a data segment's payload is moved, not copied
   if (flags & tcp_flag::ack) {
     last_ack_sent_ = rcv_nxt_;
     segs_unacked_ = 0;
     disarm(kDelayedAck);
   }
   last_window_sent_ = p.tcp.window;
-  bytes_sent_ += data.size();
+  bytes_sent_ += p.payload.size();
   stack_.transmit(std::move(p));
 }
 
@@ -231,7 +231,7 @@ bool TcpConnection::send_one_data_segment(std::uint32_t max_len) {
   const bool fin_due = fin_queued_ && (!fin_sent_ || seq::le(snd_nxt_, fin_seq_));
   if (unsent == 0 && !fin_due) return false;
   const std::uint32_t len = std::min({unsent, eff_mss_, max_len});
-  const Payload data = send_data(snd_nxt_ - buf_seq_, len);
+  Payload data = send_data(snd_nxt_ - buf_seq_, len);
   std::uint16_t flags = tcp_flag::ack;
   // PSH on the segment that carries the last byte queued (RFC 9293 §3.9.1.2 MUST-61).
   if (len > 0 && snd_nxt_ + len == end) flags |= tcp_flag::psh;
@@ -249,7 +249,7 @@ bool TcpConnection::send_one_data_segment(std::uint32_t max_len) {
     rtt_start_ = stack_.net().now();
   }
   if (unacked_since_ == kNever) unacked_since_ = stack_.net().now();
-  send_segment(flags, snd_nxt_, data, false);
+  send_segment(flags, snd_nxt_, std::move(data), false);
   snd_nxt_ += len + (with_fin ? 1 : 0);
   snd_max_ = seq::max(snd_max_, snd_nxt_);
   if (!armed(kRetransmit)) arm(kRetransmit, rtt_.rto());
