@@ -192,9 +192,14 @@ std::uint32_t TcpConnection::read(std::uint32_t max_bytes) {
   while (done < max_bytes && !recv_queue_.empty()) {
     Payload& front = recv_queue_.front();
     const std::uint32_t take = std::min(front.size(), max_bytes - done);
-    Payload piece = front.slice(0, take);
-    if (take == front.size()) recv_queue_.pop_front();
-    else front = front.slice(take, front.size() - take);
+    Payload piece;
+    if (take == front.size()) {
+      piece = std::move(front);  // the whole segment, as it usually is
+      recv_queue_.pop_front();
+    } else {
+      piece = front.slice(0, take);
+      front = front.slice(take, front.size() - take);
+    }
     recv_queued_ -= take;
     done += take;
     bytes_delivered_ += take;
