@@ -1,0 +1,120 @@
+#include "trace/packet_store.h"
+
+namespace tcpplay {
+
+namespace {
+
+constexpr std::uint8_t kTimestampHead[4] = {1, 1, 8, 10};  // what write_timestamp_option writes
+
+std::uint32_t get32(const std::uint8_t* b) {
+  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+}
+
+}  // namespace
+
+bool PacketStore::encode(const Packet& p, Compact& c) {
+  const Ipv4Header& ip = p.ip;
+  const TcpHeader& t = p.tcp;
+  // Checks first: `c` is a reused slot and is written only for a packet that fits.
+  if (!p.is_tcp() || ip.total_length != 0 || ip.checksum != 0 || ip.fragment_offset > 0x1FFF ||
+      t.checksum != 0 || t.flags > 0x1FF || t.reserved > 7 || !(p.udp == UdpHeader{}) ||
+      !(p.icmp == IcmpHeader{}))
+    return false;
+  const std::uint8_t* opt = t.options.data.data();
+  const bool ts = t.options.len == 12 && opt[0] == kTimestampHead[0] &&
+                  opt[1] == kTimestampHead[1] && opt[2] == kTimestampHead[2] &&
+                  opt[3] == kTimestampHead[3];
+  if (!ts && t.options.len != 0) return false;
+  // A pattern piece, or the empty payload of a default Payload (what from_bytes({}) and an
+  // empty slice give too); an empty pattern piece or real bytes are kept whole.
+  if (p.payload.is_pattern() == p.payload.empty()) return false;
+
+  c.payload_offset = p.payload.is_pattern() ? p.payload.pattern_offset() : 0;
+  c.src = ip.src;
+  c.dst = ip.dst;
+  c.seq = t.seq;
+  c.ack = t.ack;
+  c.ts_val = ts ? get32(opt + 4) : 0;
+  c.ts_ecr = ts ? get32(opt + 8) : 0;
+  c.payload_len = p.payload.size();
+  c.payload_seed = p.payload.is_pattern() ? p.payload.pattern_seed() : 0;
+  c.src_port = t.src_port;
+  c.dst_port = t.dst_port;
+  c.ip_id = ip.id;
+  c.ip_frag = static_cast<std::uint16_t>((ip.reserved_flag ? 0x8000 : 0) |
+                                         (ip.dont_fragment ? 0x4000 : 0) |
+                                         (ip.more_fragments ? 0x2000 : 0) | ip.fragment_offset);
+  c.window = t.window;
+  c.urgent = t.urgent;
+  c.tcp_bits = static_cast<std::uint16_t>(t.flags | (t.reserved << 9) | (ts ? kHasTimestamp : 0));
+  c.tos = ip.tos;
+  c.ttl = ip.ttl;
+  return true;
+}
+
+Packet PacketStore::decode(const Compact& c) {
+  Packet p;
+  p.ip.tos = c.tos;
+  p.ip.id = c.ip_id;
+  p.ip.reserved_flag = (c.ip_frag & 0x8000) != 0;
+  p.ip.dont_fragment = (c.ip_frag & 0x4000) != 0;
+  p.ip.more_fragments = (c.ip_frag & 0x2000) != 0;
+  p.ip.fragment_offset = static_cast<std::uint16_t>(c.ip_frag & 0x1FFF);
+  p.ip.ttl = c.ttl;
+  p.ip.protocol = static_cast<std::uint8_t>(IpProto::tcp);
+  p.ip.src = c.src;
+  p.ip.dst = c.dst;
+  p.tcp.src_port = c.src_port;
+  p.tcp.dst_port = c.dst_port;
+  p.tcp.seq = c.seq;
+  p.tcp.ack = c.ack;
+  p.tcp.flags = static_cast<std::uint16_t>(c.tcp_bits & 0x1FF);
+  p.tcp.reserved = static_cast<std::uint8_t>((c.tcp_bits >> 9) & 0x7);
+  p.tcp.window = c.window;
+  p.tcp.urgent = c.urgent;
+  if (c.tcp_bits & kHasTimestamp) write_timestamp_option(p.tcp.options, c.ts_val, c.ts_ecr);
+  if (c.payload_len) p.payload = Payload::pattern(c.payload_seed, c.payload_offset, c.payload_len);
+  return p;
+}
+
+std::uint64_t PacketStore::add(const Packet& p, bool* kept_whole) {
+  const std::uint64_t id = end_id();
+  Compact& c = compact_.emplace_back_slot();
+  *kept_whole = !encode(p, c);
+  if (*kept_whole) {
+    c.tcp_bits = kWhole;
+    Whole& w = whole_.emplace_back_slot();
+    w.id = id;
+    w.packet = p;
+  }
+  return id;
+}
+
+std::optional<Packet> PacketStore::get(std::uint64_t id) const {
+  if (id < first_id_ || id >= end_id()) return std::nullopt;
+  const Compact& c = compact_[static_cast<std::size_t>(id - first_id_)];
+  if (!(c.tcp_bits & kWhole)) return decode(c);
+  std::size_t lo = 0, hi = whole_.size();  // the first kept whole with an id >= `id`: this one
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (whole_[mid].id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return whole_[lo].packet;
+}
+
+std::size_t PacketStore::drop_before(std::uint64_t id) {
+  compact_.drop_front(static_cast<std::size_t>(id - first_id_));
+  first_id_ = id;
+  std::size_t whole = 0;
+  for (; !whole_.empty() && whole_.front().id < id; ++whole) whole_.pop_front();  // frees payloads
+  return whole;
+}
+
+void PacketStore::clear() {
+  compact_.clear();
+  whole_.clear();
+  first_id_ = 1;
+}
+
+}  // namespace tcpplay
