@@ -117,7 +117,7 @@ class Trace {
   /// event natively and in WebAssembly (32-bit pointers).
   std::size_t approx_bytes() const { return bytes_; }
   static constexpr std::size_t kRecordBytes = 24;        // Record
-  static constexpr std::size_t kPacketBytes = 56;        // PacketStore's compact slot
+  static constexpr std::size_t kPacketBytes = 40;        // PacketStore's compact slot
   static constexpr std::size_t kWholePacketBytes = 152;  // its id and a Packet, on the side
   static constexpr std::size_t kDetailBytes = 40;        // Detail
   static constexpr std::size_t kSpilledBytes = 128;      // Spilled

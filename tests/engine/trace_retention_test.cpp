@@ -1,5 +1,5 @@
 // Trace retention: the compact recording (24-byte records in reused ring slots, details and
-// events kept whole on the side, 56-byte packets or packets kept whole on the side, batch drops
+// events kept whole on the side, 40-byte packets or packets kept whole on the side, batch drops
 // that do not read the dropped records) keeps exactly what a plain deque model of the documented
 // rule keeps, and reads every field back: drop from the front in batches of max_events/16 while
 // over either limit, then drop the packets no retained event refers to.

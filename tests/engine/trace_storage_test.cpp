@@ -1,4 +1,4 @@
-// Trace storage: what the trace keeps in compact form (24-byte records, 56-byte packets) and what
+// Trace storage: what the trace keeps in compact form (24-byte records, 40-byte packets) and what
 // it keeps whole must read back exactly as it was added: every packet equal field by field and
 // on the wire, every event field for field, whatever its kind, indexes, names or tuple.
 #include <doctest/doctest.h>
@@ -98,6 +98,9 @@ TEST_CASE("trace storage: every other packet is kept whole and reads back equal"
   p.payload = Payload::from_text("GET / HTTP/1.1\r\n\r\n");
   check_round_trip(t, p, false);
   p.payload = Payload::pattern(3, 10, 0);  // an empty pattern piece
+  check_round_trip(t, p, false);
+
+  p.payload = Payload::pattern(3, 10, 70000);  // longer than the compact form's 16 bits
   check_round_trip(t, p, false);
 
   p = engine_tcp(tcp_flag::ack);
