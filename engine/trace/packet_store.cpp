@@ -1,16 +1,13 @@
 #include "trace/packet_store.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace tcpplay {
 
 namespace {
 
 constexpr std::uint8_t kTimestampHead[4] = {1, 1, 8, 10};  // what write_timestamp_option writes
-
-std::uint32_t get32(const std::uint8_t* b) {
-  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
-}
 
 }  // namespace
 
@@ -33,6 +30,18 @@ void PacketStore::grow_flow_slots() {
 }
 
 std::int64_t PacketStore::flow_id(const Flow& f) {
+  // A bulk transfer alternates between two flows (data one way, ACKs the other): look there first.
+  for (const std::uint32_t r : recent_flows_)
+    if (r < flows_.size() && flows_[r] == f) return r;
+  const std::int64_t id = find_or_add_flow(f);
+  if (id >= 0) {
+    recent_flows_[1] = recent_flows_[0];
+    recent_flows_[0] = static_cast<std::uint32_t>(id);
+  }
+  return id;
+}
+
+std::int64_t PacketStore::find_or_add_flow(const Flow& f) {
   // At most half full, so that a probe ends soon (and always, once kMaxFlows are taken).
   if (2 * (flows_.size() + 1) > flow_slots_.size() && flows_.size() < kMaxFlows) grow_flow_slots();
   const std::size_t mask = flow_slots_.size() - 1;
@@ -71,8 +80,7 @@ bool PacketStore::encode(const Packet& p, Compact& c) {
   c.payload_offset = p.payload.is_pattern() ? p.payload.pattern_offset() : 0;
   c.seq = t.seq;
   c.ack = t.ack;
-  c.ts_val = ts ? get32(opt + 4) : 0;
-  c.ts_ecr = ts ? get32(opt + 8) : 0;
+  std::memcpy(c.ts, opt + 4, sizeof c.ts);  // copied as they are: no byte swapping either way
   c.flow = static_cast<std::uint32_t>(flow);
   c.payload_len = static_cast<std::uint16_t>(p.payload.size());
   c.ip_id = ip.id;
@@ -106,7 +114,11 @@ Packet PacketStore::decode(const Compact& c) const {
   p.tcp.reserved = static_cast<std::uint8_t>((c.tcp_bits >> 9) & 0x7);
   p.tcp.window = c.window;
   p.tcp.urgent = c.urgent;
-  if (c.tcp_bits & kHasTimestamp) write_timestamp_option(p.tcp.options, c.ts_val, c.ts_ecr);
+  if (c.tcp_bits & kHasTimestamp) {  // the bytes write_timestamp_option() wrote
+    std::memcpy(p.tcp.options.data.data(), kTimestampHead, 4);
+    std::memcpy(p.tcp.options.data.data() + 4, c.ts, sizeof c.ts);
+    p.tcp.options.len = 12;
+  }
   if (c.payload_len) p.payload = Payload::pattern(f.payload_seed, c.payload_offset, c.payload_len);
   return p;
 }
@@ -150,6 +162,7 @@ void PacketStore::clear() {
   whole_.clear();
   flows_.clear();
   flow_slots_.clear();
+  recent_flows_ = {0, 0};
   first_id_ = 1;
 }
 

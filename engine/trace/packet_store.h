@@ -7,6 +7,7 @@
 // checksums) is kept whole on the side, in id order. get() rebuilds a Packet that compares equal
 // (==) to the one added, whichever way it was kept.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -46,7 +47,7 @@ class PacketStore {
   struct Compact {
     std::uint64_t payload_offset;  // pattern stream offset of the payload's byte 0
     std::uint32_t seq, ack;
-    std::uint32_t ts_val, ts_ecr;  // when kHasTimestamp
+    std::uint8_t ts[8];            // when kHasTimestamp: TSval and TSecr as on the wire
     std::uint32_t flow;            // index in flows_
     std::uint16_t payload_len;     // 0: no payload
     std::uint16_t ip_id, ip_frag;  // ip_frag: the wire's flags and fragment offset word
@@ -64,6 +65,7 @@ class PacketStore {
   Packet decode(const Compact& c) const;
   /// The index of `f` in flows_, added if new; -1 once kMaxFlows are taken.
   std::int64_t flow_id(const Flow& f);
+  std::int64_t find_or_add_flow(const Flow& f);
   void grow_flow_slots();
   static std::size_t hash(const Flow& f);
 
@@ -73,6 +75,7 @@ class PacketStore {
   static constexpr std::size_t kMaxFlows = std::size_t{1} << 20;
   std::vector<Flow> flows_;
   std::vector<std::uint32_t> flow_slots_;  // open addressing: flow index + 1, 0 = free
+  std::array<std::uint32_t, 2> recent_flows_{0, 0};  // the last two flows found
 
   RingBuffer<Compact, 256> compact_;  // one slot per id
   RingBuffer<Whole, 16> whole_;       // in id order
