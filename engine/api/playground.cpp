@@ -245,9 +245,10 @@ std::vector<Playground::NamedSocket> Playground::named_sockets() const {
 void Playground::format_lines_until(std::uint64_t end) {
   const Trace& trace = runner().sim().trace();
   for (std::uint64_t i = std::max(formatted_until_, trace.first_index()); i < end; ++i) {
+    if (trace.kind_at(i) != TraceKind::packet_sent) continue;  // the kind alone is cheap
     const TraceEvent e = trace.at(i);
-    if (e.kind != TraceKind::packet_sent || !e.packet_id) continue;
-    if (const Packet* p = trace.packet(e.packet_id)) lines_.push_back({i, formatter_.format_line(*p, e.time)});
+    if (!e.packet_id) continue;
+    if (const std::optional<Packet> p = trace.packet(e.packet_id)) lines_.push_back({i, formatter_.format_line(*p, e.time)});
   }
   formatted_until_ = std::max(formatted_until_, end);
   while (!lines_.empty() && lines_.front().index < trace.first_index()) lines_.pop_front();

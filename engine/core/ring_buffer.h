@@ -112,8 +112,12 @@ class RingBuffer {
     bool slab;
   };
   static constexpr std::size_t kSlabBytes = std::size_t{2} << 20;
+  // A slab holds whole chunks; what is left (less than a chunk: 2 KiB of a slab of 24-byte trace
+  // records, 8 KiB of 40-byte trace packets) stays unused.
   static constexpr std::size_t kChunksPerSlab = kSlabBytes / (kChunk * sizeof(T));
   static constexpr std::size_t kSlabAfter = 16;
+  // 4 slots is 96 to 576 bytes ahead for the trace's 24- to 144-byte elements: a few events of
+  // work before the slot is written, which is time enough for the line to arrive.
   static constexpr std::size_t kPrefetch = 4;
 
   /// Appends a new chunk to chunks_: from a slab (elements constructed as they are handed out,

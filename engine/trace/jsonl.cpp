@@ -162,7 +162,7 @@ std::string event_to_json(const Trace& trace, const TraceEvent& e) {
   if (e.name && *e.name) o.str("name", e.name);
   if (e.deadline != kNever) o.num("deadline_ns", e.deadline);
   if (!e.detail.empty()) o.str("detail", e.detail);
-  if (const Packet* p = e.packet_id ? trace.packet(e.packet_id) : nullptr) {
+  if (const std::optional<Packet> p = e.packet_id ? trace.packet(e.packet_id) : std::nullopt) {
     o.raw_key("pkt");
     append_packet(out, *p);
   }

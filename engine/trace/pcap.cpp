@@ -48,9 +48,9 @@ std::vector<std::uint8_t> export_pcap(const Trace& trace) {
   PcapWriter w;
   w.begin(out);
   for (std::uint64_t i = trace.first_index(); i < trace.end_index(); ++i) {
+    if (trace.kind_at(i) != TraceKind::packet_sent) continue;  // the kind alone is cheap
     const TraceEvent e = trace.at(i);
-    if (e.kind != TraceKind::packet_sent) continue;
-    if (const Packet* p = trace.packet(e.packet_id)) w.add(out, *p, e.time);
+    if (const std::optional<Packet> p = trace.packet(e.packet_id)) w.add(out, *p, e.time);
   }
   return out;
 }

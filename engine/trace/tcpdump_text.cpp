@@ -571,7 +571,7 @@ std::string who(const Trace& trace, const TraceEvent& e) {
 std::string describe(const Trace& trace, const TraceEvent& e) {
   const std::string w = who(trace, e);
   const std::string link = e.link >= 0 ? " on " + name_of(trace.link_names, e.link, "link") : "";
-  const Packet* pkt = e.packet_id ? trace.packet(e.packet_id) : nullptr;
+  const std::optional<Packet> pkt = e.packet_id ? trace.packet(e.packet_id) : std::nullopt;
   const std::string what = pkt ? ": " + packet_summary(*pkt) : "";
   switch (e.kind) {
     case TraceKind::packet_sent: return w + "sent" + link + what + " (packet no longer retained)";
@@ -717,7 +717,7 @@ std::string export_tcpdump_text(const Trace& trace, const TextExportOptions& opt
   }
   for (std::uint64_t i = first; i < end; ++i) {
     const TraceEvent e = trace.at(i);
-    const Packet* pkt = e.packet_id ? trace.packet(e.packet_id) : nullptr;
+    const std::optional<Packet> pkt = e.packet_id ? trace.packet(e.packet_id) : std::nullopt;
     if (e.kind == TraceKind::packet_sent && pkt) {
       out += fmt.format_line(*pkt, e.time);
       out += '\n';

@@ -27,62 +27,74 @@ std::string format_tuple(const FourTuple& t) {
 }
 
 std::uint64_t Trace::add_packet(const Packet& p) {
-  packets_.emplace_back_slot() = p;
-  bytes_ += kPacketBytes;
-  return first_packet_id_ + packets_.size() - 1;
+  bool whole = false;
+  const std::uint64_t id = packets_.add(p, &whole);
+  bytes_ += kPacketBytes + (whole ? kWholePacketBytes : 0);
+  return id;
 }
 
-const Packet* Trace::packet(std::uint64_t id) const {
-  if (id < first_packet_id_ || id >= first_packet_id_ + packets_.size()) return nullptr;
-  return &packets_[id - first_packet_id_];
-}
-
-Trace::Record& Trace::next_record(SimTime time, TraceKind kind) {
-  Record& r = records_.emplace_back_slot();  // a reused slot: every field is written
-  r = Record{time, static_cast<std::uint64_t>(kNever), "", FourTuple{}, -1, -1, -1, kind, 0, 0, 0};
+Trace::Record& Trace::next_record(SimTime time, TraceKind kind, std::uint8_t flags) {
+  Record& r = records_.emplace_back_slot();  // a reused slot: the caller writes every field
+  r.time = time;
+  r.kind_flags = static_cast<std::uint8_t>(static_cast<std::uint8_t>(kind) | (flags << 4));
   bytes_ += kRecordBytes;
   return r;
 }
 
-int Trace::label_id(const char* label) {
-  if (!label || !*label) return 0;
-  for (std::size_t i = 1; i < labels_.size(); ++i)
-    if (labels_[i] == label) return static_cast<int>(i);
-  if (labels_.size() > 255) return -1;
-  labels_.push_back(label);
-  return static_cast<int>(labels_.size() - 1);
+bool Trace::tuple_fits(std::int32_t conn, const FourTuple& tuple) {
+  if (conn < 0) return conn == -1 && tuple == FourTuple{};
+  const auto c = static_cast<std::size_t>(conn);
+  if (c >= conn_tuples_.size()) {
+    if (c - conn_tuples_.size() > kMaxConnGap) return false;
+    conn_tuples_.resize(c + 1);
+    conn_tuple_set_.resize(c + 1);
+  }
+  if (!conn_tuple_set_[c]) {
+    conn_tuples_[c] = tuple;
+    conn_tuple_set_[c] = true;
+    return true;
+  }
+  return conn_tuples_[c] == tuple;
 }
 
 bool Trace::fits(const TraceEvent& ev, Record& r) {
-  const auto fits16 = [](std::int32_t v) { return v >= -1 && v <= INT16_MAX; };
-  if (!fits16(ev.host) || !fits16(ev.link)) return false;
-  if (ev.packet_id != 0 && ev.deadline != kNever) return false;
-  const int from = label_id(ev.from), to = label_id(ev.to);
-  if (from < 0 || to < 0) return false;
-  r.value = ev.packet_id != 0 ? ev.packet_id : static_cast<std::uint64_t>(ev.deadline);
-  r.name = ev.name ? ev.name : "";
-  r.tuple = ev.tuple;
-  r.conn = ev.conn;
+  if (ev.host < INT16_MIN || ev.host > INT16_MAX) return false;
+  if (ev.link != -1 && ev.conn != -1) return false;
+  const int name = labels_.id(ev.name), from = labels_.id(ev.from), to = labels_.id(ev.to);
+  if (name < 0 || from < 0 || to < 0) return false;
+  std::uint8_t flags;
+  if (ev.packet_id != 0) {
+    if (ev.deadline != kNever || from != 0 || to != 0) return false;
+    flags = kValuePacket;
+    r.value = ev.packet_id;
+  } else if (from != 0 || to != 0) {
+    if (ev.deadline != kNever) return false;
+    flags = kValueLabels;
+    r.value = static_cast<std::uint64_t>(from) | (static_cast<std::uint64_t>(to) << 8);
+  } else {
+    flags = kValueDeadline;
+    r.value = static_cast<std::uint64_t>(ev.deadline);
+  }
+  if (!tuple_fits(ev.conn, ev.tuple)) return false;  // last: it may take a table entry
+  if (ev.link != -1) flags |= kAIsLink;
+  if (!ev.detail.empty()) flags |= kHasDetail;
+  r.a = static_cast<std::uint32_t>(ev.link != -1 ? ev.link : ev.conn);
   r.host = static_cast<std::int16_t>(ev.host);
-  r.link = static_cast<std::int16_t>(ev.link);
-  r.from = static_cast<std::uint8_t>(from);
-  r.to = static_cast<std::uint8_t>(to);
-  r.flags = ev.packet_id != 0 ? kValueIsPacket : 0;
+  r.name = static_cast<std::uint8_t>(name);
+  r.kind_flags = static_cast<std::uint8_t>((r.kind_flags & 0xF) | (flags << 4));
   return true;
 }
 
 std::uint64_t Trace::add(TraceEvent ev) {
   const std::uint64_t index = end_index();
-  Record& r = next_record(ev.time, ev.kind);
+  Record& r = next_record(ev.time, ev.kind, kSpilled);
   if (!fits(ev, r)) {
-    r.flags = kSpilled;
     bytes_ += kSpilledBytes + ev.detail.size();
     ev.index = index;
     Spilled& s = spilled_.emplace_back_slot();
     s.index = index;
     s.event = std::move(ev);
   } else if (!ev.detail.empty()) {
-    r.flags |= kHasDetail;
     bytes_ += kDetailBytes + ev.detail.size();
     Detail& d = details_.emplace_back_slot();
     d.index = index;
@@ -93,7 +105,8 @@ std::uint64_t Trace::add(TraceEvent ev) {
 
 std::uint64_t Trace::add_packet_event(SimTime time, TraceKind kind, int host, int link,
                                       std::uint64_t packet_id, const char* name) {
-  if (host > INT16_MAX || link > INT16_MAX) {
+  const int name_id = labels_.id(name);
+  if (host < INT16_MIN || host > INT16_MAX || name_id < 0 || packet_id == 0) {
     TraceEvent ev;
     ev.time = time;
     ev.kind = kind;
@@ -104,18 +117,18 @@ std::uint64_t Trace::add_packet_event(SimTime time, TraceKind kind, int host, in
     return add(std::move(ev));
   }
   const std::uint64_t index = end_index();
-  Record& r = next_record(time, kind);
-  r.host = static_cast<std::int16_t>(host);
-  r.link = static_cast<std::int16_t>(link);
+  Record& r = next_record(time, kind, kValuePacket | kAIsLink);
   r.value = packet_id;
-  r.name = name;
-  r.flags = kValueIsPacket;
+  r.a = static_cast<std::uint32_t>(link);
+  r.host = static_cast<std::int16_t>(host);
+  r.name = static_cast<std::uint8_t>(name_id);
   return committed(index);
 }
 
 std::uint64_t Trace::add_conn_event(SimTime time, TraceKind kind, int host, int conn,
                                     const FourTuple& tuple, const char* name, SimTime deadline) {
-  if (host > INT16_MAX) {
+  const int name_id = labels_.id(name);
+  if (host < INT16_MIN || host > INT16_MAX || name_id < 0 || !tuple_fits(conn, tuple)) {
     TraceEvent ev;
     ev.time = time;
     ev.kind = kind;
@@ -127,12 +140,11 @@ std::uint64_t Trace::add_conn_event(SimTime time, TraceKind kind, int host, int 
     return add(std::move(ev));
   }
   const std::uint64_t index = end_index();
-  Record& r = next_record(time, kind);
-  r.host = static_cast<std::int16_t>(host);
-  r.conn = conn;
-  r.tuple = tuple;
-  r.name = name;
+  Record& r = next_record(time, kind, kValueDeadline);
   r.value = static_cast<std::uint64_t>(deadline);
+  r.a = static_cast<std::uint32_t>(conn);
+  r.host = static_cast<std::int16_t>(host);
+  r.name = static_cast<std::uint8_t>(name_id);
   return committed(index);
 }
 
@@ -149,28 +161,37 @@ const auto& Trace::find_by_index(const Ring& ring, std::uint64_t index) {
 
 std::uint64_t Trace::packet_id_of(std::uint64_t index) const {
   const Record& r = records_[index - first_index_];
-  if (r.flags & kValueIsPacket) return r.value;
-  if (r.flags & kSpilled) return find_by_index(spilled_, index).event.packet_id;
-  return 0;
+  const std::uint8_t flags = flags_of(r);
+  if (flags == kSpilled) return find_by_index(spilled_, index).event.packet_id;
+  return (flags & kValueMask) == kValuePacket ? r.value : 0;
 }
 
 TraceEvent Trace::at(std::uint64_t index) const {
   const Record& r = records_[index - first_index_];
-  if (r.flags & kSpilled) return find_by_index(spilled_, index).event;
+  const std::uint8_t flags = flags_of(r);
+  if (flags == kSpilled) return find_by_index(spilled_, index).event;
   TraceEvent e;
   e.index = index;
   e.time = r.time;
-  e.kind = r.kind;
+  e.kind = static_cast<TraceKind>(r.kind_flags & 0xF);
   e.host = r.host;
-  e.link = r.link;
-  e.conn = r.conn;
-  e.tuple = r.tuple;
-  if (r.flags & kValueIsPacket) e.packet_id = r.value;
-  else e.deadline = static_cast<SimTime>(r.value);
-  e.from = labels_[r.from];
-  e.to = labels_[r.to];
-  e.name = r.name;
-  if (r.flags & kHasDetail) e.detail = find_by_index(details_, index).text;
+  const auto a = static_cast<std::int32_t>(r.a);
+  if (flags & kAIsLink) {
+    e.link = a;
+  } else if (a != -1) {
+    e.conn = a;
+    e.tuple = conn_tuples_[static_cast<std::size_t>(a)];
+  }
+  switch (flags & kValueMask) {
+    case kValuePacket: e.packet_id = r.value; break;
+    case kValueLabels:
+      e.from = labels_.label(static_cast<std::uint8_t>(r.value));
+      e.to = labels_.label(static_cast<std::uint8_t>(r.value >> 8));
+      break;
+    default: e.deadline = static_cast<SimTime>(r.value);
+  }
+  e.name = labels_.label(r.name);
+  if (flags & kHasDetail) e.detail = find_by_index(details_, index).text;
   return e;
 }
 
@@ -202,18 +223,18 @@ void Trace::enforce_retention() {
   first_index_ += n;
   // Packets no retained event refers to go too. Packet ids grow with event order, so the oldest
   // retained event's packet (or the next packet after it) bounds what is still referenced.
-  std::uint64_t keep_from = first_packet_id_ + packets_.size();
+  std::uint64_t keep_from = packets_.end_id();
   for (std::size_t i = 0; i < records_.size(); ++i) {
     if (const std::uint64_t id = packet_id_of(first_index_ + i)) {
       keep_from = id;
       break;
     }
   }
-  if (keep_from > first_packet_id_) {
-    const std::uint64_t drop = keep_from - first_packet_id_;
-    packets_.drop_front(static_cast<std::size_t>(drop));
-    first_packet_id_ = keep_from;
-    bytes_ -= static_cast<std::size_t>(drop) * kPacketBytes;
+  keep_from = std::min(keep_from, packets_.end_id());  // an event may name a packet never added
+  if (keep_from > packets_.first_id()) {
+    const auto drop = static_cast<std::size_t>(keep_from - packets_.first_id());
+    const std::size_t whole = packets_.drop_before(keep_from);
+    bytes_ -= drop * kPacketBytes + whole * kWholePacketBytes;
   }
 }
 
@@ -221,10 +242,11 @@ void Trace::clear() {
   records_.clear();
   details_.clear();
   spilled_.clear();
-  labels_.assign(1, "");
+  labels_.clear();
+  conn_tuples_.clear();
+  conn_tuple_set_.clear();
   packets_.clear();
   first_index_ = 0;
-  first_packet_id_ = 1;
   bytes_ = 0;
   host_names.clear();
   link_names.clear();

@@ -7,11 +7,14 @@
 // first_index() says how many were dropped, so a reader can show that the trace was cut.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/ring_buffer.h"
 #include "core/time.h"
+#include "trace/label_table.h"
+#include "trace/packet_store.h"
 #include "wire/packet.h"
 
 namespace tcpplay {
@@ -85,8 +88,9 @@ class Trace {
 
   /// Stores a packet and returns its new id (ids start at 1). Packet events refer to it.
   std::uint64_t add_packet(const Packet& p);
-  /// The packet with this id, or nullptr if it was dropped by retention or never existed.
-  const Packet* packet(std::uint64_t id) const;
+  /// The packet with this id (rebuilt from its compact form: a value equal to the one added), or
+  /// nothing if it was dropped by retention or never existed.
+  std::optional<Packet> packet(std::uint64_t id) const { return packets_.get(id); }
 
   /// Appends an event (its index is assigned here) and returns its index.
   std::uint64_t add(TraceEvent ev);
@@ -103,16 +107,20 @@ class Trace {
   /// TraceEvents). Requires first_index() <= index < end_index().
   TraceEvent at(std::uint64_t index) const;
   /// Its kind alone, for loops that only look for one kind.
-  TraceKind kind_at(std::uint64_t index) const { return records_[index - first_index_].kind; }
+  TraceKind kind_at(std::uint64_t index) const {
+    return static_cast<TraceKind>(records_[index - first_index_].kind_flags & 0xF);
+  }
   /// What the retained events and packets cost by the fixed rule that max_bytes limits:
-  /// kRecordBytes an event, kPacketBytes a packet, kDetailBytes plus its length for a detail,
-  /// kSpilledBytes for an event kept whole. Fixed numbers rather than sizeof, so that a run cuts
-  /// its trace at the same event natively and in WebAssembly (32-bit pointers).
+  /// kRecordBytes an event, kPacketBytes a packet (plus kWholePacketBytes for one kept whole),
+  /// kDetailBytes plus its length for a detail, kSpilledBytes for an event kept whole. Fixed
+  /// numbers (today's native sizes) rather than sizeof, so that a run cuts its trace at the same
+  /// event natively and in WebAssembly (32-bit pointers).
   std::size_t approx_bytes() const { return bytes_; }
-  static constexpr std::size_t kRecordBytes = 48;
-  static constexpr std::size_t kPacketBytes = 144;
-  static constexpr std::size_t kDetailBytes = 40;
-  static constexpr std::size_t kSpilledBytes = 160;
+  static constexpr std::size_t kRecordBytes = 24;        // Record
+  static constexpr std::size_t kPacketBytes = 40;        // PacketStore's compact slot
+  static constexpr std::size_t kWholePacketBytes = 152;  // its id and a Packet, on the side
+  static constexpr std::size_t kDetailBytes = 40;        // Detail
+  static constexpr std::size_t kSpilledBytes = 128;      // Spilled
 
   /// Names used by the exporters (set by the network as hosts and links are created).
   std::vector<std::string> host_names;
@@ -121,25 +129,26 @@ class Trace {
   void clear();
 
  private:
-  // One event in 48 bytes (a TraceEvent is 120 with its std::string): the trace of a long run
-  // keeps a million of them, and writing them into memory last used a million events ago is
-  // most of what tracing costs. A detail lives in details_; an event whose fields do not fit
-  // (a host or link index past 32767, more than 255 distinct state names, a packet event with a
-  // deadline) is kept whole in spilled_.
+  // One event in 24 bytes, no pointer (the same in WebAssembly): the trace of a long run keeps a
+  // million of them, and writing them into memory last used a million events ago is most of what
+  // tracing costs. Names and state labels are ids in labels_; a connection's 4-tuple is in
+  // conn_tuples_; a detail lives in details_. An event whose fields do not fit (a host index past
+  // int16, both a link and a connection, a tuple other than its connection's first, a 257th
+  // label, a packet id with a deadline...) is kept whole in spilled_.
   struct Record {
     SimTime time;
-    std::uint64_t value;  ///< packet_id if kValueIsPacket, else deadline
-    const char* name;
-    FourTuple tuple;
-    std::int32_t conn;
+    std::uint64_t value;      ///< packet id, deadline, or from | to << 8, by the value kind
+    std::uint32_t a;          ///< the link (kAIsLink) or the connection id, as int32 bits
     std::int16_t host;
-    std::int16_t link;
-    TraceKind kind;
-    std::uint8_t from;  ///< index in labels_ (0 = "")
-    std::uint8_t to;
-    std::uint8_t flags;
+    std::uint8_t kind_flags;  ///< TraceKind in the low 4 bits, flags << 4
+    std::uint8_t name;        ///< index in labels_
   };
-  static constexpr std::uint8_t kValueIsPacket = 1, kHasDetail = 2, kSpilled = 4;
+  static_assert(sizeof(Record) == 24);
+  // Flags: the value kind in 2 bits, then kHasDetail and kAIsLink; the unused value kind 3 with
+  // both bits set (all four set) marks an event kept whole.
+  static constexpr std::uint8_t kValueDeadline = 0, kValuePacket = 1, kValueLabels = 2,
+                                kValueMask = 3, kHasDetail = 4, kAIsLink = 8, kSpilled = 15;
+  static std::uint8_t flags_of(const Record& r) { return static_cast<std::uint8_t>(r.kind_flags >> 4); }
   struct Detail {
     std::uint64_t index;
     std::string text;
@@ -154,12 +163,13 @@ class Trace {
     return (retention_.max_events && records_.size() > retention_.max_events) ||
            (retention_.max_bytes && bytes_ > retention_.max_bytes);
   }
-  /// A slot for the next event, with its time, kind and the defaults of the other fields.
-  Record& next_record(SimTime time, TraceKind kind);
-  /// The id of a state name in labels_, or -1 when 255 are taken.
-  int label_id(const char* label);
-  /// Fills `r` from `ev` if every field fits a record.
+  /// A slot for the next event, its time and kind written.
+  Record& next_record(SimTime time, TraceKind kind, std::uint8_t flags);
+  /// Fills `r` (but its time and kind) from `ev` if every field fits a record.
   bool fits(const TraceEvent& ev, Record& r);
+  /// Whether `tuple` is what conn_tuples_ holds for `conn` (taking it as the connection's tuple
+  /// if this is the connection's first event); conn -1 goes with no tuple.
+  bool tuple_fits(std::int32_t conn, const FourTuple& tuple);
   std::uint64_t committed(std::uint64_t index) {
     if (over()) enforce_retention();
     return index;  // the event itself may already be gone if retention is tighter than one event
@@ -175,10 +185,16 @@ class Trace {
   RingBuffer<Record, 256> records_;
   RingBuffer<Detail, 64> details_;    // in index order
   RingBuffer<Spilled, 16> spilled_;   // in index order
-  std::vector<const char*> labels_{""};
+  LabelTable labels_;
+  // The 4-tuple of each connection id (ids are dense from 1 and unique in a run), set by its
+  // first event: 12 bytes (and a bit) per connection ever traced, kept until clear(); not
+  // counted by approx_bytes, which bounds what retention can drop. A connection id more than
+  // kMaxConnGap past the table's end is not given a slot (its events are kept whole).
+  std::vector<FourTuple> conn_tuples_;
+  std::vector<bool> conn_tuple_set_;
+  static constexpr std::size_t kMaxConnGap = 1 << 16;
   std::uint64_t first_index_ = 0;
-  RingBuffer<Packet, 256> packets_;
-  std::uint64_t first_packet_id_ = 1;
+  PacketStore packets_;
   std::size_t bytes_ = 0;
 };
 

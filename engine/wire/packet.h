@@ -27,6 +27,8 @@ struct Packet {
   std::uint32_t l4_header_size() const;
   /// Total IPv4 length as serialized (what a link serializes and an MTU limits).
   std::uint32_t wire_size() const { return Ipv4Header::kSize + l4_header_size() + payload.size(); }
+  /// Field by field; payloads compare by their bytes.
+  bool operator==(const Packet&) const = default;
 };
 
 enum class SerializeMode {

@@ -24,6 +24,10 @@ class Payload {
   std::uint32_t size() const { return len_; }
   bool empty() const { return len_ == 0; }
   bool is_pattern() const { return is_pattern_; }
+  /// A pattern piece's stream and the stream offset of its byte 0 (what pattern() was given), so
+  /// that a store can keep the piece in a few integers and rebuild it. Meaningless for bytes.
+  std::uint32_t pattern_seed() const { return seed_; }
+  std::uint64_t pattern_offset() const { return pattern_offset_; }
   std::uint8_t at(std::uint32_t i) const;
   void copy_to(std::uint8_t* out) const;
   std::vector<std::uint8_t> to_vector() const;

@@ -16,7 +16,7 @@ struct SentPacket {
   SimTime t;
   std::string host;  ///< who put it on the wire
   std::string line;  ///< tcpdump text from "IP "
-  const Packet* p;
+  std::optional<Packet> p;
 };
 
 /// App events (narration) of component `name`, optionally only those containing `text`.
@@ -74,7 +74,7 @@ struct ThreeHosts {
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
       const TraceEvent e = t.at(i);
       if (e.kind != TraceKind::packet_sent) continue;
-      const Packet* p = t.packet(e.packet_id);
+      const std::optional<Packet> p = t.packet(e.packet_id);
       out.push_back({e.time, t.host_names[static_cast<std::size_t>(e.host)], f.format(*p), p});
     }
     return out;

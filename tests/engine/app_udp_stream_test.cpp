@@ -46,7 +46,7 @@ TEST_CASE("app udp stream: loss, duplicates and reordering on a lossy link") {
   for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
     const TraceEvent e = t.at(i);
     if (e.kind != TraceKind::packet_received || e.host != w.server.index()) continue;
-    const Packet* p = t.packet(e.packet_id);
+    const std::optional<Packet> p = t.packet(e.packet_id);
     if (!p->is_udp()) continue;
     std::uint64_t n = 0;
     for (std::uint32_t b = 0; b < 8; ++b) n = (n << 8) | p->payload.at(b);

@@ -59,14 +59,14 @@ struct Lesson {
     SimTime t;
     std::string host;
     std::string line;
-    const Packet* packet;
+    std::optional<Packet> packet;
   };
   std::vector<Sent> sent() {
     std::vector<Sent> out;
     TcpdumpFormatter f;
     each([&](const TraceEvent& e) {
       if (e.kind != TraceKind::packet_sent) return;
-      const Packet* p = trace().packet(e.packet_id);
+      const std::optional<Packet> p = trace().packet(e.packet_id);
       out.push_back({e.time, trace().host_names[static_cast<std::size_t>(e.host)], f.format(*p), p});
     });
     return out;

@@ -94,7 +94,7 @@ Recovery run_one_loss(const std::string& recovery) {
     std::uint32_t acks = 0;  // segments from the receiver that reached the sender in this step
     for (std::uint64_t i = mark; i < t.end_index(); ++i) {
       const TraceEvent e = t.at(i);
-      const Packet* p = e.kind == TraceKind::packet_received && e.host == client ? t.packet(e.packet_id) : nullptr;
+      const std::optional<Packet> p = e.kind == TraceKind::packet_received && e.host == client ? t.packet(e.packet_id) : std::nullopt;
       if (p && p->is_tcp()) ++acks;
     }
     if (!in && after.in_recovery) {

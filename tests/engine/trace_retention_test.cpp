@@ -1,7 +1,8 @@
-// Trace retention: the compact recording (48-byte records in reused ring slots, details and
-// events kept whole on the side, batch drops that do not read the dropped records) keeps exactly
-// what a plain deque model of the documented rule keeps, and reads every field back: drop from the front in batches of max_events/16 while over either
-// limit, then drop the packets no retained event refers to.
+// Trace retention: the compact recording (24-byte records in reused ring slots, details and
+// events kept whole on the side, 40-byte packets or packets kept whole on the side, batch drops
+// that do not read the dropped records) keeps exactly what a plain deque model of the documented
+// rule keeps, and reads every field back: drop from the front in batches of max_events/16 while
+// over either limit, then drop the packets no retained event refers to.
 #include <doctest/doctest.h>
 
 #include <deque>
@@ -23,15 +24,19 @@ struct Model {
   };
   Trace::Retention r;
   std::deque<Ev> events;
-  std::uint64_t first = 0, first_packet = 1, packets = 0;  // packets: how many are stored
+  std::uint64_t first = 0, first_packet = 1;
+  std::deque<bool> packets;  // stored, oldest first: kept whole?
   std::size_t bytes = 0;
 
   bool over() const {
     return (r.max_events && events.size() > r.max_events) || (r.max_bytes && bytes > r.max_bytes);
   }
-  void add_packet() {
-    ++packets;
-    bytes += Trace::kPacketBytes;
+  std::size_t packet_bytes(bool whole) const {
+    return Trace::kPacketBytes + (whole ? Trace::kWholePacketBytes : 0);
+  }
+  void add_packet(bool whole) {
+    packets.push_back(whole);
+    bytes += packet_bytes(whole);
   }
   void add(Ev e) {
     e.bytes = Trace::kRecordBytes;
@@ -48,19 +53,29 @@ struct Model {
       ++first;
       ++dropped;
     }
-    std::uint64_t keep_from = first_packet + packets;
+    std::uint64_t keep_from = first_packet + packets.size();
     for (const Ev& x : events)
       if (x.packet_id) {
         keep_from = x.packet_id;
         break;
       }
-    while (packets > 0 && first_packet < keep_from) {
+    while (!packets.empty() && first_packet < keep_from) {
       ++first_packet;
-      --packets;
-      bytes -= Trace::kPacketBytes;
+      bytes -= packet_bytes(packets.front());
+      packets.pop_front();
     }
   }
 };
+
+/// The k-th stored packet reads back, compact or kept whole.
+void check_packet(const Trace& trace, const Model& m, std::size_t k) {
+  const std::uint64_t id = m.first_packet + k;
+  const std::optional<Packet> p = trace.packet(id);
+  REQUIRE(p);
+  REQUIRE(p->is_udp() == m.packets[k]);
+  if (p->is_udp()) REQUIRE(p->udp.src_port == static_cast<std::uint16_t>(id));
+  else REQUIRE(p->tcp.seq == static_cast<std::uint32_t>(id));
+}
 
 void run_against_model(Trace::Retention r, std::uint64_t seed) {
   Trace trace;
@@ -72,9 +87,15 @@ void run_against_model(Trace::Retention r, std::uint64_t seed) {
   for (int i = 0; i < 20000; ++i) {
     const std::uint64_t pick = rng.next_u64() % 10;
     if (pick < 5) {
-      // A packet and its event, sometimes a second event for the same packet.
-      const std::uint64_t id = trace.add_packet(Packet{});
-      m.add_packet();
+      // A packet and its event, sometimes a second event for the same packet. Every third packet
+      // is UDP, which the trace keeps whole.
+      const bool whole = rng.next_u64() % 3 == 0;
+      Packet p;
+      p.ip.protocol = static_cast<std::uint8_t>(whole ? IpProto::udp : IpProto::tcp);
+      if (whole) p.udp.src_port = static_cast<std::uint16_t>(next_packet);
+      else p.tcp.seq = static_cast<std::uint32_t>(next_packet);
+      const std::uint64_t id = trace.add_packet(p);
+      m.add_packet(whole);
       REQUIRE(id == next_packet);
       ++next_packet;
       trace.add_packet_event(i, TraceKind::packet_sent, 0, 0, id, "");
@@ -111,9 +132,15 @@ void run_against_model(Trace::Retention r, std::uint64_t seed) {
     REQUIRE(trace.first_index() == m.first);
     REQUIRE(trace.end_index() == m.first + m.events.size());
     REQUIRE(trace.approx_bytes() == m.bytes);
-    REQUIRE(trace.packet(m.first_packet - 1) == nullptr);
-    if (m.packets) REQUIRE(trace.packet(m.first_packet) != nullptr);
+    REQUIRE(!trace.packet(m.first_packet - 1));
+    if (!m.packets.empty()) {  // the first, the last and one in between
+      check_packet(trace, m, 0);
+      check_packet(trace, m, m.packets.size() - 1);
+      check_packet(trace, m, rng.next_u64() % m.packets.size());
+    }
+    REQUIRE(!trace.packet(m.first_packet + m.packets.size()));
   }
+  for (std::size_t k = 0; k < m.packets.size(); ++k) check_packet(trace, m, k);
   // Every retained event reads back as written, slots reused or not.
   for (std::size_t k = 0; k < m.events.size(); ++k) {
     const TraceEvent e = trace.at(m.first + k);

@@ -65,8 +65,8 @@ struct World {
   }
 
   /// Packets that left `host`, oldest first.
-  std::vector<const Packet*> sent_by(const Host& host) const {
-    std::vector<const Packet*> out;
+  std::vector<std::optional<Packet>> sent_by(const Host& host) const {
+    std::vector<std::optional<Packet>> out;
     for (const TraceEvent& e : events(TraceKind::packet_sent))
       if (e.host == host.index()) out.push_back(net.trace().packet(e.packet_id));
     return out;
@@ -101,7 +101,7 @@ TEST_CASE("udp: a datagram arrives intact, with its source address and port") {
   CHECK(sb->stats().received == 1);
   CHECK(sb->stats().bytes_received == 256);
 
-  const std::vector<const Packet*> sent = w.sent_by(w.a);
+  const std::vector<std::optional<Packet>> sent = w.sent_by(w.a);
   REQUIRE(sent.size() == 1);
   const Packet& p = *sent[0];
   CHECK(p.is_udp());
@@ -186,7 +186,7 @@ TEST_CASE("udp: a datagram to an unbound port gets ICMP port unreachable back") 
   REQUIRE(sa->send_to(w.b.addr(), 9999, Payload::from_text("anyone there?")).ok());
   w.run();
 
-  const std::vector<const Packet*> from_b = w.sent_by(w.b);
+  const std::vector<std::optional<Packet>> from_b = w.sent_by(w.b);
   REQUIRE(from_b.size() == 1);
   const Packet& icmp = *from_b[0];
   CHECK(icmp.is_icmp());
@@ -197,7 +197,7 @@ TEST_CASE("udp: a datagram to an unbound port gets ICMP port unreachable back") 
   CHECK(icmp.wire_size() == 20 + 8 + 28);  // tcpdump: "length 36" for the ICMP part
 
   // The body quotes the offending IP header and UDP header exactly as they were on the wire.
-  const Packet& udp = *w.sent_by(w.a).at(0);
+  const Packet udp = *w.sent_by(w.a).at(0);  // a copy: the vector is a temporary
   const std::vector<std::uint8_t> original = serialize(udp);
   const std::vector<std::uint8_t> quote(original.begin(), original.begin() + 28);
   CHECK(icmp.payload.to_vector() == quote);
@@ -261,7 +261,7 @@ TEST_CASE("udp: the checksum covers the pseudo-header, header and data (RFC 768)
   World w;
   UdpSocket* sa = w.ua.bind(1234).value();
   REQUIRE(sa->send_to(w.b.addr(), 53, Payload::from_text("odd")).ok());  // odd length: padded
-  const Packet& p = *w.sent_by(w.a).at(0);
+  const Packet p = *w.sent_by(w.a).at(0);  // a copy: the vector is a temporary
   std::vector<std::uint8_t> bytes = serialize(p);
   REQUIRE(bytes.size() == 20 + 8 + 3);
   const std::span<const std::uint8_t> segment(bytes.data() + 20, bytes.size() - 20);

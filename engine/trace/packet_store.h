@@ -1,0 +1,85 @@
+// The trace's packets by id (ids start at 1, consecutive). A packet as the engine makes it by the
+// hundred thousand (TCP, lengths and checksums left for serialize() to compute, no options or the
+// NOP,NOP,TS of nearly every segment, no payload or a piece of a pattern stream) is stored in 40
+// bytes instead of a 144-byte Packet: what it shares with the other packets of its flow
+// (addresses, ports, TOS, TTL, pattern stream) is kept once in a flow table. Any other packet
+// (UDP, ICMP, byte payloads, SACK or SYN options, parsed or crafted packets with stored
+// checksums) is kept whole on the side, in id order. get() rebuilds a Packet that compares equal
+// (==) to the one added, whichever way it was kept.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/ring_buffer.h"
+#include "wire/packet.h"
+
+namespace tcpplay {
+
+class PacketStore {
+ public:
+  /// Stores `p` under the next id and returns it; `*kept_whole` says which way it was stored.
+  std::uint64_t add(const Packet& p, bool* kept_whole);
+  /// The packet with this id, or nothing if it was dropped or never existed.
+  std::optional<Packet> get(std::uint64_t id) const;
+
+  std::uint64_t first_id() const { return first_id_; }
+  std::uint64_t end_id() const { return first_id_ + compact_.size(); }
+  std::size_t size() const { return compact_.size(); }
+  /// Drops the packets before `id` (first_id() <= id <= end_id()); returns how many of them
+  /// were kept whole.
+  std::size_t drop_before(std::uint64_t id);
+  void clear();
+
+ private:
+  // What the packets of one flow share, for one hop (the TTL changes with each).
+  struct Flow {
+    std::uint32_t src, dst;
+    std::uint32_t payload_seed;  // 0 without a payload
+    std::uint16_t src_port, dst_port;
+    std::uint8_t tos, ttl;
+    bool operator==(const Flow&) const = default;
+  };
+  // 40 bytes, no pointer (the same in WebAssembly). A slot of a packet kept whole has only
+  // kWhole set in `tcp_bits`.
+  struct Compact {
+    std::uint64_t payload_offset;  // pattern stream offset of the payload's byte 0
+    std::uint32_t seq, ack;
+    std::uint8_t ts[8];            // when kHasTimestamp: TSval and TSecr as on the wire
+    std::uint32_t flow;            // index in flows_
+    std::uint16_t payload_len;     // 0: no payload
+    std::uint16_t ip_id, ip_frag;  // ip_frag: the wire's flags and fragment offset word
+    std::uint16_t window, urgent;
+    std::uint16_t tcp_bits;  // flags (9 bits), reserved (3 bits), then kHasTimestamp, kWhole
+  };
+  static_assert(sizeof(Compact) == 40);
+  static constexpr std::uint16_t kHasTimestamp = 1u << 12, kWhole = 1u << 13;
+  struct Whole {
+    std::uint64_t id;
+    Packet packet;
+  };
+
+  bool encode(const Packet& p, Compact& c);
+  Packet decode(const Compact& c) const;
+  /// The index of `f` in flows_, added if new; -1 once kMaxFlows are taken.
+  std::int64_t flow_id(const Flow& f);
+  std::int64_t find_or_add_flow(const Flow& f);
+  void grow_flow_slots();
+  static std::size_t hash(const Flow& f);
+
+  // Flows seen since clear() (20 bytes each plus a 4-byte slot of the index; not dropped with
+  // the packets, as flows are few: a connection has one per direction and hop). Past kMaxFlows
+  // a new flow's packets are kept whole.
+  static constexpr std::size_t kMaxFlows = std::size_t{1} << 20;
+  std::vector<Flow> flows_;
+  std::vector<std::uint32_t> flow_slots_;  // open addressing: flow index + 1, 0 = free
+  std::array<std::uint32_t, 2> recent_flows_{0, 0};  // the last two flows found
+
+  RingBuffer<Compact, 256> compact_;  // one slot per id
+  RingBuffer<Whole, 16> whole_;       // in id order
+  std::uint64_t first_id_ = 1;
+};
+
+}  // namespace tcpplay
