@@ -56,18 +56,11 @@ class RingBuffer {
   void push_back(T value) { emplace_back_slot() = std::move(value); }
   /// Appends a slot and returns it: a default-constructed element, or an old one to overwrite.
   T& emplace_back_slot() {
-    const std::size_t k = head_ + size_;
-    if (k / kChunk == chunks_.size()) {
-      if (spare_.empty()) {
-        take_fresh_chunk();
-      } else {
-        chunks_.push_back(spare_.back());
-        spare_.pop_back();
-        fresh_back_ = false;
-      }
-    }
+    // next_ walks the last chunk: the next slot is a pointer increment away (the trace takes a
+    // slot for every event it records).
+    if (next_ == chunk_end_) append_chunk();
+    T* slot = next_++;
     ++size_;
-    T* slot = &chunks_[k / kChunk][k % kChunk];
     if (fresh_back_) {
       // A new slab's chunk: elements are constructed as they are handed out, in order.
       ::new (static_cast<void*>(slot)) T();
@@ -75,7 +68,7 @@ class RingBuffer {
     }
     // Writing a slot last used a whole buffer ago misses the cache: ask for the slots a little
     // further on now, while this one is filled.
-    if ((k % kChunk) + kPrefetch < kChunk) {
+    if (slot + kPrefetch < chunk_end_) {
       const char* ahead = reinterpret_cast<const char*>(slot + kPrefetch);
       for (std::size_t b = 0; b < sizeof(T); b += 64) __builtin_prefetch(ahead + b, 1);
     }
@@ -120,6 +113,19 @@ class RingBuffer {
   // work before the slot is written, which is time enough for the line to arrive.
   static constexpr std::size_t kPrefetch = 4;
 
+  /// Appends the chunk that position head_ + size_ (a chunk boundary) starts: a spare one, or a
+  /// fresh one. Out of line, so that emplace_back_slot() inlines as a few instructions.
+  [[gnu::noinline]] void append_chunk() {
+    if (spare_.empty()) {
+      take_fresh_chunk();
+    } else {
+      chunks_.push_back(spare_.back());
+      spare_.pop_back();
+      fresh_back_ = false;
+    }
+    next_ = chunks_.back();
+    chunk_end_ = next_ + kChunk;
+  }
   /// Appends a new chunk to chunks_: from a slab (elements constructed as they are handed out,
   /// so each is written once, while fresh in the cache), or allocated and constructed whole.
   void take_fresh_chunk() {
@@ -151,12 +157,15 @@ class RingBuffer {
     chunks_.clear();
     spare_.clear();
     fresh_back_ = false;
+    next_ = chunk_end_ = nullptr;
   }
 
   std::vector<T*> chunks_;  // in ring order; the first head_ / kChunk are emptied (in spare_)
   std::vector<T*> spare_;
   std::vector<Block> blocks_;  // every allocation, for release()
   bool fresh_back_ = false;    // the last chunk of chunks_ is a slab's, still being constructed
+  T* next_ = nullptr;          // the slot of position head_ + size_, in the last chunk
+  T* chunk_end_ = nullptr;     // the end of the last chunk (next_ == chunk_end_: a new one is due)
   std::size_t head_ = 0, size_ = 0;
 };
 
