@@ -23,6 +23,7 @@ void PacketStore::grow_flow_slots() {
   flow_slots_.assign(std::max<std::size_t>(64, 2 * flow_slots_.size()), 0);
   const std::size_t mask = flow_slots_.size() - 1;
   for (std::size_t i = 0; i < flows_.size(); ++i) {
+    if (flow_uses_[i] == 0) continue;  // forgotten
     std::size_t h = hash(flows_[i]) & mask;
     while (flow_slots_[h]) h = (h + 1) & mask;
     flow_slots_[h] = static_cast<std::uint32_t>(i + 1);
@@ -32,11 +33,11 @@ void PacketStore::grow_flow_slots() {
 std::int64_t PacketStore::flow_id(const Flow& f) {
   // A bulk transfer alternates between two flows (data one way, ACKs the other): look there first.
   for (const std::uint32_t r : recent_flows_)
-    if (r < flows_.size() && flows_[r] == f) return r;
+    if (r && flows_[r - 1] == f) return r - 1;
   const std::int64_t id = find_or_add_flow(f);
   if (id >= 0) {
     recent_flows_[1] = recent_flows_[0];
-    recent_flows_[0] = static_cast<std::uint32_t>(id);
+    recent_flows_[0] = static_cast<std::uint32_t>(id + 1);
   }
   return id;
 }
@@ -47,13 +48,46 @@ std::int64_t PacketStore::find_or_add_flow(const Flow& f) {
   const std::size_t mask = flow_slots_.size() - 1;
   for (std::size_t h = hash(f) & mask;; h = (h + 1) & mask) {
     if (!flow_slots_[h]) {
-      if (flows_.size() == kMaxFlows) return -1;
-      flows_.push_back(f);
-      flow_slots_[h] = static_cast<std::uint32_t>(flows_.size());
-      return static_cast<std::int64_t>(flows_.size() - 1);
+      std::uint32_t i;
+      if (!free_flows_.empty()) {
+        i = free_flows_.back();
+        free_flows_.pop_back();
+        flows_[i] = f;
+      } else if (flows_.size() < kMaxFlows) {
+        i = static_cast<std::uint32_t>(flows_.size());
+        // resize, then assign: GCC 12 with LTO warned falsely (-Wstringop-overflow) about
+        // push_back's reallocation here.
+        flows_.resize(i + 1);
+        flows_[i] = f;
+        flow_uses_.push_back(0);
+      } else {
+        return -1;
+      }
+      flow_slots_[h] = i + 1;
+      return i;
     }
     if (flows_[flow_slots_[h] - 1] == f) return flow_slots_[h] - 1;
   }
+}
+
+void PacketStore::release_flow(std::uint32_t i) {
+  // Linear probing: empty the flow's slot, then move back each later entry of the run that
+  // could not be found past the hole any more (backward-shift deletion).
+  const std::size_t mask = flow_slots_.size() - 1;
+  std::size_t hole = hash(flows_[i]) & mask;
+  while (flow_slots_[hole] != i + 1) hole = (hole + 1) & mask;
+  for (std::size_t j = (hole + 1) & mask; flow_slots_[j]; j = (j + 1) & mask) {
+    const std::size_t home = hash(flows_[flow_slots_[j] - 1]) & mask;
+    // The entry at j stays when its home lies cyclically in (hole, j].
+    const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
+    if (stays) continue;
+    flow_slots_[hole] = flow_slots_[j];
+    hole = j;
+  }
+  flow_slots_[hole] = 0;
+  for (std::uint32_t& r : recent_flows_)
+    if (r == i + 1) r = 0;
+  free_flows_.push_back(i);
 }
 
 bool PacketStore::encode(const Packet& p, Compact& c) {
@@ -127,6 +161,7 @@ std::uint64_t PacketStore::add(const Packet& p, bool* kept_whole) {
   const std::uint64_t id = end_id();
   Compact& c = compact_.emplace_back_slot();
   *kept_whole = !encode(p, c);
+  if (!*kept_whole) ++flow_uses_[c.flow];
   if (*kept_whole) {
     c.tcp_bits = kWhole;
     Whole& w = whole_.emplace_back_slot();
@@ -150,7 +185,12 @@ std::optional<Packet> PacketStore::get(std::uint64_t id) const {
 }
 
 std::size_t PacketStore::drop_before(std::uint64_t id) {
-  compact_.drop_front(static_cast<std::size_t>(id - first_id_));
+  const auto n = static_cast<std::size_t>(id - first_id_);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Compact& c = compact_[i];
+    if (!(c.tcp_bits & kWhole) && --flow_uses_[c.flow] == 0) release_flow(c.flow);
+  }
+  compact_.drop_front(n);
   first_id_ = id;
   std::size_t whole = 0;
   for (; !whole_.empty() && whole_.front().id < id; ++whole) whole_.pop_front();  // frees payloads
@@ -161,6 +201,8 @@ void PacketStore::clear() {
   compact_.clear();
   whole_.clear();
   flows_.clear();
+  flow_uses_.clear();
+  free_flows_.clear();
   flow_slots_.clear();
   recent_flows_ = {0, 0};
   first_id_ = 1;

@@ -316,3 +316,44 @@ TEST_CASE("trace storage: retention drops the packets no retained event refers t
 
 }  // namespace
 }  // namespace tcpplay
+
+namespace tcpplay {
+
+TEST_CASE("trace storage: a flow is forgotten with its last retained packet, its index reused") {
+  // 2,000 short flows (one packet each, a new source port) between the packets of one long flow,
+  // ten packets retained at a time: the flows in use stay few, the hash index keeps finding
+  // them through removals (backward shifts past collisions), and every retained packet still
+  // reads back equal.
+  PacketStore store;
+  std::deque<std::pair<std::uint64_t, Packet>> kept;
+  Packet along = engine_tcp(tcp_flag::ack);
+  for (int i = 0; i < 4000; ++i) {
+    Packet p = engine_tcp(tcp_flag::ack);
+    if (i % 2 == 0) {
+      along.tcp.seq += 1448;
+      along.payload = Payload::pattern(3, along.tcp.seq, 1448);
+      p = along;
+    } else {
+      p.tcp.src_port = static_cast<std::uint16_t>(1024 + i);
+      p.ip.id = static_cast<std::uint16_t>(i);
+    }
+    bool whole = true;
+    const std::uint64_t id = store.add(p, &whole);
+    CHECK_FALSE(whole);
+    kept.emplace_back(id, p);
+    if (kept.size() > 10) {
+      kept.pop_front();
+      store.drop_before(kept.front().first);
+    }
+    CHECK(store.flows_in_use() <= 11);
+    for (const auto& [kid, kp] : kept) {
+      const std::optional<Packet> q = store.get(kid);
+      REQUIRE(q);
+      CHECK(*q == kp);
+    }
+  }
+  store.drop_before(store.end_id());
+  CHECK(store.flows_in_use() == 0);
+}
+
+}  // namespace tcpplay
