@@ -256,13 +256,6 @@ Status parse_ipv4_header(std::span<const std::uint8_t> b, Ipv4Header& ip, const 
 
 }  // namespace
 
-std::uint32_t Packet::l4_header_size() const {
-  if (is_tcp()) return tcp.header_size();
-  if (is_udp()) return UdpHeader::kSize;
-  if (is_icmp()) return IcmpHeader::kSize;
-  return 0;
-}
-
 void serialize_into(const Packet& p, std::vector<std::uint8_t>& out, SerializeMode mode) {
   const std::size_t base = out.size();
   out.resize(base + p.wire_size());

@@ -23,8 +23,13 @@ struct Packet {
   bool is_tcp() const { return ip.protocol == static_cast<std::uint8_t>(IpProto::tcp); }
   bool is_udp() const { return ip.protocol == static_cast<std::uint8_t>(IpProto::udp); }
   bool is_icmp() const { return ip.protocol == static_cast<std::uint8_t>(IpProto::icmp); }
-  /// Size of the L4 header as serialized.
-  std::uint32_t l4_header_size() const;
+  /// Size of the L4 header as serialized (inline: a link asks for every packet it carries).
+  std::uint32_t l4_header_size() const {
+    if (is_tcp()) return tcp.header_size();
+    if (is_udp()) return UdpHeader::kSize;
+    if (is_icmp()) return IcmpHeader::kSize;
+    return 0;
+  }
   /// Total IPv4 length as serialized (what a link serializes and an MTU limits).
   std::uint32_t wire_size() const { return Ipv4Header::kSize + l4_header_size() + payload.size(); }
   /// Field by field; payloads compare by their bytes.
