@@ -587,6 +587,8 @@ std::string describe(const Trace& trace, const TraceEvent& e) {
     case TraceKind::app: return w + "app " + e.name + ": " + e.detail;
     case TraceKind::param_change: return w + "set " + e.name + " = " + e.detail;
     case TraceKind::note: return w + e.detail;
+    case TraceKind::packet_duplicated:
+      return w + "duplicated" + link + " (copy of packet " + std::to_string(e.original) + ")" + what;
   }
   return w + e.detail;
 }

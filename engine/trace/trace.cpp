@@ -17,6 +17,7 @@ const char* to_string(TraceKind kind) {
     case TraceKind::app: return "app";
     case TraceKind::param_change: return "param_change";
     case TraceKind::note: return "note";
+    case TraceKind::packet_duplicated: return "packet_duplicated";
   }
   return "unknown";
 }

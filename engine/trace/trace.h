@@ -30,6 +30,7 @@ enum class TraceKind : std::uint8_t {
   app,              ///< an application or middlebox event: `name` = app, `detail` = what
   param_change,     ///< a parameter changed while running: `name` = path, `detail` = value
   note,             ///< anything else worth showing: `detail`
+  packet_duplicated,  ///< a link made a copy of packet `original`; `packet_id` is the copy's id
 };
 const char* to_string(TraceKind kind);
 
@@ -66,9 +67,14 @@ struct TraceEvent {
   TraceKind kind = TraceKind::note;
   std::int32_t host = -1;  ///< host index, -1 if none
   std::int32_t link = -1;  ///< link index for packet events, -1 if none
-  std::int32_t conn = -1;  ///< connection id for TCP events, -1 if none
+  std::int32_t conn = -1;  ///< connection id for TCP events; packet events: the sending connection
+  std::int32_t peer_conn = -1;  ///< packet events: the receiving connection, -1 if none (yet)
   FourTuple tuple;         ///< connection 4-tuple (state and timer events)
   std::uint64_t packet_id = 0;  ///< packet events: the transmission (see Trace::packet)
+  std::uint64_t original = 0;   ///< packet_duplicated: the id of the packet copied
+  /// Packet events: why the sender sent it, when that is worth showing: "retransmission",
+  /// "zero_window_probe", "keepalive", "challenge_ack", "duplicate" ... ("" for ordinary).
+  const char* tag = "";
   const char* from = "";   ///< state_change: previous state
   const char* to = "";     ///< state_change: new state
   const char* name = "";   ///< timer name, drop reason, app name, or parameter path

@@ -28,7 +28,8 @@ export type TraceKind =
   | 'timer_cancelled'
   | 'app'
   | 'param_change'
-  | 'note';
+  | 'note'
+  | 'packet_duplicated';
 
 /** A packet as the trace shows it (absolute sequence numbers). */
 export interface PacketInfo {
