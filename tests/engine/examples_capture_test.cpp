@@ -1,6 +1,8 @@
 // Every example, run and exported: tcpdump reads our pcap back as exactly our text's packet
 // lines, and tshark finds every packet well formed with valid checksums. Skipped (with a
 // message) where tcpdump or tshark is not installed.
+#include <unistd.h>
+
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -46,7 +48,8 @@ TEST_CASE("examples: pcap read back by tcpdump equals our text, and tshark finds
     return;
   }
   const fs::path dir = fs::path(TCPPLAY_SOURCE_DIR) / "examples";
-  const fs::path tmp = fs::temp_directory_path() / "tcpplay-examples-capture";
+  // Per process: two checkouts running their suites at once must not share the files.
+  const fs::path tmp = fs::temp_directory_path() / ("tcpplay-examples-capture-" + std::to_string(::getpid()));
   fs::create_directories(tmp);
   int checked = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
