@@ -22,6 +22,7 @@ using emscripten::val;
 using tcpplay::Playground;
 
 std::string pending_error;
+std::vector<tcpplay::ScenarioError> pending_errors;  // the same as data: {path, message} each
 bool failed = false;
 
 /// Runs `f`; on an exception keeps its message for takeError() and returns `fallback`.
@@ -29,10 +30,15 @@ template <typename F, typename R = std::invoke_result_t<F>>
 R guarded(F&& f, R fallback = R()) {
   try {
     return f();
+  } catch (const tcpplay::PlaygroundError& e) {
+    pending_error = e.what();
+    pending_errors = e.errors();
   } catch (const std::exception& e) {
     pending_error = e.what();
+    pending_errors = {{"", pending_error}};
   } catch (...) {
     pending_error = "internal error";
+    pending_errors = {{"", pending_error}};
   }
   failed = true;
   return fallback;
@@ -46,13 +52,23 @@ void guarded_void(F&& f) {
   });
 }
 
-/// The pending error message (clearing it), or undefined.
+/// The pending error (clearing it) as {message, errors: [{path, message}]}, or undefined.
 val take_error() {
   if (!failed) return val::undefined();
   failed = false;
-  std::string message;
-  message.swap(pending_error);
-  return val(message);
+  val errors = val::array();
+  for (const tcpplay::ScenarioError& e : pending_errors) {
+    val item = val::object();
+    item.set("path", e.path);
+    item.set("message", e.message);
+    errors.call<void>("push", item);
+  }
+  val out = val::object();
+  out.set("message", pending_error);
+  out.set("errors", errors);
+  pending_error.clear();
+  pending_errors.clear();
+  return out;
 }
 
 /// Bytes allocated on the wasm heap now (malloc's view): for leak checks.

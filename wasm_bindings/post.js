@@ -57,12 +57,17 @@ function tcpplayTypeOf(v) {
   return typeof v === 'object' ? 'an object' : typeof v === 'undefined' ? 'undefined' : 'a ' + typeof v;
 }
 
+// The engine's error as an Error with `errors`: [{path, message}], as load() returns them.
 function tcpplayWrap(name, raw) {
   return function () {
     tcpplayCheckArgs(name, arguments);
     var result = raw.apply(this, arguments);
-    var error = Module['takeError']();
-    if (error !== undefined) throw new Error(error);
+    var pending = Module['takeError']();
+    if (pending !== undefined) {
+      var error = new Error(pending.message);
+      error.errors = pending.errors;
+      throw error;
+    }
     return result;
   };
 }

@@ -115,7 +115,8 @@ void Playground::reset() {
 
 void Playground::set_path(std::string_view path, std::string_view value) {
   guarded([&] {
-    if (Status st = runner().apply_set(path, value); !st) throw PlaygroundError(st.error());
+    std::vector<ScenarioError> errors;
+    if (Status st = runner().apply_set(path, value, &errors); !st) throw PlaygroundError(st.error(), std::move(errors));
     restarted();  // apply_set rebuilt the simulation in place
   });
 }
@@ -224,7 +225,9 @@ SimTime Playground::duration() const { return runner().duration(); }
 
 void Playground::apply(std::string_view action_json) {
   guarded([&] {
-    if (Status st = runner().apply_action_text(action_json); !st) throw PlaygroundError(st.error());
+    std::vector<ScenarioError> errors;
+    if (Status st = runner().apply_action_text(action_json, &errors); !st)
+      throw PlaygroundError(st.error(), std::move(errors));
     remember_named_socket(action_json);
   });
 }
@@ -265,7 +268,11 @@ std::string Playground::suggest_seq_ack(std::string_view host, std::string_view 
     if (src_port < 1 || src_port > 65535) throw PlaygroundError(port_error("src_port", src_port));
     if (dst_port < 1 || dst_port > 65535) throw PlaygroundError(port_error("dst_port", dst_port));
     const FourTuple t{h->addr(), *dst, static_cast<std::uint16_t>(src_port), static_cast<std::uint16_t>(dst_port)};
-    const TcpStack::SeqAck sa = runner().sim().tcp(*h).suggest_seq_ack(t);
+    const std::optional<TcpStack::SeqAck> known = runner().sim().tcp(*h).known_seq_ack(t);
+    if (!known)
+      throw PlaygroundError("suggest_seq_ack: no connection " + format_tuple(t) +
+                            " on either host, and no segment seen on it in manual mode: give seq and ack yourself");
+    const TcpStack::SeqAck sa = *known;
     return "{\"seq\":" + std::to_string(sa.seq) + ",\"ack\":" + std::to_string(sa.ack) + "}";
   });
 }

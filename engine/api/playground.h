@@ -22,16 +22,26 @@
 
 #include "api/event_feed.h"
 #include "core/time.h"
+#include "scenario/scenario.h"
 #include "trace/tcpdump_text.h"
 
 namespace tcpplay {
 
 class ScenarioRunner;
 
-/// A bad argument, an invalid action, or no scenario loaded. what() is the message to show.
+/// A bad argument, an invalid action, or no scenario loaded. what() is the message to show;
+/// errors() the same as data: one {path, message} per problem (path "" when the problem is not
+/// at a place in the scenario document, e.g. a bad argument).
 class PlaygroundError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit PlaygroundError(const std::string& message)
+      : std::runtime_error(message), errors_{ScenarioError{"", message}} {}
+  PlaygroundError(const std::string& message, std::vector<ScenarioError> errors)
+      : std::runtime_error(message), errors_(std::move(errors)) {}
+  const std::vector<ScenarioError>& errors() const { return errors_; }
+
+ private:
+  std::vector<ScenarioError> errors_;
 };
 
 /// How much one call may run: at most `max_events` events (0: no limit) and about `max_ms`
@@ -116,15 +126,16 @@ class Playground {
   /// it runs now). Any action kind the scenario format has: listen, connect, send, shutdown,
   /// close, abort, read, set, link_down, link_up, manual, inject, udp_bind, udp_send, note.
   /// Throws with the "path: message" lines of `tcpplay validate` for the same timeline entry
-  /// when it is invalid (nothing changes), or with the run-time error a valid action met (it is
-  /// still recorded and traced, as it would be in the timeline).
+  /// when it is invalid, or with the run-time error a valid action met (its socket is gone);
+  /// either way nothing changes and nothing is recorded. errors() has them as data.
   void apply(std::string_view action_json);
   /// Sets several link parameters: `params_json` is an object such as {"loss":0.1,"delay":"5ms"},
   /// applied as one `set` action per key, in key order; stops at the first error (the ones
   /// before it stay applied).
   void set_link(std::string_view link, std::string_view params_json);
   /// The seq/ack that an inject from `host` (port `src_port`) to `to` (host name or address,
-  /// port `dst_port`) would fill in: {"seq":N,"ack":N}.
+  /// port `dst_port`) would fill in: {"seq":N,"ack":N}. An error when there is no connection
+  /// on the 4-tuple at either end (nor a segment seen on it in manual mode).
   std::string suggest_seq_ack(std::string_view host, std::string_view to, std::int64_t src_port,
                               std::int64_t dst_port);
 

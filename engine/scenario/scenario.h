@@ -204,15 +204,17 @@ class ScenarioRunner : public EventHandler {
   std::uint64_t events_run() { return sim_->net().sched().events_run(); }
 
   /// A live action (the UI): validated like a timeline entry, run now, and appended to the
-  /// document with "at" = now. An invalid action changes nothing and returns every error as
-  /// "path: message" lines. A valid one that fails when run (its socket is gone) is still
-  /// recorded, leaves the same trace note a timeline action would, and returns that text.
-  Status apply_action(const Json& action);
+  /// document with "at" = now. An action that fails changes nothing and is not recorded: an
+  /// invalid one returns every error as "path: message" lines, a valid one that fails when run
+  /// (its socket is gone) returns that message (with the action's path) and leaves no trace
+  /// note, so that what was recorded replays to the same trace. `errors`, when given, receives
+  /// the same errors as data.
+  Status apply_action(const Json& action, std::vector<ScenarioError>* errors = nullptr);
   /// The same, from JSON text.
-  Status apply_action_text(std::string_view action_json);
+  Status apply_action_text(std::string_view action_json, std::vector<ScenarioError>* errors = nullptr);
   /// Changes the document (`--set` form) and restarts the run from time 0 with it; on error
   /// nothing changes.
-  Status apply_set(std::string_view path, std::string_view value);
+  Status apply_set(std::string_view path, std::string_view value, std::vector<ScenarioError>* errors = nullptr);
   /// The current scenario, including live actions, as indented JSON.
   std::string scenario_json() const;
 
@@ -247,7 +249,9 @@ class ScenarioRunner : public EventHandler {
 
   void build();
   void teardown();
-  Status run_action(const Action& a);
+  /// Runs an action; a failure leaves a trace note where it happened unless `note_failure` is
+  /// false (a live action that fails is not recorded, so it must leave nothing behind).
+  Status run_action(const Action& a, bool note_failure = true);
   Status do_listen(const Action& a);
   Status do_connect(const Action& a);
   Status do_send(const Action& a);

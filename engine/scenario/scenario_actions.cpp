@@ -154,7 +154,7 @@ std::string listener_prefix(const std::string& name) {
 }
 
 void ActionParser::define(std::string_view key, SocketDef::Kind kind, bool required) {
-  auto name = f_.string(key, required);
+  auto name = f_.name(key, required);
   if (!name) return;
   a_.name = *name;
   const std::string p = f_.path(key);
@@ -599,7 +599,7 @@ Status errors_status(const std::vector<ScenarioError>& errors) {
 
 }  // namespace
 
-Status ScenarioRunner::apply_action(const Json& action) {
+Status ScenarioRunner::apply_action(const Json& action, std::vector<ScenarioError>* errors) {
   using scenario_detail::Checker;
   try {
     // "at" = now and "after_events" = how many of this instant's events ran before it, so a
@@ -622,20 +622,31 @@ Status ScenarioRunner::apply_action(const Json& action) {
     if (c.count() == 0) scenario_detail::check_socket_refs(c, scenario_, parsed, order);
     if (c.count() > 0) {
       scenario_.sockets = saved;
+      if (errors) *errors = c.errors();
       return errors_status(c.errors());
     }
+    Status st = run_action(parsed, /*note_failure=*/false);
+    if (!st) {
+      scenario_.sockets = saved;  // a name it defined does not exist
+      if (errors) *errors = {ScenarioError{"/timeline/" + std::to_string(order), st.error()}};
+      return st;
+    }
     live_actions_.push_back(a.dump());
-    return run_action(parsed);
+    return st;
   } catch (const std::exception& e) {
+    if (errors) *errors = {ScenarioError{"", std::string("internal error: ") + e.what()}};
     return make_error(std::string("internal error: ") + e.what());
   }
 }
 
-Status ScenarioRunner::apply_action_text(std::string_view action_json) {
+Status ScenarioRunner::apply_action_text(std::string_view action_json, std::vector<ScenarioError>* errors) {
   Json a;
-  std::vector<ScenarioError> errors;
-  if (!scenario_detail::parse_document(action_json, a, errors)) return errors_status(errors);
-  return apply_action(a);
+  std::vector<ScenarioError> parse_errors;
+  if (!scenario_detail::parse_document(action_json, a, parse_errors)) {
+    if (errors) *errors = parse_errors;
+    return errors_status(parse_errors);
+  }
+  return apply_action(a, errors);
 }
 
 std::string ScenarioRunner::scenario_json() const {
@@ -648,9 +659,12 @@ std::string ScenarioRunner::scenario_json() const {
   return doc.dump(2) + "\n";
 }
 
-Status ScenarioRunner::apply_set(std::string_view path, std::string_view value) {
+Status ScenarioRunner::apply_set(std::string_view path, std::string_view value, std::vector<ScenarioError>* errors) {
   LoadResult r = Scenario::load(scenario_json(), {Override{std::string(path), std::string(value)}});
-  if (!r.ok()) return errors_status(r.errors);
+  if (!r.ok()) {
+    if (errors) *errors = r.errors;
+    return errors_status(r.errors);
+  }
   teardown();
   scenario_ = std::move(*r.scenario);
   live_actions_.clear();

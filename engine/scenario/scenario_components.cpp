@@ -185,7 +185,7 @@ void ComponentParser::parse() {
   out_.type = spec_.type;
   out_.middlebox = spec_.middlebox;
   out_.path = f_.path();
-  if (auto name = f_.string("name", true)) out_.name = *name;
+  if (auto name = f_.name("name", true)) out_.name = *name;
   if (auto host = f_.string("host", true)) {
     host_ = s_.find_host(*host);
     if (host_) out_.host = *host;

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 
 #include "core/duration.h"
+
 #include "scenario/scenario_parse.h"
 
 namespace tcpplay {
@@ -74,6 +76,29 @@ std::optional<std::string> Checker::string(const Json& v, const std::string& pat
   if (non_empty && s.empty()) {
     error(path, "must not be empty");
     return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<std::string> Checker::name(const Json& v, const std::string& path) {
+  std::optional<std::string> s = string(v, path, true);
+  if (!s) return s;
+  for (std::size_t i = 0; i < s->size(); ++i) {
+    const auto c = static_cast<unsigned char>((*s)[i]);
+    // C0 controls and DEL; C1 controls (U+0080..U+009F: 0xC2 0x80..0x9F); U+2028/U+2029 (line
+    // and paragraph separators: 0xE2 0x80 0xA8/0xA9), which some viewers break lines at.
+    const bool c1 = c == 0xC2 && i + 1 < s->size() && static_cast<unsigned char>((*s)[i + 1]) <= 0x9F;
+    const bool sep = c == 0xE2 && i + 2 < s->size() && static_cast<unsigned char>((*s)[i + 1]) == 0x80 &&
+                     (static_cast<unsigned char>((*s)[i + 2]) == 0xA8 || static_cast<unsigned char>((*s)[i + 2]) == 0xA9);
+    if (c < 0x20 || c == 0x7F || c1 || sep) {
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", c1 ? static_cast<unsigned>(static_cast<unsigned char>((*s)[i + 1]))
+                                             : sep ? 0x2000u + static_cast<unsigned char>((*s)[i + 2]) - 0x80u
+                                                   : static_cast<unsigned>(c));
+      error(path, std::string("a name must not contain control characters (") + code + " at byte " +
+                      std::to_string(i) + ")");
+      return std::nullopt;
+    }
   }
   return s;
 }
@@ -194,6 +219,11 @@ const Json* Fields::require(std::string_view key) {
 std::optional<std::string> Fields::string(std::string_view key, bool required) {
   const Json* v = required ? require(key) : get(key);
   return v ? c_.string(*v, path(key)) : std::nullopt;
+}
+
+std::optional<std::string> Fields::name(std::string_view key, bool required) {
+  const Json* v = required ? require(key) : get(key);
+  return v ? c_.name(*v, path(key)) : std::nullopt;
 }
 
 std::optional<SimTime> Fields::duration(std::string_view key, bool required) {
@@ -522,7 +552,7 @@ void Loader::host(const Json& v, const std::string& path) {
   Fields f(c_, v, path, {"name", "addr", "tcp", "forwarding", "manual"});
   if (!f.ok()) return;
   HostSpec h;
-  auto name = f.string("name", true);
+  auto name = f.name("name", true);
   if (auto a = f.require("addr")) h.addr = c_.ipv4(*a, f.path("addr")).value_or(0);
   h.tcp = host_tcp(f.get("tcp"), f.path("tcp"));
   h.forwarding = f.boolean("forwarding").value_or(false);
@@ -581,7 +611,7 @@ void Loader::link(const Json& v, const std::string& path) {
             "reorder", "reorder_delay", "mtu", "up"});
   if (!f.ok()) return;
   LinkSpec l;
-  auto name = f.string("name", true);
+  auto name = f.name("name", true);
   l.a = link_end(f, "a");
   l.b = link_end(f, "b");
   if (!l.a.empty() && l.a == l.b)

@@ -36,6 +36,9 @@ class Checker {
   bool object(const Json& v, const std::string& path);
   bool array(const Json& v, const std::string& path);
   std::optional<std::string> string(const Json& v, const std::string& path, bool non_empty = true);
+  /// A name (host, link, socket, component): a non-empty string without control characters
+  /// (they would cut a trace line or fake one).
+  std::optional<std::string> name(const Json& v, const std::string& path);
   std::optional<SimTime> duration(const Json& v, const std::string& path);
   std::optional<std::uint64_t> integer(const Json& v, const std::string& path,
                                        std::uint64_t min = 0, std::uint64_t max = UINT64_MAX);
@@ -63,6 +66,7 @@ class Fields {
   const Json* require(std::string_view key);
 
   std::optional<std::string> string(std::string_view key, bool required = false);
+  std::optional<std::string> name(std::string_view key, bool required = false);
   std::optional<SimTime> duration(std::string_view key, bool required = false);
   std::optional<std::uint64_t> integer(std::string_view key, std::uint64_t min = 0,
                                        std::uint64_t max = UINT64_MAX, bool required = false);

@@ -145,7 +145,7 @@ void ScenarioRunner::on_event(std::uint32_t kind, std::uint64_t arg) {
   if (kind == kActionEvent && arg < scenario_.timeline.size()) (void)run_action(scenario_.timeline[arg]);
 }
 
-Status ScenarioRunner::run_action(const Action& a) {
+Status ScenarioRunner::run_action(const Action& a, bool note_failure) {
   Status st;
   switch (a.kind) {
     case ActionKind::listen: st = do_listen(a); break;
@@ -166,7 +166,7 @@ Status ScenarioRunner::run_action(const Action& a) {
     case ActionKind::note: sim_->net().trace_note(-1, a.text.value_or("")); break;
   }
   // A failed action never stops the run: it leaves a note where it happened.
-  if (!st) {
+  if (!st && note_failure) {
     const Host* h = a.host.empty() ? nullptr : sim_->net().find_host(a.host);
     const SocketEntry* e = entry(a.socket);
     const int host = h ? h->index() : e ? e->host : -1;

@@ -166,16 +166,16 @@ void TcpStack::remember_seen(const Packet& p) {
   if (p.tcp.has(tcp_flag::ack)) sa.seq = p.tcp.ack;
 }
 
-TcpStack::SeqAck TcpStack::suggest_seq_ack(const FourTuple& t) const {
+std::optional<TcpStack::SeqAck> TcpStack::known_seq_ack(const FourTuple& t) const {
   auto& self = const_cast<TcpStack&>(*this);
   if (TcpStack* peer = peer_lookup_ ? peer_lookup_(t.remote_addr) : nullptr) {
     const FourTuple reverse{t.remote_addr, t.local_addr, t.remote_port, t.local_port};
-    if (TcpConnection* r = peer->find(reverse)) return {r->rcv_nxt(), r->snd_nxt()};
+    if (TcpConnection* r = peer->find(reverse)) return SeqAck{r->rcv_nxt(), r->snd_nxt()};
   }
-  if (TcpConnection* c = self.find(t)) return {c->snd_nxt(), c->rcv_nxt()};
+  if (TcpConnection* c = self.find(t)) return SeqAck{c->snd_nxt(), c->rcv_nxt()};
   auto it = seen_.find(t);
   if (it != seen_.end()) return it->second;
-  return {0, 0};
+  return std::nullopt;
 }
 
 bool TcpStack::handle(const Packet& p, int from_link, std::uint64_t packet_id) {

@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
@@ -85,7 +86,10 @@ class TcpStack : public PacketHandler, public EventHandler {
   Status inject(const CraftedSegment& seg, Ipv4Addr dst);
   /// The seq/ack that inject() would fill in for a 4-tuple (for the UI's helper).
   struct SeqAck { std::uint32_t seq; std::uint32_t ack; };
-  SeqAck suggest_seq_ack(const FourTuple& t) const;
+  SeqAck suggest_seq_ack(const FourTuple& t) const { return known_seq_ack(t).value_or(SeqAck{0, 0}); }
+  /// The same, or nothing when neither end has a connection on the 4-tuple and manual mode saw
+  /// no segment on it.
+  std::optional<SeqAck> known_seq_ack(const FourTuple& t) const;
 
   /// How inject() finds the receiving host's TCP (set by the Simulation).
   void set_peer_lookup(std::function<TcpStack*(Ipv4Addr)> lookup) { peer_lookup_ = std::move(lookup); }

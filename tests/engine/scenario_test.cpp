@@ -494,12 +494,17 @@ TEST_CASE("scenario: live actions run now and are appended to the document") {
       CHECK(a.at(i).detail == b.at(i).detail);
     }
   }
-  SUBCASE("a valid action on a socket that is gone is recorded, with a note") {
+  SUBCASE("a valid action on a socket that is gone fails, is not recorded and leaves no note") {
     CHECK(runner.apply_action_text(R"({"do": "abort", "socket": "c1"})").ok());
-    st = runner.apply_action_text(R"({"do": "send", "socket": "c1", "text": "late"})");
+    const std::uint64_t events = runner.sim().trace().end_index();
+    std::vector<ScenarioError> errors;
+    st = runner.apply_action_text(R"({"do": "send", "socket": "c1", "text": "late"})", &errors);
     CHECK(st.error() == "socket c1 does not exist");
-    CHECK(contains(trace_details(runner.sim().trace(), TraceKind::note), "send: socket c1 does not exist"));
-    CHECK(nlohmann::json::parse(runner.scenario_json())["timeline"].size() == 5);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].path == "/timeline/4");
+    CHECK(errors[0].message == "socket c1 does not exist");
+    CHECK(runner.sim().trace().end_index() == events);
+    CHECK(nlohmann::json::parse(runner.scenario_json())["timeline"].size() == 4);
   }
 }
 

@@ -164,8 +164,11 @@ describe('errors: same messages as the CLI, and the module keeps working', () =>
     if (validation) {
       assert.equal(live, validation);
     } else {
-      // ...and when it is valid, the run traces the failure as a note with the same text.
+      // ...and when it is valid, the run traces the failure as a note with the same text. (A
+      // live action that fails is not recorded: it is added to the timeline here.)
       const doc = JSON.parse(pg.scenario());
+      assert.equal(doc.timeline.length, twoHosts.timeline.length, 'the failed live action was not recorded');
+      doc.timeline.push({ at: '2s', ...action });
       const notes = [];
       const { dir, cleanup } = tempDir();
       try {
