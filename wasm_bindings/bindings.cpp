@@ -162,6 +162,8 @@ val feed_fill(Playground& p, double cursor, double max_events) {
         out.set("dropped", static_cast<double>(page.dropped));
         out.set("next", static_cast<double>(page.next));
         out.set("count", static_cast<double>(page.count));
+        out.set("block", static_cast<double>(reinterpret_cast<std::uintptr_t>(p.feed().block())));
+        out.set("bytes", static_cast<double>(p.feed().block_bytes()));
         val ptrs = val::array();
         for (int c = 0; c < tcpplay::EventFeed::column_count; ++c)
           ptrs.call<void>("push", reinterpret_cast<std::uintptr_t>(

@@ -18,37 +18,42 @@ int EventFeed::element_size(Column c) {
   return 0;
 }
 
-const void* EventFeed::column(Column c) const {
-  switch (c) {
-    case time: return time_.data();
-    case kind: return kind_.data();
-    case host: return host_.data();
-    case link: return link_.data();
-    case conn: return conn_.data();
-    case peer_conn: return peer_conn_.data();
-    case packet: return packet_.data();
-    case original: return original_.data();
-    case deadline: return deadline_.data();
-    case name: return name_.data();
-    case from: return from_.data();
-    case to: return to_.data();
-    case tag: return tag_.data();
-    case has_text: return has_text_.data();
-    case proto: return proto_.data();
-    case flags: return flags_.data();
-    case sport: return sport_.data();
-    case dport: return dport_.data();
-    case src: return src_.data();
-    case dst: return dst_.data();
-    case seq: return seq_.data();
-    case ack: return ack_.data();
-    case rel_seq: return rel_seq_.data();
-    case rel_ack: return rel_ack_.data();
-    case win: return win_.data();
-    case len: return len_.data();
-    case column_count: break;
+void EventFeed::layout(std::size_t n) {
+  std::size_t at = 0;
+  for (int c = 0; c < column_count; ++c) {
+    offset_[c] = at;
+    at += (n * static_cast<std::size_t>(element_size(static_cast<Column>(c))) + 7) / 8 * 8;
   }
-  return nullptr;
+  bytes_ = at;
+  if (block_.size() * 8 < at) block_.resize(at / 8);  // only grows: pages are about one size
+  char* base = reinterpret_cast<char*>(block_.data());
+  const auto at_column = [&](Column c) { return static_cast<void*>(base + offset_[c]); };
+  time_ = static_cast<double*>(at_column(time));
+  kind_ = static_cast<std::uint8_t*>(at_column(kind));
+  host_ = static_cast<std::int32_t*>(at_column(host));
+  link_ = static_cast<std::int32_t*>(at_column(link));
+  conn_ = static_cast<std::int32_t*>(at_column(conn));
+  peer_conn_ = static_cast<std::int32_t*>(at_column(peer_conn));
+  packet_ = static_cast<double*>(at_column(packet));
+  original_ = static_cast<double*>(at_column(original));
+  deadline_ = static_cast<double*>(at_column(deadline));
+  name_ = static_cast<std::int32_t*>(at_column(name));
+  from_ = static_cast<std::int32_t*>(at_column(from));
+  to_ = static_cast<std::int32_t*>(at_column(to));
+  tag_ = static_cast<std::int32_t*>(at_column(tag));
+  has_text_ = static_cast<std::uint8_t*>(at_column(has_text));
+  proto_ = static_cast<std::uint8_t*>(at_column(proto));
+  flags_ = static_cast<std::uint16_t*>(at_column(flags));
+  sport_ = static_cast<std::uint16_t*>(at_column(sport));
+  dport_ = static_cast<std::uint16_t*>(at_column(dport));
+  src_ = static_cast<std::uint32_t*>(at_column(src));
+  dst_ = static_cast<std::uint32_t*>(at_column(dst));
+  seq_ = static_cast<double*>(at_column(seq));
+  ack_ = static_cast<double*>(at_column(ack));
+  rel_seq_ = static_cast<double*>(at_column(rel_seq));
+  rel_ack_ = static_cast<double*>(at_column(rel_ack));
+  win_ = static_cast<std::uint32_t*>(at_column(win));
+  len_ = static_cast<std::uint32_t*>(at_column(len));
 }
 
 void EventFeed::reset() {
@@ -57,35 +62,44 @@ void EventFeed::reset() {
   by_pointer_.clear();
   by_text_.clear();
   base_.clear();
+  recent_ = {};
+  label_cache_ = {};
   based_until_ = 0;
 }
 
-int EventFeed::label_id(const char* s) {
-  if (!s || !*s) return 0;
-  if (auto it = by_pointer_.find(s); it != by_pointer_.end()) return it->second;
-  auto [it, added] = by_text_.try_emplace(s, static_cast<int>(labels_.size()));
-  if (added) labels_.emplace_back(s);
-  by_pointer_.emplace(s, it->second);
-  return it->second;
-}
-
 namespace {
-template <typename T>
-void size_to(std::vector<T>& v, std::size_t n) {
-  if (v.size() < n) v.resize(n);
+std::size_t slot_of(std::uint64_t key, std::size_t slots) {
+  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> 58) % slots;  // top 6 bits
 }
 }  // namespace
 
+int EventFeed::label_id(const char* s) {
+  if (!s || !*s) return 0;
+  CachedLabel& cached = label_cache_[slot_of(reinterpret_cast<std::uintptr_t>(s), label_cache_.size())];
+  if (cached.pointer == s) return cached.id;
+  cached.pointer = s;
+  if (auto it = by_pointer_.find(s); it != by_pointer_.end()) return cached.id = it->second;
+  auto [it, added] = by_text_.try_emplace(s, static_cast<int>(labels_.size()));
+  if (added) labels_.emplace_back(s);
+  by_pointer_.emplace(s, it->second);
+  return cached.id = it->second;
+}
+
+
+std::uint32_t* EventFeed::find_base(const Direction& d) {
+  auto& cached = recent_[slot_of((std::uint64_t{d.src} << 32 | d.dst) ^ (std::uint64_t{d.sport} << 16 | d.dport) * 31,
+                                 recent_.size())];
+  if (cached.second && cached.first == d) return cached.second;
+  auto it = base_.find(d);
+  if (it == base_.end()) return nullptr;
+  cached = {d, &it->second};
+  return &it->second;
+}
+
+
 void EventFeed::fill(const Trace& trace, std::uint64_t start, std::uint64_t stop) {
   const std::size_t n = stop > start ? static_cast<std::size_t>(stop - start) : 0;
-  // The columns only grow: a page asks for about the same number of events every frame.
-  size_to(time_, n), size_to(packet_, n), size_to(original_, n), size_to(deadline_, n);
-  size_to(seq_, n), size_to(ack_, n), size_to(rel_seq_, n), size_to(rel_ack_, n);
-  size_to(host_, n), size_to(link_, n), size_to(conn_, n), size_to(peer_conn_, n);
-  size_to(name_, n), size_to(from_, n), size_to(to_, n), size_to(tag_, n);
-  size_to(src_, n), size_to(dst_, n), size_to(win_, n), size_to(len_, n);
-  size_to(flags_, n), size_to(sport_, n), size_to(dport_, n);
-  size_to(kind_, n), size_to(has_text_, n), size_to(proto_, n);
+  layout(n);
   count_ = n;
   for (std::size_t row = 0; row < n; ++row) {
     const std::uint64_t index = start + row;
@@ -141,16 +155,16 @@ void EventFeed::fill_packet(std::size_t row, const Packet& p, bool learn) {
   ack_[row] = t.ack;
   const Direction fwd{p.ip.src, p.ip.dst, t.src_port, t.dst_port};
   const Direction rev{p.ip.dst, p.ip.src, t.dst_port, t.src_port};
-  auto base = base_.find(fwd);
+  std::uint32_t* base = find_base(fwd);
   if (learn) {
     // Wireshark: relative to the ISN of the SYN that opened this direction (a SYN with a new
     // ISN, as when a 4-tuple is reused after TIME_WAIT, starts over); else to the first seen.
-    if (base == base_.end()) base = base_.emplace(fwd, t.seq).first;
-    else if (t.has(tcp_flag::syn)) base->second = t.seq;
+    if (!base) base = &base_.emplace(fwd, t.seq).first->second;  // map nodes stay put
+    else if (t.has(tcp_flag::syn)) *base = t.seq;
   }
-  rel_seq_[row] = base == base_.end() ? t.seq : static_cast<std::uint32_t>(t.seq - base->second);
-  const auto other = base_.find(rev);
-  rel_ack_[row] = other == base_.end() ? t.ack : static_cast<std::uint32_t>(t.ack - other->second);
+  rel_seq_[row] = base ? static_cast<std::uint32_t>(t.seq - *base) : t.seq;
+  const std::uint32_t* other = find_base(rev);
+  rel_ack_[row] = other ? static_cast<std::uint32_t>(t.ack - *other) : t.ack;
 }
 
 }  // namespace tcpplay

@@ -93,6 +93,10 @@ export interface RawFeedPage {
   dropped: number;
   next: number;
   count: number;
+  /** The columns' block in the module's memory: its address and length in bytes. */
+  block: number;
+  bytes: number;
+  /** Each column's address (inside the block). */
   ptrs: number[];
 }
 
@@ -137,11 +141,12 @@ export function copyFeedPage(module: TcpPlayModule, raw: RawFeedPage): FeedPage 
   if (raw.ptrs.length !== COLUMNS.length) {
     throw new Error(`feed: the module has ${raw.ptrs.length} columns, this wrapper expects ${COLUMNS.length}`);
   }
-  const buffer = module.HEAP8.buffer as ArrayBuffer;
+  // One copy of the whole block (the module overwrites it on the next call), then a view per
+  // column into the copy.
+  const copy = new Uint8Array(module.HEAP8.buffer as ArrayBuffer, raw.block, raw.bytes).slice().buffer;
   const cols = {} as Record<keyof FeedColumns, unknown>;
   COLUMNS.forEach(([name, Ctor], i) => {
-    // slice() copies: the module overwrites its columns on the next call.
-    cols[name] = raw.count === 0 ? new Ctor(0) : new Ctor(buffer, raw.ptrs[i], raw.count).slice();
+    cols[name] = new Ctor(copy, raw.ptrs[i] - raw.block, raw.count);
   });
   const { run, first, end, dropped, next, count } = raw;
   return { run, first, end, dropped, next, count, cols: cols as unknown as FeedColumns };

@@ -249,7 +249,7 @@ export class Playground {
    * fast way to follow a run (continue with the returned `next`). Strings are label ids
    * (labels()) or fetched on demand (eventText()).
    */
-  feed(cursor: number, maxEvents = 65536): FeedPage {
+  feed(cursor: number, maxEvents = 16384): FeedPage {
     return copyFeedPage(this.module, this.engine.feedFill(cursor, maxEvents));
   }
 
