@@ -114,6 +114,15 @@ class Playground {
   /// The current scenario, live edits included, as indented JSON.
   std::string scenario_json() const;
 
+  // --- packets by id (playground_packet.cpp) ---------------------------------------------------
+
+  /// The wire bytes of packet `id` (the id packet events refer to), exactly as pcap() writes
+  /// them. Throws when the id was never assigned or retention dropped it.
+  std::vector<std::uint8_t> packet_bytes(std::uint64_t id) const;
+  /// Those bytes dissected, as JSON (engine/api/packet_json.h): every field of every layer with
+  /// its byte offset and length, checksums with their validity, TCP options as values.
+  std::string packet_fields(std::uint64_t id) const;
+
   /// For JavaScript numbers: `v` as an integer, or PlaygroundError "what: expected an integer...".
   static std::int64_t integer_arg(double v, std::string_view what);
 
