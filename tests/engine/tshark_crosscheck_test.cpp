@@ -19,6 +19,7 @@
 
 #include "api/playground.h"
 #include "wire/dissect.h"
+#include "wire/packet.h"
 
 namespace tcpplay {
 namespace {
@@ -195,6 +196,49 @@ const char* const kIcmpScenario = R"({"duration": "3s", "seed": 3,
     {"at": "2s", "do": "send", "socket": "c1", "text": "urgent!", "urgent": true}
   ]})";
 
+/// Writes raw packets as a pcap (LINKTYPE_RAW, microseconds) without recomputing anything, so
+/// that wrong checksums reach tshark as they are.
+std::vector<std::uint8_t> raw_pcap(const std::vector<std::vector<std::uint8_t>>& packets) {
+  std::vector<std::uint8_t> out;
+  auto le32 = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  };
+  le32(0xa1b2c3d4);
+  le32(2 | 4u << 16);  // version 2.4
+  le32(0);
+  le32(0);
+  le32(65535);
+  le32(101);
+  for (const auto& p : packets) {
+    le32(0);
+    le32(0);
+    le32(static_cast<std::uint32_t>(p.size()));
+    le32(static_cast<std::uint32_t>(p.size()));
+    out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+
+Packet crafted(std::uint8_t protocol, std::string_view data) {
+  Packet p;
+  p.ip.src = *parse_ipv4("10.0.0.1");
+  p.ip.dst = *parse_ipv4("10.0.0.2");
+  p.ip.id = 77;
+  p.ip.tos = 0x2E;
+  p.ip.protocol = protocol;
+  p.tcp.src_port = 40000;
+  p.tcp.dst_port = 80;
+  p.tcp.seq = 4000000000u;
+  p.tcp.ack = 12345;
+  p.tcp.flags = tcp_flag::ack | tcp_flag::psh | tcp_flag::urg;
+  p.tcp.urgent = 3;
+  p.tcp.window = 501;
+  p.udp.src_port = 5000;
+  p.udp.dst_port = 53;
+  p.payload = Payload::from_text(data);
+  return p;
+}
+
 bool have_tshark() {
   if (access(kTshark, X_OK) == 0) return true;
   MESSAGE("tshark not installed: cross-check skipped");
@@ -241,6 +285,81 @@ TEST_CASE("tshark cross-check: ICMP port unreachable and its quoted datagram") {
     CHECK(t.by_name.count(name) == 1);
   }
   CHECK(t.by_name.at("udp.srcport") == 2);  // the datagram and its quote
+}
+
+}  // namespace tcpplay
+
+namespace tcpplay {
+
+TEST_CASE("tshark cross-check: crafted bytes with wrong checksums, SACK, unknown options, ICMP") {
+  if (!have_tshark()) return;
+  std::vector<std::vector<std::uint8_t>> packets;
+  TcpOptions o;
+  o.has_timestamp = true;
+  o.ts_val = 7;
+  o.ts_ecr = 9;
+  o.sack_count = 2;
+  o.sack[0] = {4000000100u, 4000000200u};
+  o.sack[1] = {4000000300u, 4000000400u};
+  Packet sack = crafted(6, "hello");
+  sack.tcp.options = encode_tcp_options(o, false);
+  packets.push_back(serialize(sack));
+  packets.push_back(packets.back());
+  packets.back()[10] ^= 0x5A;  // IP header checksum
+  packets.push_back(serialize(sack));
+  packets.back()[37] ^= 0x01;  // TCP checksum
+  TcpOptionWriter w;
+  const std::uint8_t unknown[3] = {1, 2, 3};
+  CHECK(w.add_nop());
+  CHECK(w.add_raw(99, unknown, 3));
+  CHECK(w.add_window_scale(14));
+  Packet odd = crafted(6, "");
+  odd.tcp.options = w.bytes();
+  odd.tcp.flags = tcp_flag::syn | tcp_flag::ece | tcp_flag::cwr | tcp_flag::ae;
+  packets.push_back(serialize(odd));
+  packets.push_back(serialize(crafted(17, "query")));
+  packets.push_back(packets.back());
+  packets.back()[26] = packets.back()[27] = 0;  // no UDP checksum
+  packets.push_back(serialize(crafted(17, "query")));
+  packets.back()[27] ^= 0x10;  // wrong UDP checksum
+  Packet echo = crafted(1, "ping data");
+  echo.icmp.type = icmp_type::echo_request;
+  echo.icmp.rest = (0x1234u << 16) | 7;
+  packets.push_back(serialize(echo));
+  std::vector<std::uint8_t> quote = serialize(sack);
+  quote.resize(48);  // more than RFC 792's minimum, as Linux quotes
+  Packet unreachable = crafted(1, "");
+  std::swap(unreachable.ip.src, unreachable.ip.dst);
+  unreachable.icmp.type = icmp_type::dest_unreachable;
+  unreachable.icmp.code = icmp_code::fragmentation_needed;
+  unreachable.icmp.rest = 1400;
+  unreachable.payload = Payload::from_bytes(quote);
+  packets.push_back(serialize(unreachable));
+  packets.push_back(serialize(unreachable));
+  packets.back()[22] ^= 0xFF;  // ICMP checksum
+
+  const std::vector<std::uint8_t> pcap = raw_pcap(packets);
+  const std::string path = (fs::temp_directory_path() / ("tcpplay_crafted_" + std::to_string(getpid()) + ".pcap")).string();
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(pcap.data()), static_cast<std::streamsize>(pcap.size()));
+  const std::vector<WsPacket> ws = run_tshark(path);
+  std::remove(path.c_str());
+  REQUIRE(ws.size() == packets.size());
+  Tally tally;
+  int invalid = 0;
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    INFO("crafted packet " << i + 1);
+    const Dissection d = dissect(packets[i]);
+    CHECK_FALSE(d.error);
+    compare_layers(d.layers, ws[i], tally);
+    for (const DissectLayer& l : d.layers)
+      for (const DissectField& f : l.fields) invalid += f.valid == false;
+  }
+  CHECK(invalid == 4);
+  for (const char* name : {"tcp.options.sack_le", "tcp.options.sack_re", "icmp.ident", "icmp.seq", "icmp.mtu",
+                           "tcp.flags.ae", "udp.checksum", "icmp.checksum"}) {
+    INFO(name);
+    CHECK(tally.by_name.count(name) == 1);
+  }
 }
 
 }  // namespace tcpplay
