@@ -200,6 +200,23 @@ val pcap(Playground& p) {
       },
       val::undefined());
 }
+/// Packet ids are 1 or more; anything below is passed as 0, which packet_bytes() refuses by name.
+std::uint64_t packet_id(double v) {
+  const std::int64_t id = Playground::integer_arg(v, "packet id");
+  return id < 0 ? 0 : static_cast<std::uint64_t>(id);
+}
+/// A Uint8Array holding a copy of one packet's wire bytes.
+val packet_bytes(Playground& p, double id) {
+  return guarded(
+      [&] {
+        const std::vector<std::uint8_t> bytes = p.packet_bytes(packet_id(id));
+        return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+      },
+      val::undefined());
+}
+std::string packet_fields(Playground& p, double id) {
+  return guarded([&] { return p.packet_fields(packet_id(id)); });
+}
 std::string tcpdump_text(Playground& p) {
   return guarded([&] { return p.tcpdump_text(); });
 }
@@ -244,6 +261,8 @@ EMSCRIPTEN_BINDINGS(tcpplay) {
       .function("snapshot", &snapshot)
       .function("series", &series)
       .function("pcap", &pcap)
+      .function("packetBytes", &packet_bytes)
+      .function("packetFields", &packet_fields)
       .function("tcpdumpText", &tcpdump_text)
       .function("jsonl", &jsonl)
       .function("scenario", &scenario);

@@ -172,6 +172,15 @@ class Playground {
   /// The current scenario, live edits included, as indented JSON.
   std::string scenario_json() const;
 
+  // --- packets by id (playground_packet.cpp) ---------------------------------------------------
+
+  /// The wire bytes of packet `id` (the id packet events refer to), exactly as pcap() writes
+  /// them. Throws when the id was never assigned or retention dropped it.
+  std::vector<std::uint8_t> packet_bytes(std::uint64_t id) const;
+  /// Those bytes dissected, as JSON (engine/api/packet_json.h): every field of every layer with
+  /// its byte offset and length, checksums with their validity, TCP options as values.
+  std::string packet_fields(std::uint64_t id) const;
+
   /// A duration ("2s", "250ms") or a bare count of nanoseconds, as a time; PlaygroundError
   /// "run_until: expected a duration ..." otherwise.
   static SimTime time_arg(std::string_view t);

@@ -97,6 +97,9 @@ class Trace {
   /// The packet with this id (rebuilt from its compact form: a value equal to the one added), or
   /// nothing if it was dropped by retention or never existed.
   std::optional<Packet> packet(std::uint64_t id) const { return packets_.get(id); }
+  /// The ids of the retained packets: [first_packet_id(), end_packet_id()).
+  std::uint64_t first_packet_id() const { return packets_.first_id(); }
+  std::uint64_t end_packet_id() const { return packets_.end_id(); }
 
   /// Appends an event (its index is assigned here) and returns its index.
   std::uint64_t add(TraceEvent ev);

@@ -19,6 +19,8 @@
 #include "scenario/scenario.h"
 #include "sim/simulation.h"
 #include "tcp/tcp_stack.h"
+#include "api/packet_json.h"
+#include "wire/dissect.h"
 #include "wire/packet.h"
 
 namespace tcpplay::fuzz {
@@ -28,8 +30,41 @@ namespace tcpplay::fuzz {
 /// parse() is the exact inverse of serialize(exact): whenever it accepts bytes, serializing the
 /// result reproduces them (up to the IPv4 total length; link padding after it is not part of the
 /// packet). And what serialize(compute) makes of a parsed packet must parse, checksums included.
+/// dissect() never crashes on any bytes: every field lies inside the bytes (and inside its
+/// parent), an error names its layer and field, the JSON writes, and bytes that parse() accepts
+/// (checksums verified) dissect without an error outside an ICMP quote, every checksum valid.
+inline std::string fields_inside(const std::vector<DissectField>& fields, std::uint64_t lo, std::uint64_t hi) {
+  for (const DissectField& f : fields) {
+    if (f.offset < lo || std::uint64_t{f.offset} + f.length > hi)
+      return "field " + f.name + " at " + std::to_string(f.offset) + "+" + std::to_string(f.length) +
+             " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + ")";
+    if (std::string e = fields_inside(f.children, f.offset, std::uint64_t{f.offset} + f.length); !e.empty()) return e;
+  }
+  return "";
+}
+
+inline std::string packet_dissection(std::span<const std::uint8_t> bytes) {
+  const Dissection d = dissect(bytes);
+  if (d.length != bytes.size()) return "dissect: length is not the byte count";
+  if (d.error && (d.error->layer.empty() || d.error->field.empty() || d.error->message.empty()))
+    return "dissect: an error without its layer, field or message";
+  const bool accepted = static_cast<bool>(parse(bytes));
+  for (const DissectLayer& l : d.layers) {
+    if (std::string e = fields_inside(l.fields, 0, bytes.size()); !e.empty()) return "dissect: " + e;
+    for (const DissectLayer& q : l.quoted)
+      if (std::string e = fields_inside(q.fields, 0, bytes.size()); !e.empty()) return "dissect: quoted " + e;
+    if (accepted && l.error) return "dissect: parse() accepts bytes that dissect faults: " + l.error->message;
+    if (accepted)
+      for (const DissectField& f : l.fields)
+        if (f.valid == false) return "dissect: parse() accepts a wrong " + f.name;
+  }
+  if (dissection_json(d, 1).empty()) return "dissect: empty JSON";
+  return "";
+}
+
 inline std::string packet_round_trip(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::uint8_t> bytes(data, size);
+  if (std::string e = packet_dissection(bytes); !e.empty()) return e;
   for (bool verify : {true, false}) {
     Result<Packet> p = parse(bytes, ParseOptions{verify});
     if (!p) continue;

@@ -1,4 +1,5 @@
-// libFuzzer target: see tcpplay::fuzz::packet_round_trip in entry_points.h for the property checked.
+// libFuzzer target: see tcpplay::fuzz::packet_round_trip in entry_points.h for the properties
+// checked (parse/serialize round trips, and the dissector's on the same bytes).
 #include <cstdio>
 #include <cstdlib>
 

@@ -38,6 +38,10 @@ export interface RawPlayground {
   snapshot(): string;
   series(connId: number): string;
   pcap(): Uint8Array;
+  /** A copy of one packet's wire bytes. */
+  packetBytes(id: number): Uint8Array;
+  /** Its dissection as JSON text ({id, length, layers, error?}). */
+  packetFields(id: number): string;
   tcpdumpText(): string;
   jsonl(): string;
   scenario(): string;

@@ -21,6 +21,9 @@ import type {
   ListenOptions,
   LoadResult,
   MemoryStats,
+  PacketDetail,
+  PacketLayer,
+  DissectError,
   ParamValue,
   ScenarioError,
   SegmentSpec,
@@ -286,6 +289,22 @@ export class Playground {
   /** The packets sent so far as a pcap file. */
   pcap(): Uint8Array {
     return this.engine.pcap();
+  }
+
+  /**
+   * One packet of the trace by id: its bytes (as pcap() writes them) and every field of every
+   * layer with its offset and length in those bytes, for a packet inspector. Throws when the id
+   * was never assigned or the trace's retention dropped it.
+   */
+  packet(id: number): PacketDetail {
+    const bytes = this.engine.packetBytes(id);
+    const fields = JSON.parse(this.engine.packetFields(id)) as {
+      layers: PacketLayer[];
+      error?: DissectError;
+    };
+    const detail: PacketDetail = { id, bytes, layers: fields.layers };
+    if (fields.error) detail.error = fields.error;
+    return detail;
   }
 
   /** tcpdump-style text of the whole trace, as `tcpplay run` prints it. */

@@ -350,4 +350,91 @@ export interface RunResult {
 export interface StepResult extends RunResult {
   /** A packet was sent. */
   sent: boolean;
+
+// --- packet dissection (engine/wire/dissect.h, engine/api/packet_json.h) -----------------------
+
+/** One header field (or a group of fields) and the bytes it occupies in the packet. */
+export interface PacketField {
+  /** Stable machine name: Wireshark's display-filter name ("ip.ttl", "tcp.flags.syn",
+   * "tcp.options.mss_val"). "tcp.seq" and "tcp.ack" are the absolute numbers on the wire. */
+  name: string;
+  /** Short English label ("Time to live"). */
+  label: string;
+  /** The value as shown ("64", "0x4000", "10.0.0.1", "20 bytes (5)", "0x1c2e [correct]"). */
+  value: string;
+  /** The field's value on the wire (after `mask`), when it is a number; absent for byte strings
+   * and groups such as "tcp.options". (tcp.options.wscale.multiplier is derived: 2^shift.) */
+  number?: number;
+  /** First byte, from the start of the packet (index into PacketDetail.bytes). */
+  offset: number;
+  /** Number of bytes. */
+  length: number;
+  /** Bit fields: the bits of the `length` bytes, read big-endian, that hold the field
+   * (ip.flags.df: 0x40 of byte 6; tcp.flags: 0x0fff of bytes 12-13). Absent: whole bytes. */
+  mask?: number;
+  /** Checksums: whether the stored value is right. Absent when it cannot be checked (the bytes it
+   * covers are cut off, the quoted copy of a header, or a UDP checksum of 0, meaning none). */
+  valid?: boolean;
+  /** Checksums: the right value (compare with `number`). */
+  computed?: number;
+  /** The parts of a group: flag bits, an option's kind, length and values. */
+  fields?: PacketField[];
+}
+
+/** A TCP option as a value (RFC 9293 §3.2, RFC 7323, RFC 2018). */
+export interface TcpOptionValue {
+  kind: number;
+  name: 'eol' | 'nop' | 'mss' | 'wscale' | 'sack_perm' | 'sack' | 'timestamp' | 'unknown';
+  /** From the start of the packet; kind and length bytes included in `length`. */
+  offset: number;
+  length: number;
+  mss?: number;
+  /** Window scale shift count, and the multiplier 2^min(shift, 14). */
+  shift?: number;
+  multiplier?: number;
+  /** SACK: each block's first sequence number and the one just after it. */
+  blocks?: Array<{ left: number; right: number }>;
+  /** Timestamps. */
+  tsval?: number;
+  tsecr?: number;
+  /** An unknown kind's bytes after its kind and length. */
+  data?: number[];
+}
+
+/** Where dissection stopped: the layer, the field that is wrong or cut off, and why. */
+export interface DissectError {
+  layer: string;
+  field: string;
+  /** "tcp: data offset 4 is below the minimum of 5" */
+  message: string;
+}
+
+/** One protocol layer of a packet. */
+export interface PacketLayer {
+  /** "ipv4", "tcp", "udp", "icmp", "payload" (the L4 data), "trailer" (bytes past the IPv4
+   * total length); inside an ICMP error's `quoted`: "quoted ipv4", "quoted tcp", "quoted udp",
+   * "quoted icmp", "quoted payload". */
+  name: string;
+  label: string;
+  /** The layer's bytes (as far as they are present). */
+  offset: number;
+  length: number;
+  /** In wire order; the fields stop at the layer's `error`. */
+  fields: PacketField[];
+  /** tcp: its options, in wire order. */
+  options?: TcpOptionValue[];
+  /** icmp errors: the datagram it quotes (its IPv4 header, the first 8 bytes of its transport
+   * header, then any more of it). */
+  quoted?: PacketLayer[];
+  error?: DissectError;
+}
+
+/** A packet of the trace: its wire bytes (as pcap() writes them) and their dissection. */
+export interface PacketDetail {
+  /** The packet id that trace events refer to. */
+  id: number;
+  bytes: Uint8Array;
+  layers: PacketLayer[];
+  /** The first layer error (quoted layers included); absent for a well-formed packet. */
+  error?: DissectError;
 }
