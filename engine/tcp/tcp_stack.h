@@ -94,7 +94,7 @@ class TcpStack : public PacketHandler, public EventHandler {
   void on_event(std::uint32_t kind, std::uint64_t arg) override;
 
   // For connections.
-  void transmit(Packet&& p);
+  void transmit(Packet&& p, SendInfo info = {});
   void release(TcpConnection* c, const char* reason);
   void on_child_established(TcpConnection* c);
   void on_child_gone(TcpConnection* c);
