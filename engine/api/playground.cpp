@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <new>
 #include <optional>
 
 #include "json/json.h"
@@ -54,7 +55,10 @@ Playground::Playground() = default;
 Playground::~Playground() = default;
 
 ScenarioRunner& Playground::runner() const {
-  if (!runner_) throw PlaygroundError("no scenario loaded (call load() first)");
+  if (!runner_) {
+    check_not_ended();
+    throw PlaygroundError("no scenario loaded (call load() first)");
+  }
   return *runner_;
 }
 
@@ -63,7 +67,43 @@ void Playground::start(std::unique_ptr<ScenarioRunner> runner) {
   restarted();
 }
 
+void Playground::check_not_ended() const {
+  if (!ended_.empty())
+    throw PlaygroundError("the run ended: " + ended_ + "; load() or reset() to start again");
+}
+
+template <typename F>
+auto Playground::running(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const RunLimitExceeded& e) {
+    end_run(e.what(), false);
+  } catch (const std::bad_alloc&) {
+    const SimTime t = runner_ ? runner_->now() : 0;
+    end_run("out of memory while running (at " + format_seconds(t) +
+                "s); the run was dropped to free its memory",
+            true);
+  }
+  throw PlaygroundError(ended_ + "; load() or reset() to start again");
+}
+
+void Playground::end_run(std::string why, bool drop_runner) {
+  if (drop_runner && runner_) {
+    // The trace is most of the memory: freed first, so that the document can be copied out.
+    runner_->sim().trace().clear();
+    try {
+      dropped_scenario_ = runner_->scenario_json();
+    } catch (const std::bad_alloc&) {
+      dropped_scenario_.clear();  // reset() then says there is nothing to reset to
+    }
+    runner_.reset();
+  }
+  ended_ = std::move(why);
+}
+
 void Playground::restarted() {
+  ended_.clear();
+  dropped_scenario_.clear();
   ++run_number_;
   formatter_.reset();
   formatted_until_ = 0;
@@ -77,24 +117,30 @@ std::string Playground::load(std::string_view scenario_json) {
   return guarded([&] {
     LoadResult r = Scenario::load(scenario_json);
     if (!r.ok()) return errors_json(r.errors);
-    start(std::make_unique<ScenarioRunner>(std::move(*r.scenario)));
+    runner_.reset();  // its memory is reused by the new run
+    ended_.clear();
+    running([&] { start(std::make_unique<ScenarioRunner>(std::move(*r.scenario))); });
     return std::string("[]");
   });
 }
 
 void Playground::reset() {
   guarded([&] {
-    LoadResult r = Scenario::load(runner().scenario_json());
+    const bool dropped = !runner_ && !dropped_scenario_.empty();
+    LoadResult r = Scenario::load(dropped ? dropped_scenario_ : runner().scenario_json());
     // The document came from a loaded scenario plus validated actions, so it loads again; if it
     // ever did not, that is a bug worth reporting with its errors.
     if (!r.ok()) throw PlaygroundError("internal error: the current scenario no longer loads:\n" + r.error_text());
-    start(std::make_unique<ScenarioRunner>(std::move(*r.scenario)));
+    runner_.reset();  // its memory is reused by the new run
+    ended_.clear();
+    running([&] { start(std::make_unique<ScenarioRunner>(std::move(*r.scenario))); });
   });
 }
 
 void Playground::set_path(std::string_view path, std::string_view value) {
   guarded([&] {
-    if (Status st = runner().apply_set(path, value); !st) throw PlaygroundError(st.error());
+    ScenarioRunner& r = runner();
+    if (Status st = running([&] { return r.apply_set(path, value); }); !st) throw PlaygroundError(st.error());
     restarted();  // apply_set rebuilt the simulation in place
   });
 }
@@ -103,12 +149,13 @@ void Playground::set_path(std::string_view path, std::string_view value) {
 
 void Playground::run_until(SimTime t) {
   guarded([&] {
+    check_not_ended();
     ScenarioRunner& r = runner();
     if (t < 0) throw PlaygroundError("run_until: expected a time of 0 or more, got " + std::to_string(t));
     if (t < r.now())
       throw PlaygroundError("run_until: " + format_duration(t) + " is before the current time " +
                             format_duration(r.now()) + " (virtual time never goes backwards)");
-    r.run_until(t);
+    running([&] { r.run_until(t); });
   });
 }
 
@@ -124,16 +171,21 @@ void Playground::run_until_text(std::string_view t) {
 }
 
 bool Playground::step() {
-  return guarded([&] { return runner().step(); });
+  return guarded([&] {
+    check_not_ended();
+    ScenarioRunner& r = runner();
+    return running([&] { return r.step(); });
+  });
 }
 
 bool Playground::step_packet() {
   return guarded([&] {
+    check_not_ended();
     ScenarioRunner& r = runner();
     const Trace& trace = r.sim().trace();
     for (std::uint64_t n = 0; n < kStepPacketLimit; ++n) {
       const std::uint64_t before = trace.end_index();
-      if (!r.step()) return false;
+      if (!running([&] { return r.step(); })) return false;
       for (std::uint64_t i = std::max(before, trace.first_index()); i < trace.end_index(); ++i)
         if (trace.kind_at(i) == TraceKind::packet_sent) return true;
     }
@@ -154,7 +206,9 @@ SimTime Playground::duration() const { return runner().duration(); }
 
 void Playground::apply(std::string_view action_json) {
   guarded([&] {
-    if (Status st = runner().apply_action_text(action_json); !st) throw PlaygroundError(st.error());
+    check_not_ended();
+    ScenarioRunner& r = runner();
+    if (Status st = running([&] { return r.apply_action_text(action_json); }); !st) throw PlaygroundError(st.error());
     remember_named_socket(action_json);
   });
 }

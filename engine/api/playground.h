@@ -9,7 +9,11 @@
 // Errors: every method that can fail throws PlaygroundError, whose message is the text the CLI
 // prints for the same problem ("path: message" lines for scenario and action errors). After an
 // error the object keeps working: a failed load keeps the scenario that was loaded before, a
-// failed action changes nothing. Nothing here includes Emscripten.
+// failed action changes nothing. A run that ends on an error (a limit of the scenario's
+// `limits`, or memory running out) throws that error once; then running and editing throw "the
+// run ended: ...", reading still works after a limit (not after running out of memory: the run
+// is dropped to free its memory), and load() or reset() start again. Nothing here includes
+// Emscripten.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -105,9 +109,14 @@ class Playground {
   std::string events_since(std::int64_t cursor, std::int64_t max_events = kDefaultMaxEvents);
   /// Everything a UI shows about the current state, as JSON (see playground_snapshot.cpp).
   std::string snapshot();
-  /// A connection's time series: {"id","name","t","cwnd","ssthresh","in_flight","srtt","rto",
-  /// "rwnd"}, one array each (times in ns).
-  std::string series(std::int64_t conn_id);
+  /// A connection's time series from cursor `since` on: {"id","name","generation","reset",
+  /// "from","next","t","cwnd","ssthresh","in_flight","srtt","rto","rwnd"}, one array each (times
+  /// in ns). Pass 0 first, then the `next` of the previous call to get only the new samples.
+  /// Past 20,000 points the series thins itself, rewriting its history: a cursor from before
+  /// that gets every sample again with "reset":true (replace, don't append). "from" is the
+  /// index of the first sample returned. A cursor is the sample index plus generation * 2^32
+  /// (the number of thinnings so far): below 20,000 samples, simply the index.
+  std::string series(std::int64_t conn_id, std::int64_t since = 0);
   std::vector<std::uint8_t> pcap() const;
   std::string tcpdump_text() const;
   std::string jsonl() const;
@@ -135,8 +144,19 @@ class Playground {
   void remember_named_socket(std::string_view action_json);
   std::vector<NamedSocket> named_sockets() const;
 
+  /// Runs `f`, which runs the simulation: a RunLimitExceeded or std::bad_alloc ends the run.
+  template <typename F>
+  auto running(F&& f) -> decltype(f());
+  void end_run(std::string why, bool drop_runner);
+  /// Throws "the run ended: ..." once a run ended on an error.
+  void check_not_ended() const;
+
   std::unique_ptr<ScenarioRunner> runner_;
   std::uint64_t run_number_ = 0;
+  // Why the run ended ("" while it can go on), and the document to reset() to when the runner
+  // was dropped.
+  std::string ended_;
+  std::string dropped_scenario_;
   // The incremental tcpdump view: packet_sent events before formatted_until_ were formatted
   // (in order, once each); lines_ keeps those still retained by the trace.
   TcpdumpFormatter formatter_;

@@ -96,6 +96,13 @@ class TcpConnection : public EventHandler {
 
   TcpSnapshot snapshot() const;
   const std::vector<TcpSample>& series() const { return series_; }
+  /// How many times the series was thinned (each rewrote the samples already there): the
+  /// spacing starts at 0 and is 1 ms after the first, doubled by each later one.
+  std::uint32_t series_generation() const {
+    std::uint32_t g = 0;
+    for (SimTime s = series_spacing_; s >= kMillisecond; s /= 2) ++g;
+    return g;
+  }
   std::uint32_t snd_nxt() const { return snd_nxt_; }
   std::uint32_t rcv_nxt() const { return rcv_nxt_; }
   bool is_gone() const { return gone_; }

@@ -119,7 +119,7 @@ void TcpStack::release(TcpConnection* c, const char* reason) {
   on_child_gone(c);
   const TcpSnapshot snap = c->snapshot();
   closed_.push_back({c->id(), c->tuple(), reason, net_.now(), snap.bytes_sent, snap.bytes_delivered,
-                     c->series()});
+                     c->series(), c->series_generation()});
   if (closed_.size() > kMaxClosed) {
     closed_.pop_front();
     ++closed_not_kept_;

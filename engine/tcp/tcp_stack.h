@@ -44,6 +44,7 @@ struct ClosedConnection {
   SimTime closed_at;
   std::uint64_t bytes_sent, bytes_delivered;
   std::vector<TcpSample> series;  ///< kept, so a finished transfer can still be plotted
+  std::uint32_t series_generation = 0;  ///< TcpConnection::series_generation() at the end
 };
 
 class TcpStack : public PacketHandler, public EventHandler {
