@@ -72,10 +72,9 @@ void Playground::check_not_ended() const {
     throw PlaygroundError("the run ended: " + ended_ + "; load() or reset() to start again");
 }
 
-template <typename F>
-auto Playground::running(F&& f) -> decltype(f()) {
+void Playground::running_impl(void (*call)(void*), void* f) {
   try {
-    return f();
+    return call(f);
   } catch (const RunLimitExceeded& e) {
     end_run(e.what(), false);
   } catch (const std::bad_alloc&) {
@@ -140,7 +139,9 @@ void Playground::reset() {
 void Playground::set_path(std::string_view path, std::string_view value) {
   guarded([&] {
     ScenarioRunner& r = runner();
-    if (Status st = running([&] { return r.apply_set(path, value); }); !st) throw PlaygroundError(st.error());
+    Status st = Status::success();
+    running([&] { st = r.apply_set(path, value); });
+    if (!st) throw PlaygroundError(st.error());
     restarted();  // apply_set rebuilt the simulation in place
   });
 }
@@ -174,7 +175,9 @@ bool Playground::step() {
   return guarded([&] {
     check_not_ended();
     ScenarioRunner& r = runner();
-    return running([&] { return r.step(); });
+    bool ran = false;
+    running([&] { ran = r.step(); });
+    return ran;
   });
 }
 
@@ -185,7 +188,9 @@ bool Playground::step_packet() {
     const Trace& trace = r.sim().trace();
     for (std::uint64_t n = 0; n < kStepPacketLimit; ++n) {
       const std::uint64_t before = trace.end_index();
-      if (!running([&] { return r.step(); })) return false;
+      bool ran = false;
+      running([&] { ran = r.step(); });
+      if (!ran) return false;
       for (std::uint64_t i = std::max(before, trace.first_index()); i < trace.end_index(); ++i)
         if (trace.kind_at(i) == TraceKind::packet_sent) return true;
     }
@@ -208,7 +213,9 @@ void Playground::apply(std::string_view action_json) {
   guarded([&] {
     check_not_ended();
     ScenarioRunner& r = runner();
-    if (Status st = running([&] { return r.apply_action_text(action_json); }); !st) throw PlaygroundError(st.error());
+    Status st = Status::success();
+    running([&] { st = r.apply_action_text(action_json); });
+    if (!st) throw PlaygroundError(st.error());
     remember_named_socket(action_json);
   });
 }

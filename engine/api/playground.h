@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/time.h"
@@ -104,7 +105,9 @@ class Playground {
   /// {"run":R,"first":F,"end":E,"dropped":D,"next":N,"events":[...]}. `first` is the first
   /// retained index, `end` one past the last event, `dropped` how many events at or after
   /// `cursor` retention removed before they were read, `next` the cursor for the next call. Each
-  /// event is event_to_json()'s object; packet_sent events add "text", their tcpdump line.
+  /// event is event_to_json()'s object; packet_sent events add "text", their tcpdump line. A
+  /// packet event read while its packet was still on its way has no "peer_conn" yet (the
+  /// receiving connection is known once it arrives; read it again, or the JSONL, to see it).
   /// Work is proportional to the events returned, never to the history.
   std::string events_since(std::int64_t cursor, std::int64_t max_events = kDefaultMaxEvents);
   /// Everything a UI shows about the current state, as JSON (see playground_snapshot.cpp).
@@ -145,8 +148,13 @@ class Playground {
   std::vector<NamedSocket> named_sockets() const;
 
   /// Runs `f`, which runs the simulation: a RunLimitExceeded or std::bad_alloc ends the run.
+  /// (One copy of the handlers for every caller: the module's size is on a budget.)
   template <typename F>
-  auto running(F&& f) -> decltype(f());
+  void running(F&& f) {
+    using Fn = std::remove_reference_t<F>;
+    running_impl([](void* c) { (*static_cast<Fn*>(c))(); }, &f);
+  }
+  void running_impl(void (*call)(void*), void* f);
   void end_run(std::string why, bool drop_runner);
   /// Throws "the run ended: ..." once a run ended on an error.
   void check_not_ended() const;

@@ -198,21 +198,6 @@ void Link::propagate(int from_side, Packet&& packet, std::uint64_t id, SimTime t
   }
 }
 
-std::uint64_t Link::duplicate(int from_side, const Packet& packet, std::uint64_t original,
-                              SendInfo info) {
-  ++dir_[from_side].stats.duplicated;
-  const std::uint64_t copy = net_.trace().add_packet(packet, info);
-  TraceEvent ev;
-  ev.time = net_.now();
-  ev.kind = TraceKind::packet_duplicated;
-  ev.host = end(from_side).index();
-  ev.link = index_;
-  ev.packet_id = copy;
-  ev.original = original;
-  net_.trace().add(std::move(ev));
-  return copy;
-}
-
 std::uint32_t Link::alloc_slot() {
   if (!free_slots_.empty()) {
     std::uint32_t s = free_slots_.back();

@@ -1,7 +1,5 @@
 #include "net/network.h"
 
-#include "core/duration.h"
-
 namespace tcpplay {
 
 Host& Network::add_host(const std::string& name, Ipv4Addr addr) {
@@ -48,37 +46,3 @@ void Network::trace_note(int host, std::string text) {
 
 }  // namespace tcpplay
 
-namespace tcpplay {
-
-void Network::limit_exceeded() {
-  // Name the links that hold the most: duplicated copies point at a loop, a long queue at a
-  // link slower than what feeds it.
-  const Link* most_dup = nullptr;
-  const Link* most_queued = nullptr;
-  std::uint64_t dup = 0, queued = 0;
-  for (const auto& l : links_) {
-    const Link::DirectionStats a = l->stats(0), b = l->stats(1);
-    if (a.duplicated + b.duplicated > dup) {
-      dup = a.duplicated + b.duplicated;
-      most_dup = l.get();
-    }
-    if (a.queued + b.queued > queued) {
-      queued = a.queued + b.queued;
-      most_queued = l.get();
-    }
-  }
-  std::string why;
-  if (most_dup)
-    why += "a routing loop with duplication (link \"" + most_dup->name() + "\" duplicated " +
-           std::to_string(dup) + " packets)";
-  if (most_queued)
-    why += std::string(why.empty() ? "" : " or ") + "an unbounded queue on a slow link (link \"" +
-           most_queued->name() + "\" has " + std::to_string(queued) + " queued)";
-  if (why.empty()) why = "a routing loop or links with very long delays carrying a flood of packets";
-  throw RunLimitExceeded("run stopped at " + format_seconds(now()) + "s: " +
-                         std::to_string(packets_held_) +
-                         " packets in flight or queued (limit /limits/max_packets = " +
-                         std::to_string(max_packets_) + "): likely " + why);
-}
-
-}  // namespace tcpplay

@@ -67,13 +67,16 @@ struct TraceEvent {
   TraceKind kind = TraceKind::note;
   std::int32_t host = -1;  ///< host index, -1 if none
   std::int32_t link = -1;  ///< link index for packet events, -1 if none
-  std::int32_t conn = -1;  ///< connection id for TCP events; packet events: the sending connection
+  std::int32_t conn = -1;  ///< connection id for TCP events; packet events: the sending
+                           ///< connection (kept when a router forwards it; -1 for the stack's
+                           ///< RSTs, crafted segments, UDP, ICMP, a load balancer's copies)
   std::int32_t peer_conn = -1;  ///< packet events: the receiving connection, -1 if none (yet)
   FourTuple tuple;         ///< connection 4-tuple (state and timer events)
   std::uint64_t packet_id = 0;  ///< packet events: the transmission (see Trace::packet)
   std::uint64_t original = 0;   ///< packet_duplicated: the id of the packet copied
-  /// Packet events: why the sender sent it, when that is worth showing: "retransmission",
-  /// "zero_window_probe", "keepalive", "challenge_ack", "duplicate" ... ("" for ordinary).
+  /// Packet events: why TCP sent it, when that is worth showing: "retransmission",
+  /// "zero_window_probe", "keepalive", "challenge_ack", "window_update", "rst_reply" ("" for
+  /// ordinary; see PacketTag). A link's duplicate keeps its original's tag.
   const char* tag = "";
   const char* from = "";   ///< state_change: previous state
   const char* to = "";     ///< state_change: new state

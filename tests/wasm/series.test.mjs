@@ -57,7 +57,7 @@ describe('incremental series, packet identity, run limits', () => {
       duration: '60s',
       limits: { max_packets: 200 },
       hosts: [{ name: 'a', addr: '10.0.0.1' }, { name: 'b', addr: '10.0.0.2' }],
-      links: [{ name: 'slow', a: 'a', b: 'b', bandwidth: '1kbit', queue: { packets: 0 } }],
+      links: [{ name: 'slow', a: 'a', b: 'b', delay: '10ms', bandwidth: '1kbit', queue: { packets: 0 } }],
       apps: [
         { type: 'udp_stream_receiver', name: 'rx', host: 'b', port: 9000 },
         { type: 'udp_stream_sender', name: 'tx', host: 'a', to: 'b:9000', rate: 1000, count: 0 },

@@ -20,7 +20,7 @@ export interface RawPlayground {
   suggestSeqAck(host: string, to: string, srcPort: number, dstPort: number): string;
   eventsSince(cursor: number, maxEvents: number): string;
   snapshot(): string;
-  series(connId: number): string;
+  series(connId: number, since: number): string;
   pcap(): Uint8Array;
   tcpdumpText(): string;
   jsonl(): string;
