@@ -44,7 +44,8 @@ options for run:
   --format FORMAT         what to print: tcpdump (default: packets, annotations, summary),
                           json (JSON Lines only) or summary
 
-SCENARIO may be "-" for standard input. Exit codes: 0 ok, 2 bad input, 1 internal error.
+SCENARIO may be "-" for standard input. Exit codes: 0 ok, 2 bad input (including a run
+stopped by a limit of the scenario's "limits"), 1 internal error.
 )";
 
 struct Options {
@@ -213,7 +214,13 @@ int cmd_run(const Options& o) {
   auto scenario = load(o, code);
   if (!scenario) return code;
   ScenarioRunner runner(std::move(*scenario));
-  run_with_progress(runner, o.until.value_or(runner.duration()));
+  try {
+    run_with_progress(runner, o.until.value_or(runner.duration()));
+  } catch (const RunLimitExceeded& e) {
+    // The scenario asked for more than its limits allow: bad input, said as such.
+    std::cerr << "tcpplay: " << e.what() << "\n";
+    return kBadInput;
+  }
   const Trace& trace = runner.sim().trace();
   if (int rc = write_outputs(o, trace); rc != kOk) return rc;
   if (o.format == "json") {

@@ -188,8 +188,10 @@ std::string link_names(Playground& p) {
 std::string snapshot(Playground& p) {
   return guarded([&] { return p.snapshot(); });
 }
-std::string series(Playground& p, double conn_id) {
-  return guarded([&] { return p.series(Playground::integer_arg(conn_id, "conn_id")); });
+std::string series(Playground& p, double conn_id, double since) {
+  return guarded([&] {
+    return p.series(Playground::integer_arg(conn_id, "conn_id"), Playground::integer_arg(since, "since"));
+  });
 }
 /// A Uint8Array holding a copy of the capture.
 val pcap(Playground& p) {

@@ -21,7 +21,7 @@ var tcpplaySignatures = {
   eventsSince: [['cursor', 'n'], ['maxEvents', 'n']],
   feedFill: [['cursor', 'n'], ['maxEvents', 'n']],
   eventText: [['index', 'n']],
-  series: [['connId', 'n']],
+  series: [['connId', 'n'], ['since', 'n']],
   packetBytes: [['id', 'n']],
   packetFields: [['id', 'n']],
   parseTime: [['text', 's']],

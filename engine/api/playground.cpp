@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <new>
 #include <optional>
 
 #include "json/json.h"
@@ -74,7 +75,10 @@ Playground::Playground() = default;
 Playground::~Playground() = default;
 
 ScenarioRunner& Playground::runner() const {
-  if (!runner_) throw PlaygroundError("no scenario loaded (call load() first)");
+  if (!runner_) {
+    check_not_ended();
+    throw PlaygroundError("no scenario loaded (call load() first)");
+  }
   return *runner_;
 }
 
@@ -83,7 +87,42 @@ void Playground::start(std::unique_ptr<ScenarioRunner> runner) {
   restarted();
 }
 
+void Playground::check_not_ended() const {
+  if (!ended_.empty())
+    throw PlaygroundError("the run ended: " + ended_ + "; load() or reset() to start again");
+}
+
+void Playground::running_impl(void (*call)(void*), void* f) {
+  try {
+    return call(f);
+  } catch (const RunLimitExceeded& e) {
+    end_run(e.what(), false);
+  } catch (const std::bad_alloc&) {
+    const SimTime t = runner_ ? runner_->now() : 0;
+    end_run("out of memory while running (at " + format_seconds(t) +
+                "s); the run was dropped to free its memory",
+            true);
+  }
+  throw PlaygroundError(ended_ + "; load() or reset() to start again");
+}
+
+void Playground::end_run(std::string why, bool drop_runner) {
+  if (drop_runner && runner_) {
+    // The trace is most of the memory: freed first, so that the document can be copied out.
+    runner_->sim().trace().clear();
+    try {
+      dropped_scenario_ = runner_->scenario_json();
+    } catch (const std::bad_alloc&) {
+      dropped_scenario_.clear();  // reset() then says there is nothing to reset to
+    }
+    runner_.reset();
+  }
+  ended_ = std::move(why);
+}
+
 void Playground::restarted() {
+  ended_.clear();
+  dropped_scenario_.clear();
   ++run_number_;
   formatter_.reset();
   formatted_until_ = 0;
@@ -98,25 +137,33 @@ std::string Playground::load(std::string_view scenario_json) {
   return guarded([&] {
     LoadResult r = Scenario::load(scenario_json);
     if (!r.ok()) return errors_json(r.errors);
-    start(std::make_unique<ScenarioRunner>(std::move(*r.scenario)));
+    runner_.reset();  // its memory is reused by the new run
+    ended_.clear();
+    running([&] { start(std::make_unique<ScenarioRunner>(std::move(*r.scenario))); });
     return std::string("[]");
   });
 }
 
 void Playground::reset() {
   guarded([&] {
-    LoadResult r = Scenario::load(runner().scenario_json());
+    const bool dropped = !runner_ && !dropped_scenario_.empty();
+    LoadResult r = Scenario::load(dropped ? dropped_scenario_ : runner().scenario_json());
     // The document came from a loaded scenario plus validated actions, so it loads again; if it
     // ever did not, that is a bug worth reporting with its errors.
     if (!r.ok()) throw PlaygroundError("internal error: the current scenario no longer loads:\n" + r.error_text());
-    start(std::make_unique<ScenarioRunner>(std::move(*r.scenario)));
+    runner_.reset();  // its memory is reused by the new run
+    ended_.clear();
+    running([&] { start(std::make_unique<ScenarioRunner>(std::move(*r.scenario))); });
   });
 }
 
 void Playground::set_path(std::string_view path, std::string_view value) {
   guarded([&] {
+    ScenarioRunner& r = runner();
     std::vector<ScenarioError> errors;
-    if (Status st = runner().apply_set(path, value, &errors); !st) throw PlaygroundError(st.error(), std::move(errors));
+    Status st = Status::success();
+    running([&] { st = r.apply_set(path, value, &errors); });
+    if (!st) throw PlaygroundError(st.error(), std::move(errors));
     restarted();  // apply_set rebuilt the simulation in place
   });
 }
@@ -164,6 +211,7 @@ RunResult Playground::run_budgeted(RunBudget budget, Chunk&& chunk) {
 
 RunResult Playground::run_until(SimTime t, RunBudget budget) {
   return guarded([&] {
+    check_not_ended();
     ScenarioRunner& r = runner();
     if (t < 0) throw PlaygroundError("run_until: expected a time of 0 or more, got " + std::to_string(t));
     if (t < r.now())
@@ -172,7 +220,8 @@ RunResult Playground::run_until(SimTime t, RunBudget budget) {
     Scheduler& sched = r.sim().net().sched();
     return run_budgeted(budget, [&](std::uint64_t n) {
       const std::uint64_t before = sched.events_run();
-      const bool done = r.run_until(t, n);
+      bool done = false;
+      running([&] { done = r.run_until(t, n); });
       return std::pair<std::uint64_t, bool>(sched.events_run() - before, done);
     });
   });
@@ -180,6 +229,7 @@ RunResult Playground::run_until(SimTime t, RunBudget budget) {
 
 RunResult Playground::step_packet(RunBudget budget) {
   return guarded([&] {
+    check_not_ended();
     ScenarioRunner& r = runner();
     const Trace& trace = r.sim().trace();
     bool sent = false, none_left = false;
@@ -188,7 +238,9 @@ RunResult Playground::step_packet(RunBudget budget) {
       std::uint64_t ran = 0;
       for (; ran < n && total < kStepPacketLimit; ++ran, ++total) {
         const std::uint64_t before = trace.end_index();
-        if (!r.step()) {
+        bool stepped = false;
+        running([&] { stepped = r.step(); });
+        if (!stepped) {
           none_left = true;
           break;
         }
@@ -207,7 +259,13 @@ RunResult Playground::step_packet(RunBudget budget) {
 }
 
 bool Playground::step() {
-  return guarded([&] { return runner().step(); });
+  return guarded([&] {
+    check_not_ended();
+    ScenarioRunner& r = runner();
+    bool ran = false;
+    running([&] { ran = r.step(); });
+    return ran;
+  });
 }
 
 bool Playground::step_packet() { return step_packet(RunBudget{}).sent; }
@@ -225,9 +283,12 @@ SimTime Playground::duration() const { return runner().duration(); }
 
 void Playground::apply(std::string_view action_json) {
   guarded([&] {
+    check_not_ended();
+    ScenarioRunner& r = runner();
     std::vector<ScenarioError> errors;
-    if (Status st = runner().apply_action_text(action_json, &errors); !st)
-      throw PlaygroundError(st.error(), std::move(errors));
+    Status st = Status::success();
+    running([&] { st = r.apply_action_text(action_json, &errors); });
+    if (!st) throw PlaygroundError(st.error(), std::move(errors));
     remember_named_socket(action_json);
   });
 }

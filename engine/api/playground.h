@@ -9,7 +9,11 @@
 // Errors: every method that can fail throws PlaygroundError, whose message is the text the CLI
 // prints for the same problem ("path: message" lines for scenario and action errors). After an
 // error the object keeps working: a failed load keeps the scenario that was loaded before, a
-// failed action changes nothing. Nothing here includes Emscripten.
+// failed action changes nothing. A run that ends on an error (a limit of the scenario's
+// `limits`, or memory running out) throws that error once; then running and editing throw "the
+// run ended: ...", reading still works after a limit (not after running out of memory: the run
+// is dropped to free its memory), and load() or reset() start again. Nothing here includes
+// Emscripten.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -18,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "api/event_feed.h"
@@ -145,7 +150,9 @@ class Playground {
   /// {"run":R,"first":F,"end":E,"dropped":D,"next":N,"events":[...]}. `first` is the first
   /// retained index, `end` one past the last event, `dropped` how many events at or after
   /// `cursor` retention removed before they were read, `next` the cursor for the next call. Each
-  /// event is event_to_json()'s object; packet_sent events add "text", their tcpdump line.
+  /// event is event_to_json()'s object; packet_sent events add "text", their tcpdump line. A
+  /// packet event read while its packet was still on its way has no "peer_conn" yet (the
+  /// receiving connection is known once it arrives; read it again, or the JSONL, to see it).
   /// Work is proportional to the events returned, never to the history.
   std::string events_since(std::int64_t cursor, std::int64_t max_events = kDefaultMaxEvents);
   /// The binary feed: writes events [cursor, cursor + max_events) (clipped to what is retained)
@@ -163,9 +170,14 @@ class Playground {
 
   /// Everything a UI shows about the current state, as JSON (see playground_snapshot.cpp).
   std::string snapshot();
-  /// A connection's time series: {"id","name","t","cwnd","ssthresh","in_flight","srtt","rto",
-  /// "rwnd"}, one array each (times in ns).
-  std::string series(std::int64_t conn_id);
+  /// A connection's time series from cursor `since` on: {"id","name","generation","reset",
+  /// "from","next","t","cwnd","ssthresh","in_flight","srtt","rto","rwnd"}, one array each (times
+  /// in ns). Pass 0 first, then the `next` of the previous call to get only the new samples.
+  /// Past 20,000 points the series thins itself, rewriting its history: a cursor from before
+  /// that gets every sample again with "reset":true (replace, don't append). "from" is the
+  /// index of the first sample returned. A cursor is the sample index plus generation * 2^32
+  /// (the number of thinnings so far): below 20,000 samples, simply the index.
+  std::string series(std::int64_t conn_id, std::int64_t since = 0);
   std::vector<std::uint8_t> pcap() const;
   std::string tcpdump_text() const;
   std::string jsonl() const;
@@ -209,8 +221,24 @@ class Playground {
   void remember_named_socket(std::string_view action_json);
   std::vector<NamedSocket> named_sockets() const;
 
+  /// Runs `f`, which runs the simulation: a RunLimitExceeded or std::bad_alloc ends the run.
+  /// (One copy of the handlers for every caller: the module's size is on a budget.)
+  template <typename F>
+  void running(F&& f) {
+    using Fn = std::remove_reference_t<F>;
+    running_impl([](void* c) { (*static_cast<Fn*>(c))(); }, &f);
+  }
+  void running_impl(void (*call)(void*), void* f);
+  void end_run(std::string why, bool drop_runner);
+  /// Throws "the run ended: ..." once a run ended on an error.
+  void check_not_ended() const;
+
   std::unique_ptr<ScenarioRunner> runner_;
   std::uint64_t run_number_ = 0;
+  // Why the run ended ("" while it can go on), and the document to reset() to when the runner
+  // was dropped.
+  std::string ended_;
+  std::string dropped_scenario_;
   // The incremental tcpdump view: packet_sent events before formatted_until_ were formatted
   // (in order, once each); lines_ keeps those still retained by the trace.
   TcpdumpFormatter formatter_;

@@ -181,26 +181,42 @@ std::string Playground::snapshot() {
   }
 }
 
-std::string Playground::series(std::int64_t conn_id) {
+std::string Playground::series(std::int64_t conn_id, std::int64_t since) {
   try {
     ScenarioRunner& r = runner();
     const int id = conn_id >= 0 && conn_id <= INT32_MAX ? static_cast<int>(conn_id) : -1;
     TcpConnection* c = id >= 0 ? r.sim().connection(id) : nullptr;
     const std::vector<TcpSample>* found = c ? &c->series() : nullptr;
+    std::uint64_t generation = c ? c->series_generation() : 0;
     for (std::size_t i = 0; !found && i < r.sim().net().host_count(); ++i)
       for (const ClosedConnection& cc : r.sim().tcp(i).closed())
-        if (cc.id == id) found = &cc.series;
+        if (cc.id == id) {
+          found = &cc.series;
+          generation = cc.series_generation;
+        }
     if (!found) throw PlaygroundError("series: unknown connection id " + std::to_string(conn_id));
     // Written by hand: a long run has many samples, and this may be polled per frame.
     const std::vector<TcpSample>& samples = *found;
+    constexpr std::uint64_t kStride = std::uint64_t{1} << 32;  // cursor = index + generation * kStride
+    const auto cursor = static_cast<std::uint64_t>(since);
+    if (since < 0 || cursor / kStride > generation ||
+        (cursor / kStride == generation && cursor % kStride > samples.size()))
+      throw PlaygroundError("series: " + std::to_string(since) + " is not a cursor of connection " +
+                            std::to_string(conn_id) + "'s series (pass 0, or the last \"next\")");
+    // A cursor of an older generation: the samples it counted were rewritten.
+    const bool reset = cursor / kStride < generation;
+    const std::size_t from = reset ? 0 : static_cast<std::size_t>(cursor % kStride);
     std::string out = "{\"id\":" + std::to_string(id) + ",\"name\":";
     append_json_string(out, r.socket_name(id));
+    out += ",\"generation\":" + std::to_string(generation) + ",\"reset\":" + (reset ? "true" : "false") +
+           ",\"from\":" + std::to_string(from) +
+           ",\"next\":" + std::to_string(generation * kStride + samples.size());
     auto column = [&](const char* key, auto field) {
       out += ",\"";
       out += key;
       out += "\":[";
-      for (std::size_t i = 0; i < samples.size(); ++i) {
-        if (i) out += ',';
+      for (std::size_t i = from; i < samples.size(); ++i) {
+        if (i > from) out += ',';
         out += std::to_string(field(samples[i]));
       }
       out += ']';

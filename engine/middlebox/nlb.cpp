@@ -228,7 +228,7 @@ void NlbBalancer::send_rst_for(const Packet& p) {
   // The reset a TCP would send for a connection it does not know (RFC 9293 §3.10.7.1), from the
   // address the packet was sent to: the VIP towards a client, the client's address towards a
   // target.
-  host_.send(reset_for(p, host_.next_ip_id()));
+  host_.send(reset_for(p, host_.next_ip_id()), {-1, PacketTag::rst_reply});
 }
 
 void NlbBalancer::snapshot(JsonWriter& w) const {

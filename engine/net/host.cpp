@@ -48,18 +48,18 @@ int Host::find_route(Ipv4Addr dst) const {
   return -1;
 }
 
-void Host::send(Packet&& packet) {
+void Host::send(Packet&& packet, SendInfo info) {
   const int link = route_for(packet.ip.dst);
   if (link < 0) {
-    const std::uint64_t id = net_.trace().add_packet(packet);
+    const std::uint64_t id = net_.trace().add_packet(packet, info);
     net_.trace_packet(TraceKind::packet_dropped, index_, -1, id, drop_reason::no_route);
     return;
   }
   Link& l = net_.link(static_cast<std::size_t>(link));
-  l.send(l.side_of(*this), std::move(packet));
+  l.send(l.side_of(*this), std::move(packet), info);
 }
 
-void Host::receive(const Packet& packet, int from_link, std::uint64_t packet_id) {
+void Host::receive(const Packet& packet, int from_link, std::uint64_t packet_id, SendInfo info) {
   net_.trace_packet(TraceKind::packet_received, index_, from_link, packet_id);
   for (PacketHandler* h : interceptors_)
     if (h->handle(packet, from_link, packet_id)) return;
@@ -77,7 +77,10 @@ void Host::receive(const Packet& packet, int from_link, std::uint64_t packet_id)
   }
   Packet fwd = packet;
   --fwd.ip.ttl;
-  send(std::move(fwd));
+  // A new transmission on the next link, still the segment its connection sent (and why): the
+  // trace names that connection on every hop. The connection that receives it is named on the
+  // last hop's id only.
+  send(std::move(fwd), info);
 }
 
 void Host::remove_handler(PacketHandler* h) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "trace/packet_meta.h"
 #include "wire/packet.h"
 
 namespace tcpplay {
@@ -56,11 +57,13 @@ class Host {
   int route_for(Ipv4Addr dst) const;
 
   /// Sends a packet from this host (routing it); a packet with no route is dropped and traced.
-  /// Fills in the IP id; `forwarded` packets keep theirs and lose one TTL.
-  void send(Packet&& packet);
+  /// Fills in the IP id; `forwarded` packets keep theirs and lose one TTL. `info` names the
+  /// sending connection and why it sent the packet, for the trace.
+  void send(Packet&& packet, SendInfo info = {});
   void send(const Packet& packet) { send(Packet(packet)); }
-  /// Called by a link when a packet arrives on it.
-  void receive(const Packet& packet, int from_link, std::uint64_t packet_id);
+  /// Called by a link when a packet arrives on it; `info` is what its sender said (kept by a
+  /// forwarded packet on its next hop).
+  void receive(const Packet& packet, int from_link, std::uint64_t packet_id, SendInfo info = {});
 
   /// Handlers are tried in the order added, for packets addressed to this host (and for every
   /// packet when forwarding is off).

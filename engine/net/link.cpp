@@ -28,9 +28,10 @@ void Link::set_params(const LinkParams& p) {
   for (int side = 0; side < 2; ++side) {
     Direction& d = dir_[side];
     while (!d.queue.empty()) {
-      std::uint64_t id = net_.trace().add_packet(d.queue.front());
+      std::uint64_t id = net_.trace().add_packet(d.queue.front().packet, d.queue.front().info);
       drop(side, id, drop_reason::link_down);
       d.queue.pop_front();
+      net_.packet_released();
     }
     d.queued_bytes = 0;
   }
@@ -61,33 +62,36 @@ void Link::drop(int at_side, std::uint64_t packet_id, const char* reason) {
   net_.trace_packet(TraceKind::packet_dropped, end(at_side).index(), index_, packet_id, reason);
 }
 
-void Link::send(int from_side, Packet&& packet) {
+void Link::send(int from_side, Packet&& packet, SendInfo info) {
   Direction& d = dir_[from_side];
   if (!params_.up) {
     // The sender's own interface still sees the packet leave (as tcpdump there would); it is
     // lost on the dead link.
-    const std::uint64_t id = net_.trace().add_packet(packet);
+    const std::uint64_t id = net_.trace().add_packet(packet, info);
     net_.trace_packet(TraceKind::packet_sent, end(from_side).index(), index_, id);
     drop(from_side, id, drop_reason::link_down);
     return;
   }
   const std::uint32_t size = packet.wire_size();
   if (size > params_.mtu) {
-    drop(from_side, net_.trace().add_packet(packet), drop_reason::too_big);
+    drop(from_side, net_.trace().add_packet(packet, info), drop_reason::too_big);
     return;
   }
   if (!busy(from_side)) {
-    start_transmission(from_side, std::move(packet), size);
+    start_transmission(from_side, std::move(packet), size, info);
     return;
   }
   const bool full = (params_.queue_packets && d.queue.size() >= params_.queue_packets) ||
                     (params_.queue_bytes && d.queued_bytes + size > params_.queue_bytes);
   if (full) {
-    drop(from_side, net_.trace().add_packet(packet), drop_reason::queue_full);
+    drop(from_side, net_.trace().add_packet(packet, info), drop_reason::queue_full);
     return;
   }
   d.queued_bytes += size;
-  d.queue.emplace_back_slot() = std::move(packet);  // one move (push_back takes a copy first)
+  Queued& q = d.queue.emplace_back_slot();
+  q.packet = std::move(packet);  // one move (push_back takes a copy first)
+  q.info = info;
+  net_.packet_held();
   if (!d.tx_queued) {
     // Someone waits for the transmitter now: queue its "done" event, under the key it got when
     // the transmission started.
@@ -107,9 +111,9 @@ bool Link::busy(int from_side) {
   return true;
 }
 
-void Link::start_transmission(int from_side, Packet&& packet, std::uint32_t size) {
+void Link::start_transmission(int from_side, Packet&& packet, std::uint32_t size, SendInfo info) {
   Direction& d = dir_[from_side];
-  const std::uint64_t id = net_.trace().add_packet(packet);
+  const std::uint64_t id = net_.trace().add_packet(packet, info);
   net_.trace_packet(TraceKind::packet_sent, end(from_side).index(), index_, id);
   ++d.stats.sent;
   d.stats.bytes_sent += size;
@@ -120,7 +124,7 @@ void Link::start_transmission(int from_side, Packet&& packet, std::uint32_t size
     d.busy_until = net_.now() + tx;
     d.tx_seq = net_.sched().reserve_seq();
   }
-  propagate(from_side, std::move(packet), id, tx);
+  propagate(from_side, std::move(packet), id, tx, info);
 }
 
 void Link::script_drops(int from_side, std::vector<std::uint64_t> packet_numbers) {
@@ -128,7 +132,8 @@ void Link::script_drops(int from_side, std::vector<std::uint64_t> packet_numbers
   dir_[from_side].scripted_drops = std::move(packet_numbers);
 }
 
-void Link::propagate(int from_side, Packet&& packet, std::uint64_t id, SimTime tx_time) {
+void Link::propagate(int from_side, Packet&& packet, std::uint64_t id, SimTime tx_time,
+                     SendInfo info) {
   // One draw of each kind per packet, whatever the parameters, so that changing one parameter
   // does not shift the random numbers every later packet sees. With all three probabilities at
   // zero the answers are known, and the draws are only counted, to be made when the stream is
@@ -162,6 +167,8 @@ void Link::propagate(int from_side, Packet&& packet, std::uint64_t id, SimTime t
   const SimTime at = net_.now() + delay;
   Direction& d = dir_[from_side];
   for (int i = 0; i < copies; ++i) {
+    // The copy is a packet of its own, traced as it is made (the original goes first).
+    if (i == 1) id = duplicate(from_side, packet, id, info);
     if (d.arriving.empty() || d.arriving.back().at <= at) {
       // In order with what is already on the wire (always so with a constant delay).
       Arrival& a = d.arriving.emplace_back_slot();  // a reused slot: every field is set
@@ -169,21 +176,25 @@ void Link::propagate(int from_side, Packet&& packet, std::uint64_t id, SimTime t
       a.seq = net_.sched().reserve_seq();
       a.packet_id = id;
       a.epoch = epoch_;
+      a.info = info;
       if (i + 1 == copies) a.packet = std::move(packet);
       else a.packet = packet;
       if (d.arriving.size() == 1)
         net_.sched().schedule_keyed(at, a.seq, handler_, kArriveFifo,
                                     static_cast<std::uint64_t>(from_side));
+      net_.packet_held();
       continue;
     }
     const std::uint32_t slot = alloc_slot();
     InFlight& f = in_flight_[slot];
     f.packet = packet;
+    f.info = info;
     f.packet_id = id;
     f.to_side = static_cast<std::uint8_t>(1 - from_side);
     f.epoch = epoch_;
     f.used = true;
     net_.sched().schedule(at, handler_, kArrive, slot);
+    net_.packet_held();
   }
 }
 
@@ -197,13 +208,15 @@ std::uint32_t Link::alloc_slot() {
   return static_cast<std::uint32_t>(in_flight_.size() - 1);
 }
 
-void Link::deliver(int to_side, const Packet& packet, std::uint64_t id, std::uint32_t epoch) {
+void Link::deliver(int to_side, const Packet& packet, std::uint64_t id, std::uint32_t epoch,
+                   SendInfo info) {
+  net_.packet_released();
   if (epoch != epoch_ || !params_.up) {
     drop(1 - to_side, id, drop_reason::link_down);
     return;
   }
   ++dir_[1 - to_side].stats.delivered;
-  end(to_side).receive(packet, index_, id);
+  end(to_side).receive(packet, index_, id, info);
 }
 
 void Link::on_event(std::uint32_t kind, std::uint64_t arg) {
@@ -215,10 +228,11 @@ void Link::on_event(std::uint32_t kind, std::uint64_t arg) {
     if (!d.queue.empty() && params_.up) {
       // Moved straight from its queue slot onto the wire: nothing is queued meanwhile (no
       // handler runs while a packet is transmitted).
-      Packet& next = d.queue.front();
-      const std::uint32_t size = next.wire_size();
+      Queued& next = d.queue.front();
+      const std::uint32_t size = next.packet.wire_size();
       d.queued_bytes -= size;
-      start_transmission(side, std::move(next), size);
+      net_.packet_released();
+      start_transmission(side, std::move(next.packet), size, next.info);
       d.queue.drop_front(1);  // the slot is overwritten when reused
       if (!d.queue.empty() && d.tx_pending && !d.tx_queued) {
         net_.sched().schedule_keyed(d.busy_until, d.tx_seq, handler_, kTxDone, arg);
@@ -234,7 +248,7 @@ void Link::on_event(std::uint32_t kind, std::uint64_t arg) {
       // Delivered in place: what the receiver sends meanwhile is appended (a deque keeps
       // references to its elements valid on push_back).
       const Arrival& a = d.arriving.front();
-      deliver(1 - side, a.packet, a.packet_id, a.epoch);
+      deliver(1 - side, a.packet, a.packet_id, a.epoch, a.info);
     }
     d.arriving.drop_front(1);  // the slot keeps its packet until it is reused
     if (!d.arriving.empty()) {
@@ -249,10 +263,11 @@ void Link::on_event(std::uint32_t kind, std::uint64_t arg) {
   const std::uint64_t id = f.packet_id;
   const int to_side = f.to_side;
   const std::uint32_t epoch = f.epoch;
+  const SendInfo info = f.info;
   f.used = false;
   f.packet = Packet{};
   free_slots_.push_back(slot);
-  deliver(to_side, packet, id, epoch);
+  deliver(to_side, packet, id, epoch, info);
 }
 
 }  // namespace tcpplay

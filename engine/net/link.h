@@ -11,6 +11,7 @@
 #include "core/ring_buffer.h"
 #include "core/rng.h"
 #include "core/scheduler.h"
+#include "trace/packet_meta.h"
 #include "wire/packet.h"
 
 namespace tcpplay {
@@ -53,12 +54,13 @@ class Link : public EventHandler {
   /// tests that need one exact segment lost.
   void script_drops(int from_side, std::vector<std::uint64_t> packet_numbers);
 
-  /// Hands a packet from end `from_side` to the transmitter of that direction.
-  void send(int from_side, Packet&& packet);
+  /// Hands a packet from end `from_side` to the transmitter of that direction; `info` (who sent
+  /// it, why) goes with it into the trace when it is transmitted.
+  void send(int from_side, Packet&& packet, SendInfo info = {});
   void send(int from_side, const Packet& packet) { send(from_side, Packet(packet)); }
 
   struct DirectionStats {
-    std::uint64_t sent = 0, delivered = 0, dropped = 0, bytes_sent = 0;
+    std::uint64_t sent = 0, delivered = 0, dropped = 0, bytes_sent = 0, duplicated = 0;
     std::size_t queued = 0;
     std::uint64_t queued_bytes = 0;
   };
@@ -76,12 +78,17 @@ class Link : public EventHandler {
     std::uint64_t seq = 0;  // the scheduler sequence number reserved when it was sent
     std::uint64_t packet_id = 0;
     std::uint32_t epoch = 0;
+    SendInfo info;  // for a router that forwards it
     Packet packet;
+  };
+  struct Queued {
+    Packet packet;
+    SendInfo info;
   };
   struct Direction {
     // Small chunks: a link direction rarely holds more than a few hundred packets, and every
     // scenario load allocates its first chunks (1024 would be 150-180 KB per ring).
-    RingBuffer<Packet, 64> queue;   // waiting, not yet on the wire
+    RingBuffer<Queued, 64> queue;   // waiting, not yet on the wire
     std::uint64_t queued_bytes = 0;
     // The transmission in progress ends at (busy_until, tx_seq), the key its "transmission done"
     // event would have. That event is only queued when a packet waits for it (tx_queued);
@@ -99,16 +106,21 @@ class Link : public EventHandler {
   };
   struct InFlight {
     Packet packet;
+    SendInfo info;
     std::uint64_t packet_id = 0;
     std::uint8_t to_side = 0;
     std::uint32_t epoch = 0;  // packets sent before the link went down are dropped on arrival
     bool used = false;
   };
   bool busy(int from_side);
-  void deliver(int to_side, const Packet& packet, std::uint64_t packet_id, std::uint32_t epoch);
+  void deliver(int to_side, const Packet& packet, std::uint64_t packet_id, std::uint32_t epoch,
+               SendInfo info);
   // `size` is packet.wire_size(), computed once per packet.
-  void start_transmission(int from_side, Packet&& packet, std::uint32_t size);
-  void propagate(int from_side, Packet&& packet, std::uint64_t packet_id, SimTime tx_time);
+  void start_transmission(int from_side, Packet&& packet, std::uint32_t size, SendInfo info);
+  void propagate(int from_side, Packet&& packet, std::uint64_t packet_id, SimTime tx_time,
+                 SendInfo info);
+  /// Traces the copy a duplicating link makes (a packet_duplicated event) and returns its id.
+  std::uint64_t duplicate(int from_side, const Packet& packet, std::uint64_t original, SendInfo info);
   std::uint32_t alloc_slot();
   void drop(int at_side, std::uint64_t packet_id, const char* reason);
   SimTime serialization_time(std::uint32_t bytes) const;

@@ -45,3 +45,4 @@ void Network::trace_note(int host, std::string text) {
 }
 
 }  // namespace tcpplay
+

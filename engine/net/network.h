@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +16,21 @@
 
 namespace tcpplay {
 
+/// The run hit a limit that bounds its memory (Network::set_max_packets). Thrown out of the
+/// event that passed it, so the run cannot go on; what() names the cause and the likely reason.
+class RunLimitExceeded : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Network {
  public:
+  /// Packets queued on or crossing links at once, by default. Far above any lesson (the
+  /// examples peak at a few hundred) and about 200 MB of packets: a routing loop that duplicates
+  /// or an unbounded queue on a slow link gets there in seconds and would otherwise run the
+  /// browser out of memory.
+  static constexpr std::uint64_t kDefaultMaxPackets = 1'000'000;
+
   explicit Network(std::uint64_t seed = 1) : seed_(seed) {}
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
@@ -48,6 +62,19 @@ class Network {
   /// Connection ids are unique across the whole run (the UI addresses connections by id).
   int allocate_conn_id() { return next_conn_id_++; }
 
+  // Packets held by links (waiting in a queue or on the wire), counted by the links.
+  void set_max_packets(std::uint64_t n) { max_packets_ = n; }
+  std::uint64_t max_packets() const { return max_packets_; }
+  std::uint64_t packets_held() const { return packets_held_; }
+  std::uint64_t peak_packets_held() const { return peak_packets_held_; }
+  void packet_held() {
+    if (++packets_held_ > peak_packets_held_) {
+      peak_packets_held_ = packets_held_;
+      if (packets_held_ > max_packets_) limit_exceeded();
+    }
+  }
+  void packet_released() { --packets_held_; }
+
   // Trace helpers used by links, hosts and stacks.
   void trace_packet(TraceKind kind, int host, int link, std::uint64_t packet_id,
                     const char* reason = "") {
@@ -63,6 +90,10 @@ class Network {
   std::vector<std::unique_ptr<Link>> links_;
   int next_conn_id_ = 1;
   std::uint64_t routing_version_ = 0;
+  std::uint64_t max_packets_ = kDefaultMaxPackets;
+  std::uint64_t packets_held_ = 0, peak_packets_held_ = 0;
+
+  [[noreturn]] void limit_exceeded();
 };
 
 }  // namespace tcpplay

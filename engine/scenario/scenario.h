@@ -152,6 +152,9 @@ struct Scenario {
   std::uint64_t seed = 1;
   SimTime duration = 60 * kSecond;
   Trace::Retention retention;
+  /// `limits.max_packets`: the most packets queued on or crossing links at once; past it the run
+  /// ends with RunLimitExceeded (a routing loop with duplication, an unbounded queue).
+  std::uint64_t max_packets = Network::kDefaultMaxPackets;
   std::vector<HostSpec> hosts;
   std::vector<LinkSpec> links;
   std::vector<RouteSpec> routes;

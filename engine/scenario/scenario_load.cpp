@@ -466,6 +466,7 @@ class Loader {
   void settings(Fields& f);
   void tcp_defaults(const Json& v, const std::string& path);
   void trace(const Json& v, const std::string& path);
+  void limits(const Json& v, const std::string& path);
   void hosts(const Json& v, const std::string& path);
   void host(const Json& v, const std::string& path);
   TcpConfig host_tcp(const Json* v, const std::string& path);
@@ -485,8 +486,8 @@ class Loader {
 
 std::vector<ScenarioError> Loader::load(Scenario& out) {
   Fields f(c_, doc_, "",
-           {"$schema", "title", "description", "watch", "seed", "duration", "tcp", "trace", "hosts",
-            "links", "routes", "apps", "middleboxes", "timeline"});
+           {"$schema", "title", "description", "watch", "seed", "duration", "tcp", "trace", "limits",
+            "hosts", "links", "routes", "apps", "middleboxes", "timeline"});
   if (f.ok()) {
     lesson(f);
     settings(f);
@@ -518,6 +519,7 @@ void Loader::settings(Fields& f) {
   }
   if (const Json* v = f.get("tcp")) tcp_defaults(*v, f.path("tcp"));
   if (const Json* v = f.get("trace")) trace(*v, f.path("trace"));
+  if (const Json* v = f.get("limits")) limits(*v, f.path("limits"));
 }
 
 void Loader::tcp_defaults(const Json& v, const std::string& path) {
@@ -541,6 +543,11 @@ void Loader::trace(const Json& v, const std::string& path) {
   Fields f(c_, v, path, {"max_events", "max_bytes"});
   if (auto n = f.integer("max_events", 0, SIZE_MAX)) s_.retention.max_events = *n;
   if (auto n = f.integer("max_bytes", 0, SIZE_MAX)) s_.retention.max_bytes = *n;
+}
+
+void Loader::limits(const Json& v, const std::string& path) {
+  Fields f(c_, v, path, {"max_packets"});
+  if (auto n = f.integer("max_packets", 1, UINT32_MAX)) s_.max_packets = *n;
 }
 
 void Loader::hosts(const Json& v, const std::string& path) {

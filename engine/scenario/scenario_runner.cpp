@@ -62,6 +62,7 @@ void ScenarioRunner::build() {
   sim_ = std::make_unique<Simulation>(scenario_.seed);
   sim_->trace().set_retention(scenario_.retention);
   Network& net = sim_->net();
+  net.set_max_packets(scenario_.max_packets);
   for (const HostSpec& h : scenario_.hosts) {
     Host& host = sim_->add_host(h.name, h.addr, h.tcp);
     host.forwarding = h.forwarding;

@@ -54,8 +54,8 @@ void count_drops(const Trace& trace, RunSummary& s) {
   s.trace_dropped = trace.first_index();
   s.trace_events = trace.end_index();
   for (std::uint64_t i = trace.first_index(); i < trace.end_index(); ++i) {
-    const TraceEvent ev = trace.at(i);
-    if (ev.kind == TraceKind::packet_dropped) ++s.drops[ev.name];
+    if (trace.kind_at(i) != TraceKind::packet_dropped) continue;  // the kind alone is cheap
+    ++s.drops[trace.at(i).name];
   }
 }
 

@@ -216,7 +216,7 @@ std::uint32_t TcpConnection::read(std::uint32_t max_bytes) {
     const std::uint32_t advertised = rcv_adv_ - rcv_nxt_;
     if (4 * advertised <= cfg_->recv_buffer && now_free >= 2 * advertised &&
         now_free - advertised >= std::min(cfg_->recv_buffer / 2, eff_mss_))
-      send_ack();
+      send_ack(PacketTag::window_update);
   }
   if (recv_queue_.empty() && peer_fin_ && !peer_fin_told_) {
     peer_fin_told_ = true;

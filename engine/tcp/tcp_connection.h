@@ -17,6 +17,7 @@
 #include "tcp/payload_queue.h"
 #include "tcp/rtt_estimator.h"
 #include "tcp/sack_scoreboard.h"
+#include "trace/packet_meta.h"
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_socket_api.h"
 #include "tcp/tcp_state.h"
@@ -95,6 +96,13 @@ class TcpConnection : public EventHandler {
 
   TcpSnapshot snapshot() const;
   const std::vector<TcpSample>& series() const { return series_; }
+  /// How many times the series was thinned (each rewrote the samples already there): the
+  /// spacing starts at 0 and is 1 ms after the first, doubled by each later one.
+  std::uint32_t series_generation() const {
+    std::uint32_t g = 0;
+    for (SimTime s = series_spacing_; s >= kMillisecond; s /= 2) ++g;
+    return g;
+  }
   std::uint32_t snd_nxt() const { return snd_nxt_; }
   std::uint32_t rcv_nxt() const { return rcv_nxt_; }
   bool is_gone() const { return gone_; }
@@ -147,11 +155,14 @@ class TcpConnection : public EventHandler {
   // tcp_output.cpp
   void output();  // sends whatever the windows, Nagle and SWS avoidance allow
   bool send_one_data_segment(std::uint32_t max_len = UINT32_MAX);
-  void send_segment(std::uint16_t flags, std::uint32_t seq, Payload data, bool syn_options);
-  void send_ack();
-  void send_ack_limited(const Packet& p, std::uint64_t packet_id);  // answers to invalid segments, rate-limited
+  // `tag` says why, for the trace (packet_meta.h).
+  void send_segment(std::uint16_t flags, std::uint32_t seq, Payload data, bool syn_options,
+                    PacketTag tag = PacketTag::none);
+  void send_ack(PacketTag tag = PacketTag::none);
+  void send_ack_limited(const Packet& p, std::uint64_t packet_id,  // answers to invalid segments, rate-limited
+                        PacketTag tag = PacketTag::none);
   void send_rst(std::uint32_t seq);
-  void send_syn(bool with_ack);
+  void send_syn(bool with_ack, PacketTag tag = PacketTag::none);
   void send_window_probe();
   void send_keepalive_probe();
   void schedule_ack(bool immediate, bool full_sized = true);

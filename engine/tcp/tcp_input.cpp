@@ -89,7 +89,7 @@ void TcpConnection::input_syn_sent(const Packet& p, std::uint64_t packet_id) {
   const TcpHeader& h = p.tcp;
   // §3.10.7.3 first: an ACK must acknowledge our SYN and nothing beyond it.
   if (h.has(tcp_flag::ack) && (seq::le(h.ack, iss_) || seq::gt(h.ack, snd_max_))) {
-    if (!h.has(tcp_flag::rst)) send_segment(tcp_flag::rst, h.ack, {}, false);
+    if (!h.has(tcp_flag::rst)) send_segment(tcp_flag::rst, h.ack, {}, false, PacketTag::rst_reply);
     trace_drop(packet_id, "ack_not_for_our_syn");
     return;
   }
@@ -237,7 +237,7 @@ bool TcpConnection::check_rst(const Packet& p, std::uint64_t packet_id) {
   // elsewhere in the window gets a challenge ACK. With rfc5961 off, any in-window RST resets.
   if (cfg_->rfc5961 && p.tcp.seq != rcv_nxt_) {
     trace_drop(packet_id, "rst_in_window_challenge_ack");
-    send_ack_limited(p, packet_id);
+    send_ack_limited(p, packet_id, PacketTag::challenge_ack);
     return false;
   }
   switch (state_) {
@@ -276,11 +276,12 @@ bool TcpConnection::check_syn(const Packet& p, std::uint64_t packet_id) {
   if (cfg_->rfc5961) {
     // RFC 5961 §4: challenge ACK whatever the sequence number.
     trace_drop(packet_id, "syn_in_synchronized_state_challenge_ack");
-    send_ack_limited(p, packet_id);
+    send_ack_limited(p, packet_id, PacketTag::challenge_ack);
     return false;
   }
   // RFC 793: an in-window SYN is an error; reset the connection.
-  send_segment(tcp_flag::rst, p.tcp.has(tcp_flag::ack) ? p.tcp.ack : snd_nxt_, {}, false);
+  send_segment(tcp_flag::rst, p.tcp.has(tcp_flag::ack) ? p.tcp.ack : snd_nxt_, {}, false,
+               PacketTag::rst_reply);
   finish("reset", "rcv SYN in window (RFC 793)");
   return false;
 }
@@ -443,7 +444,7 @@ void TcpConnection::process_text(const Packet& p, std::uint32_t seq_no, const Pa
     return;  // §3.10.7.4 seventh: after a FIN, text is ignored
   if (app_closed_ && (state_ == TcpState::fin_wait_1 || state_ == TcpState::fin_wait_2)) {
     // RFC 9293 §3.6.1 SHLD-3 (and Linux): data for an application that closed gets an RST.
-    send_segment(tcp_flag::rst, snd_nxt_, {}, false);
+    send_segment(tcp_flag::rst, snd_nxt_, {}, false, PacketTag::rst_reply);  // RFC 9293 §3.6.1
     finish("reset", "rcv data after close");
     return;
   }

@@ -107,7 +107,7 @@ void TcpConnection::write_options(TcpOptionBytes& out, bool syn) const {
 }
 
 void TcpConnection::send_segment(std::uint16_t flags, std::uint32_t seq_no, Payload data,
-                                 bool syn_options) {
+                                 bool syn_options, PacketTag tag) {
   Packet p;
   p.ip.protocol = static_cast<std::uint8_t>(IpProto::tcp);
   p.ip.src = tuple_.local_addr;
@@ -133,22 +133,22 @@ void TcpConnection::send_segment(std::uint16_t flags, std::uint32_t seq_no, Payl
   }
   last_window_sent_ = p.tcp.window;
   bytes_sent_ += p.payload.size();
-  stack_.transmit(std::move(p));
+  stack_.transmit(std::move(p), {id_, tag});
 }
 
-void TcpConnection::send_ack() {
+void TcpConnection::send_ack(PacketTag tag) {
   if (stack_.manual) return;
-  send_segment(tcp_flag::ack, snd_nxt_, {}, false);
+  send_segment(tcp_flag::ack, snd_nxt_, {}, false, tag);
 }
 
-void TcpConnection::send_ack_limited(const Packet& p, std::uint64_t packet_id) {
+void TcpConnection::send_ack_limited(const Packet& p, std::uint64_t packet_id, PacketTag tag) {
   // ACKs that answer unacceptable segments (out of window, acking unsent data, challenge ACKs)
   // go out at most once per 500 ms per connection, as Linux's tcp_invalid_ratelimit does and
   // RFC 5961 §7 recommends: two confused stacks would otherwise ACK each other forever. Like
   // Linux (tcp_oow_rate_limited), a segment carrying data without SYN is always answered: it is
   // not part of an ACK loop, and its duplicate ACK matters to the sender's loss recovery.
   if (!p.payload.empty() && !p.tcp.has(tcp_flag::syn)) {
-    send_ack();
+    send_ack(tag);
     return;
   }
   const SimTime now = stack_.net().now();
@@ -157,7 +157,7 @@ void TcpConnection::send_ack_limited(const Packet& p, std::uint64_t packet_id) {
     return;
   }
   last_invalid_ack_ = now;
-  send_ack();
+  send_ack(tag);
 }
 
 void TcpConnection::send_rst(std::uint32_t seq_no) {
@@ -166,10 +166,10 @@ void TcpConnection::send_rst(std::uint32_t seq_no) {
   send_segment(flags, seq_no, {}, false);
 }
 
-void TcpConnection::send_syn(bool with_ack) {
+void TcpConnection::send_syn(bool with_ack, PacketTag tag) {
   if (stack_.manual) return;
   const std::uint16_t flags = with_ack ? (tcp_flag::syn | tcp_flag::ack) : tcp_flag::syn;
-  send_segment(flags, iss_, {}, true);
+  send_segment(flags, iss_, {}, true, tag);
   if (!rtt_timing_ && !syn_retransmitted_) {
     rtt_timing_ = true;
     rtt_seq_ = iss_;
@@ -180,12 +180,12 @@ void TcpConnection::send_syn(bool with_ack) {
 void TcpConnection::send_window_probe() {
   // Zero-window probe as Linux sends it (tcp_xmit_probe_skb): an old sequence number with no
   // data, which the receiver must answer with an ACK carrying its current window.
-  send_segment(tcp_flag::ack, snd_una_ - 1, {}, false);
+  send_segment(tcp_flag::ack, snd_una_ - 1, {}, false, PacketTag::zero_window_probe);
 }
 
 void TcpConnection::send_keepalive_probe() {
   // RFC 9293 §3.8.4: SEG.SEQ = SND.NXT-1 with no data, forcing an ACK.
-  send_segment(tcp_flag::ack, snd_nxt_ - 1, {}, false);
+  send_segment(tcp_flag::ack, snd_nxt_ - 1, {}, false, PacketTag::keepalive);
 }
 
 void TcpConnection::schedule_ack(bool immediate, bool full_sized) {
@@ -249,7 +249,8 @@ bool TcpConnection::send_one_data_segment(std::uint32_t max_len) {
     rtt_start_ = stack_.net().now();
   }
   if (unacked_since_ == kNever) unacked_since_ = stack_.net().now();
-  send_segment(flags, snd_nxt_, std::move(data), false);
+  send_segment(flags, snd_nxt_, std::move(data), false,
+               retransmission ? PacketTag::retransmission : PacketTag::none);
   snd_nxt_ += len + (with_fin ? 1 : 0);
   snd_max_ = seq::max(snd_max_, snd_nxt_);
   if (!armed(kRetransmit)) arm(kRetransmit, rtt_.rto());

@@ -111,7 +111,7 @@ void TcpConnection::retransmit_first_unacked() {
   if (len > 0 && snd_una_ + len == end) flags |= tcp_flag::psh;
   ++retransmits_;
   if (rtt_timing_ && seq::le(snd_una_, rtt_seq_)) rtt_timing_ = false;  // Karn
-  send_segment(flags, snd_una_, send_data(snd_una_ - buf_seq_, len), false);
+  send_segment(flags, snd_una_, send_data(snd_una_ - buf_seq_, len), false, PacketTag::retransmission);
 }
 
 void TcpConnection::update_scoreboard(const TcpOptions& o) {
@@ -201,7 +201,7 @@ bool TcpConnection::sack_next_segment() {
     if (len == 0 && !with_fin) return false;
     ++retransmits_;
     if (rtt_timing_ && seq::le(start, rtt_seq_)) rtt_timing_ = false;  // Karn
-    send_segment(flags, start, send_data(start - buf_seq_, len), false);
+    send_segment(flags, start, send_data(start - buf_seq_, len), false, PacketTag::retransmission);
     high_rxt_ = start + len + (with_fin ? 1 : 0);
     prr_out_ += len;  // RFC 6937 §3: prr_out += data sent (retransmissions too)
     return true;

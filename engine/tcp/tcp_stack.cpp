@@ -113,13 +113,13 @@ std::vector<TcpConnection*> TcpStack::connections() const {
   return v;
 }
 
-void TcpStack::transmit(Packet&& p) { host_.send(std::move(p)); }
+void TcpStack::transmit(Packet&& p, SendInfo info) { host_.send(std::move(p), info); }
 
 void TcpStack::release(TcpConnection* c, const char* reason) {
   on_child_gone(c);
   const TcpSnapshot snap = c->snapshot();
   closed_.push_back({c->id(), c->tuple(), reason, net_.now(), snap.bytes_sent, snap.bytes_delivered,
-                     c->series()});
+                     c->series(), c->series_generation()});
   if (closed_.size() > kMaxClosed) {
     closed_.pop_front();
     ++closed_not_kept_;
@@ -194,6 +194,7 @@ bool TcpStack::handle(const Packet& p, int from_link, std::uint64_t packet_id) {
       c->finish("closed", "rcv new SYN in TIME_WAIT (RFC 9293 3.6.1)");
       graveyard_.clear();
     } else {
+      net_.trace().set_packet_receiver(packet_id, c->id());
       c->on_segment(p, packet_id);
       return true;
     }
@@ -238,6 +239,7 @@ void TcpStack::on_listen_segment(TcpListener& l, const Packet& p, std::uint64_t 
   conns_[t] = std::move(conn);
   listener_children_[c] = l.port;
   ++l.pending;
+  net_.trace().set_packet_receiver(packet_id, c->id());  // the SYN made it
   c->open_passive(p, packet_id);
 }
 
@@ -278,7 +280,9 @@ Packet reset_for(const Packet& p, std::uint16_t ip_id) {
   return r;
 }
 
-void TcpStack::reply_rst_for(const Packet& p) { transmit(reset_for(p, host_.next_ip_id())); }
+void TcpStack::reply_rst_for(const Packet& p) {
+  transmit(reset_for(p, host_.next_ip_id()), {-1, PacketTag::rst_reply});
+}
 
 Status TcpStack::inject(const CraftedSegment& seg, Ipv4Addr dst) {
   const FourTuple t{host_.addr(), dst, seg.src_port, seg.dst_port};

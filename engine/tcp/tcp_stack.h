@@ -45,6 +45,7 @@ struct ClosedConnection {
   SimTime closed_at;
   std::uint64_t bytes_sent, bytes_delivered;
   std::vector<TcpSample> series;  ///< kept, so a finished transfer can still be plotted
+  std::uint32_t series_generation = 0;  ///< TcpConnection::series_generation() at the end
 };
 
 class TcpStack : public PacketHandler, public EventHandler {
@@ -98,7 +99,7 @@ class TcpStack : public PacketHandler, public EventHandler {
   void on_event(std::uint32_t kind, std::uint64_t arg) override;
 
   // For connections.
-  void transmit(Packet&& p);
+  void transmit(Packet&& p, SendInfo info = {});
   void release(TcpConnection* c, const char* reason);
   void on_child_established(TcpConnection* c);
   void on_child_gone(TcpConnection* c);

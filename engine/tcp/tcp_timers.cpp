@@ -103,7 +103,7 @@ void TcpConnection::on_retransmit_timeout() {
     // Linux tcp_syn_linear_timeouts: the first N retries keep the initial RTO.
     if (state_ == TcpState::syn_received || retries_ > cfg_->syn_linear_retries) rtt_.backoff();
     ++retransmits_;
-    send_syn(state_ == TcpState::syn_received);
+    send_syn(state_ == TcpState::syn_received, PacketTag::retransmission);
     arm(kRetransmit, rtt_.rto());
     return;
   }
@@ -131,7 +131,7 @@ void TcpConnection::on_retransmit_timeout() {
   if (!send_one_data_segment()) {
     // Only a FIN is outstanding.
     ++retransmits_;
-    send_segment(tcp_flag::fin | tcp_flag::ack, snd_una_, {}, false);
+    send_segment(tcp_flag::fin | tcp_flag::ack, snd_una_, {}, false, PacketTag::retransmission);
     snd_nxt_ = snd_una_ + 1;
   }
   arm(kRetransmit, rtt_.rto());

@@ -155,7 +155,11 @@ std::string event_to_json(const Trace& trace, const TraceEvent& e) {
   o.str("kind", to_string(e.kind));
   if (e.host >= 0) o.str("host", name_or_index(trace.host_names, e.host));
   if (e.link >= 0) o.str("link", name_or_index(trace.link_names, e.link));
+  if (e.packet_id) o.num("packet", static_cast<long long>(e.packet_id));
   if (e.conn >= 0) o.num("conn", e.conn);
+  if (e.peer_conn >= 0) o.num("peer_conn", e.peer_conn);
+  if (e.original) o.num("original", static_cast<long long>(e.original));
+  if (e.tag && *e.tag) o.str("tag", e.tag);
   if (e.tuple != FourTuple{}) o.str("tuple", format_tuple(e.tuple));
   if (e.from && *e.from) o.str("from", e.from);
   if (e.to && *e.to) o.str("to", e.to);

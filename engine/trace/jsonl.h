@@ -9,7 +9,9 @@
 namespace tcpplay {
 
 /// One event as a JSON object (no newline). Keys, in order: i, t_ns, kind, then when set host,
-/// link, conn, tuple, from, to, name, deadline_ns, detail, and for packet events whose packet is
+/// link, packet (the packet's id: packet events), conn (packet events: the sending connection),
+/// peer_conn (the receiving one), original (packet_duplicated: the id copied), tag (why TCP sent
+/// it), tuple, from, to, name, deadline_ns, detail, and for packet events whose packet is
 /// still retained a stateless "pkt" object with absolute numbers: src, dst, proto, then
 /// sport, dport, flags, ae (only when the AE bit is set), seq, ack, win, urg (TCP),
 /// sport, dport (UDP), type, code (ICMP), then len (payload bytes), options (TCP, when present,

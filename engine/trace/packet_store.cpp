@@ -128,7 +128,7 @@ bool PacketStore::encode(const Packet& p, Compact& c) {
 }
 
 Packet PacketStore::decode(const Compact& c) const {
-  const Flow& f = flows_[c.flow];
+  const Flow& f = flows_[c.flow & kFlowMask];
   Packet p;
   p.ip.tos = f.tos;
   p.ip.id = c.ip_id;
@@ -157,18 +157,33 @@ Packet PacketStore::decode(const Compact& c) const {
   return p;
 }
 
-std::uint64_t PacketStore::add(const Packet& p, bool* kept_whole) {
+std::uint64_t PacketStore::add(const Packet& p, bool* kept_whole, SendInfo info) {
   const std::uint64_t id = end_id();
   Compact& c = compact_.emplace_back_slot();
   *kept_whole = !encode(p, c);
   if (!*kept_whole) ++flow_uses_[c.flow];
   if (*kept_whole) {
     c.tcp_bits = kWhole;
+    c.flow = 0;
     Whole& w = whole_.emplace_back_slot();
     w.id = id;
     w.packet = p;
   }
+  c.flow |= static_cast<std::uint32_t>(info.tag) << kTagShift;
+  c.conn = info.conn;
+  c.peer_conn = -1;
   return id;
+}
+
+PacketStore::Meta PacketStore::meta(std::uint64_t id) const {
+  if (id < first_id_ || id >= end_id()) return {};
+  const Compact& c = compact_[static_cast<std::size_t>(id - first_id_)];
+  return {c.conn, c.peer_conn, static_cast<PacketTag>(c.flow >> kTagShift)};
+}
+
+void PacketStore::set_peer_conn(std::uint64_t id, std::int32_t conn) {
+  if (id < first_id_ || id >= end_id()) return;
+  compact_[static_cast<std::size_t>(id - first_id_)].peer_conn = conn;
 }
 
 std::optional<Packet> PacketStore::get(std::uint64_t id) const {
@@ -188,7 +203,8 @@ std::size_t PacketStore::drop_before(std::uint64_t id) {
   const auto n = static_cast<std::size_t>(id - first_id_);
   for (std::size_t i = 0; i < n; ++i) {
     const Compact& c = compact_[i];
-    if (!(c.tcp_bits & kWhole) && --flow_uses_[c.flow] == 0) release_flow(c.flow);
+    const std::uint32_t flow = c.flow & kFlowMask;
+    if (!(c.tcp_bits & kWhole) && --flow_uses_[flow] == 0) release_flow(flow);
   }
   compact_.drop_front(n);
   first_id_ = id;

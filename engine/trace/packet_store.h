@@ -5,7 +5,8 @@
 // (addresses, ports, TOS, TTL, pattern stream) is kept once in a flow table. Any other packet
 // (UDP, ICMP, byte payloads, SACK or SYN options, parsed or crafted packets with stored
 // checksums) is kept whole on the side, in id order. get() rebuilds a Packet that compares equal
-// (==) to the one added, whichever way it was kept.
+// (==) to the one added, whichever way it was kept. Every id also has its Meta (sending and
+// receiving connection, tag) in its 48-byte slot, however the packet was kept.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -14,16 +15,28 @@
 #include <vector>
 
 #include "core/ring_buffer.h"
+#include "trace/packet_meta.h"
 #include "wire/packet.h"
 
 namespace tcpplay {
 
 class PacketStore {
  public:
+  /// What is known of a packet besides its bytes (see packet_meta.h).
+  struct Meta {
+    std::int32_t conn = -1;       ///< the sending connection
+    std::int32_t peer_conn = -1;  ///< the connection it was demultiplexed to, once it arrived
+    PacketTag tag = PacketTag::none;
+  };
+
   /// Stores `p` under the next id and returns it; `*kept_whole` says which way it was stored.
-  std::uint64_t add(const Packet& p, bool* kept_whole);
+  std::uint64_t add(const Packet& p, bool* kept_whole, SendInfo info = {});
   /// The packet with this id, or nothing if it was dropped or never existed.
   std::optional<Packet> get(std::uint64_t id) const;
+  /// Its Meta (all -1/none if it was dropped or never existed).
+  Meta meta(std::uint64_t id) const;
+  /// Records the connection packet `id` was demultiplexed to (ignored if it is gone).
+  void set_peer_conn(std::uint64_t id, std::int32_t conn);
 
   std::uint64_t first_id() const { return first_id_; }
   std::uint64_t end_id() const { return first_id_ + compact_.size(); }
@@ -44,19 +57,22 @@ class PacketStore {
     std::uint8_t tos, ttl;
     bool operator==(const Flow&) const = default;
   };
-  // 40 bytes, no pointer (the same in WebAssembly). A slot of a packet kept whole has only
-  // kWhole set in `tcp_bits`.
+  // 48 bytes, no pointer (the same in WebAssembly). A slot of a packet kept whole has only
+  // kWhole set in `tcp_bits` and its Meta (conn, peer_conn, the tag in `flow`).
   struct Compact {
     std::uint64_t payload_offset;  // pattern stream offset of the payload's byte 0
     std::uint32_t seq, ack;
     std::uint8_t ts[8];            // when kHasTimestamp: TSval and TSecr as on the wire
-    std::uint32_t flow;            // index in flows_
+    std::uint32_t flow;            // index in flows_ (< kMaxFlows), the PacketTag << kTagShift
     std::uint16_t payload_len;     // 0: no payload
     std::uint16_t ip_id, ip_frag;  // ip_frag: the wire's flags and fragment offset word
     std::uint16_t window, urgent;
     std::uint16_t tcp_bits;  // flags (9 bits), reserved (3 bits), then kHasTimestamp, kWhole
+    std::int32_t conn, peer_conn;  // Meta
   };
-  static_assert(sizeof(Compact) == 40);
+  static_assert(sizeof(Compact) == 48);
+  static constexpr unsigned kTagShift = 24;
+  static constexpr std::uint32_t kFlowMask = (1u << kTagShift) - 1;
   static constexpr std::uint16_t kHasTimestamp = 1u << 12, kWhole = 1u << 13;
   struct Whole {
     std::uint64_t id;

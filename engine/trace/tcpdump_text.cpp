@@ -723,7 +723,9 @@ std::string export_tcpdump_text(const Trace& trace, const TextExportOptions& opt
     if (e.kind == TraceKind::packet_sent && pkt) {
       out += fmt.format_line(*pkt, e.time);
       out += '\n';
-    } else if (options.annotations && e.kind != TraceKind::packet_received) {
+    } else if (options.annotations && e.kind != TraceKind::packet_received &&
+               e.kind != TraceKind::packet_duplicated) {
+      // A copy shows where it arrives or is dropped, as its original does: no line of its own.
       annotate(out, e.time, describe(trace, e));
     }
   }

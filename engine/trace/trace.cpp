@@ -27,9 +27,9 @@ std::string format_tuple(const FourTuple& t) {
          format_ipv4(t.remote_addr) + ":" + std::to_string(t.remote_port);
 }
 
-std::uint64_t Trace::add_packet(const Packet& p) {
+std::uint64_t Trace::add_packet(const Packet& p, SendInfo info) {
   bool whole = false;
-  const std::uint64_t id = packets_.add(p, &whole);
+  const std::uint64_t id = packets_.add(p, &whole, info);
   bytes_ += kPacketBytes + (whole ? kWholePacketBytes : 0);
   return id;
 }
@@ -61,6 +61,9 @@ bool Trace::tuple_fits(std::int32_t conn, const FourTuple& tuple) {
 bool Trace::fits(const TraceEvent& ev, Record& r) {
   if (ev.host < INT16_MIN || ev.host > INT16_MAX) return false;
   if (ev.link != -1 && ev.conn != -1) return false;
+  // A packet event's conn, peer_conn and tag live with its packet; other values, and a
+  // duplicate's original, are kept whole.
+  if (ev.peer_conn != -1 || ev.original != 0 || (ev.tag && *ev.tag)) return false;
   const int name = labels_.id(ev.name), from = labels_.id(ev.from), to = labels_.id(ev.to);
   if (name < 0 || from < 0 || to < 0) return false;
   std::uint8_t flags;
@@ -167,7 +170,27 @@ std::uint64_t Trace::packet_id_of(std::uint64_t index) const {
   return (flags & kValueMask) == kValuePacket ? r.value : 0;
 }
 
+namespace {
+
+bool is_packet_kind(TraceKind k) {
+  return k == TraceKind::packet_sent || k == TraceKind::packet_received ||
+         k == TraceKind::packet_dropped || k == TraceKind::packet_duplicated;
+}
+
+}  // namespace
+
 TraceEvent Trace::at(std::uint64_t index) const {
+  TraceEvent e = record_at(index);
+  if (e.packet_id && is_packet_kind(e.kind)) {
+    const PacketStore::Meta m = packets_.meta(e.packet_id);
+    if (m.conn != -1) e.conn = m.conn;
+    if (m.peer_conn != -1) e.peer_conn = m.peer_conn;
+    if (m.tag != PacketTag::none) e.tag = to_string(m.tag);
+  }
+  return e;
+}
+
+TraceEvent Trace::record_at(std::uint64_t index) const {
   const Record& r = records_[index - first_index_];
   const std::uint8_t flags = flags_of(r);
   if (flags == kSpilled) return find_by_index(spilled_, index).event;

@@ -67,13 +67,16 @@ struct TraceEvent {
   TraceKind kind = TraceKind::note;
   std::int32_t host = -1;  ///< host index, -1 if none
   std::int32_t link = -1;  ///< link index for packet events, -1 if none
-  std::int32_t conn = -1;  ///< connection id for TCP events; packet events: the sending connection
+  std::int32_t conn = -1;  ///< connection id for TCP events; packet events: the sending
+                           ///< connection (kept when a router forwards it; -1 for the stack's
+                           ///< RSTs, crafted segments, UDP, ICMP, a load balancer's copies)
   std::int32_t peer_conn = -1;  ///< packet events: the receiving connection, -1 if none (yet)
   FourTuple tuple;         ///< connection 4-tuple (state and timer events)
   std::uint64_t packet_id = 0;  ///< packet events: the transmission (see Trace::packet)
   std::uint64_t original = 0;   ///< packet_duplicated: the id of the packet copied
-  /// Packet events: why the sender sent it, when that is worth showing: "retransmission",
-  /// "zero_window_probe", "keepalive", "challenge_ack", "duplicate" ... ("" for ordinary).
+  /// Packet events: why TCP sent it, when that is worth showing: "retransmission",
+  /// "zero_window_probe", "keepalive", "challenge_ack", "window_update", "rst_reply" ("" for
+  /// ordinary; see PacketTag). A link's duplicate keeps its original's tag.
   const char* tag = "";
   const char* from = "";   ///< state_change: previous state
   const char* to = "";     ///< state_change: new state
@@ -92,8 +95,12 @@ class Trace {
   void set_retention(Retention r) { retention_ = r; enforce_retention(); }
   Retention retention() const { return retention_; }
 
-  /// Stores a packet and returns its new id (ids start at 1). Packet events refer to it.
-  std::uint64_t add_packet(const Packet& p);
+  /// Stores a packet and returns its new id (ids start at 1). Packet events refer to it; they
+  /// all show `info` (the sending connection and the tag) when read back.
+  std::uint64_t add_packet(const Packet& p, SendInfo info = {});
+  /// Records the connection packet `id` was demultiplexed to at its destination: every event of
+  /// the packet shows it as `peer_conn` when read back, its packet_sent event included.
+  void set_packet_receiver(std::uint64_t id, std::int32_t conn) { packets_.set_peer_conn(id, conn); }
   /// The packet with this id (rebuilt from its compact form: a value equal to the one added), or
   /// nothing if it was dropped by retention or never existed.
   std::optional<Packet> packet(std::uint64_t id) const { return packets_.get(id); }
@@ -113,7 +120,8 @@ class Trace {
   std::uint64_t first_index() const { return first_index_; }  ///< = events dropped so far
   std::uint64_t end_index() const { return first_index_ + records_.size(); }
   /// The event at `index`, rebuilt from its compact record (a value: the trace does not store
-  /// TraceEvents). Requires first_index() <= index < end_index().
+  /// TraceEvents). Requires first_index() <= index < end_index(). A packet event's conn,
+  /// peer_conn and tag come from its packet (as long as the packet is retained).
   TraceEvent at(std::uint64_t index) const;
   /// Its kind alone, for loops that only look for one kind.
   TraceKind kind_at(std::uint64_t index) const {
@@ -126,7 +134,7 @@ class Trace {
   /// event natively and in WebAssembly (32-bit pointers).
   std::size_t approx_bytes() const { return bytes_; }
   static constexpr std::size_t kRecordBytes = 24;        // Record
-  static constexpr std::size_t kPacketBytes = 40;        // PacketStore's compact slot
+  static constexpr std::size_t kPacketBytes = 48;        // PacketStore's compact slot
   static constexpr std::size_t kWholePacketBytes = 152;  // its id and a Packet, on the side
   static constexpr std::size_t kDetailBytes = 40;        // Detail
   static constexpr std::size_t kSpilledBytes = 128;      // Spilled
@@ -184,6 +192,7 @@ class Trace {
     return index;  // the event itself may already be gone if retention is tighter than one event
   }
   std::uint64_t packet_id_of(std::uint64_t index) const;
+  TraceEvent record_at(std::uint64_t index) const;  // at() without the packet's Meta
   /// The element of `ring` (sorted by index) for event `index`; it must be there.
   template <typename Ring>
   static const auto& find_by_index(const Ring& ring, std::uint64_t index);

@@ -386,3 +386,41 @@ TEST_CASE("playground: snapshot and series") {
   CHECK(pcap[0] == 0x4d);
   CHECK(pcap[3] == 0xa1);
 }
+
+TEST_CASE("playground: series(conn, since) returns only new samples, and a reset once it thinned") {
+  Playground p;
+  REQUIRE(p.load(read_text(fs::path(TCPPLAY_SOURCE_DIR) / "bench/wasm/b1-bulk.json")) == "[]");
+  p.run_until(200 * kMillisecond);
+  const int id = NJson::parse(p.snapshot())["connections"][0]["id"].get<int>();
+  const NJson first = NJson::parse(p.series(id));
+  CHECK(first["generation"] == 0);
+  CHECK(first["reset"] == false);
+  CHECK(first["from"] == 0);
+  const std::uint64_t cursor = first["next"].get<std::uint64_t>();
+  CHECK(cursor == first["t"].size());
+  p.run_until(300 * kMillisecond);
+  const NJson more = NJson::parse(p.series(id, static_cast<std::int64_t>(cursor)));
+  CHECK(more["from"] == cursor);
+  CHECK(more["reset"] == false);
+  const NJson all = NJson::parse(p.series(id));
+  REQUIRE(all["t"].size() == cursor + more["t"].size());
+  CHECK(more["t"][0] == all["t"][cursor]);
+  CHECK(more["cwnd"].back() == all["cwnd"].back());
+  CHECK(error_of([&] { p.series(id, static_cast<std::int64_t>(all["next"].get<std::uint64_t>() + 1)); })
+            .find("is not a cursor") != std::string::npos);
+
+  // Past 20,000 points the series thins itself: an older cursor gets every sample again.
+  std::uint64_t generation = 0;
+  for (SimTime t = 1; generation == 0 && t <= 60; ++t) {
+    p.run_until(t * kSecond);
+    generation = NJson::parse(p.series(id, static_cast<std::int64_t>(cursor)))["generation"].get<std::uint64_t>();
+  }
+  REQUIRE(generation > 0);
+  const NJson after = NJson::parse(p.series(id, static_cast<std::int64_t>(cursor)));
+  CHECK(after["reset"] == true);
+  CHECK(after["from"] == 0);
+  CHECK(after["next"].get<std::uint64_t>() == (generation << 32) + after["t"].size());
+  const NJson same = NJson::parse(p.series(id, after["next"].get<std::int64_t>()));
+  CHECK(same["reset"] == false);
+  CHECK(same["t"].empty());
+}

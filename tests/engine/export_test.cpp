@@ -325,8 +325,10 @@ TEST_CASE("export: JSONL events carry stateless packet objects in a fixed key or
   trace.add(st);
   TraceEvent sent = event(TraceKind::packet_sent, 7, 0);
   sent.link = 0;
-  sent.packet_id = trace.add_packet(tcp(true, kIsnC, 0, syn | ae, "", syn_opts(1460, 1000, 0, 7)));
+  sent.packet_id = trace.add_packet(tcp(true, kIsnC, 0, syn | ae, "", syn_opts(1460, 1000, 0, 7)),
+                                    {1, PacketTag::retransmission});
   trace.add(sent);
+  trace.set_packet_receiver(sent.packet_id, 2);  // learnt later: shown on the sent event too
   TraceEvent timer = event(TraceKind::timer_set, 7, 0);
   timer.conn = 1;
   timer.name = "rto";
@@ -338,22 +340,32 @@ TEST_CASE("export: JSONL events carry stateless packet objects in a fixed key or
   TraceEvent icmp_sent = event(TraceKind::packet_sent, 10, 0);
   icmp_sent.packet_id = trace.add_packet(port_unreachable());
   trace.add(icmp_sent);
+  TraceEvent copy = event(TraceKind::packet_duplicated, 11, 0);
+  copy.link = 0;
+  copy.packet_id = trace.add_packet(port_unreachable());
+  copy.original = icmp_sent.packet_id;
+  trace.add(copy);
 
   const std::vector<std::string> lines = lines_of(export_jsonl(trace));
-  REQUIRE(lines.size() == 5);
+  REQUIRE(lines.size() == 6);
   CHECK(lines[0] == R"j({"i":0,"t_ns":0,"kind":"state_change","host":"client","conn":1,)j"
                     R"j("tuple":"10.0.0.1:40000 > 10.0.0.2:9000","from":"CLOSED","to":"SYN_SENT",)j"
                     R"j("detail":"connect()"})j");
   CHECK(lines[1] ==
-        R"j({"i":1,"t_ns":7,"kind":"packet_sent","host":"client","link":"lan",)j"
+        R"j({"i":1,"t_ns":7,"kind":"packet_sent","host":"client","link":"lan","packet":1,)j"
+        R"j("conn":1,"peer_conn":2,"tag":"retransmission",)j"
         R"j("pkt":{"src":"10.0.0.1","dst":"10.0.0.2","proto":"tcp","sport":40000,)j"
         R"j("dport":9000,"flags":"S","ae":1,"seq":4294967040,"ack":0,"win":502,"urg":0,)j"
         R"j("len":0,"options":"mss 1460,sackOK,TS val 1000 ecr 0,nop,wscale 7",)j"
         R"j("ip_len":60,"ttl":64,"id":0}})j");
   CHECK(lines[2] == R"j({"i":2,"t_ns":7,"kind":"timer_set","host":"client","conn":1,)j"
                     R"j("name":"rto","deadline_ns":1000000000})j");
-  CHECK(lines[3] == R"j({"i":3,"t_ns":9,"kind":"packet_received","host":"#5"})j");
-  CHECK(lines[4] == R"j({"i":4,"t_ns":10,"kind":"packet_sent","host":"client","pkt":{)j"
+  CHECK(lines[3] == R"j({"i":3,"t_ns":9,"kind":"packet_received","host":"#5","packet":99})j");
+  CHECK(lines[4] == R"j({"i":4,"t_ns":10,"kind":"packet_sent","host":"client","packet":2,"pkt":{)j"
+                    R"j("src":"10.0.0.2","dst":"10.0.0.1","proto":"icmp","type":3,"code":3,)j"
+                    R"j("len":28,"ip_len":56,"ttl":64,"id":0}})j");
+  CHECK(lines[5] == R"j({"i":5,"t_ns":11,"kind":"packet_duplicated","host":"client","link":"lan",)j"
+                    R"j("packet":3,"original":2,"pkt":{)j"
                     R"j("src":"10.0.0.2","dst":"10.0.0.1","proto":"icmp","type":3,"code":3,)j"
                     R"j("len":28,"ip_len":56,"ttl":64,"id":0}})j");
   for (const std::string& l : lines) CHECK(nlohmann::json::accept(l));

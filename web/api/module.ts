@@ -36,7 +36,7 @@ export interface RawPlayground {
   hostNames(): string;
   linkNames(): string;
   snapshot(): string;
-  series(connId: number): string;
+  series(connId: number, since: number): string;
   pcap(): Uint8Array;
   /** A copy of one packet's wire bytes. */
   packetBytes(id: number): Uint8Array;

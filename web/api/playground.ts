@@ -281,9 +281,14 @@ export class Playground {
     return JSON.parse(this.engine.snapshot()) as Snapshot;
   }
 
-  /** A live connection's cwnd, ssthresh, in-flight, SRTT, RTO and rwnd over time. */
-  series(connId: number): Series {
-    return JSON.parse(this.engine.series(connId)) as Series;
+  /**
+   * A connection's cwnd, ssthresh, in-flight, SRTT, RTO and rwnd over time, live or closed:
+   * the samples from cursor `since` on. Pass 0, then the previous result's `next`; when
+   * `reset` is true the series was thinned since, and the result holds every sample again
+   * (replace what you kept instead of appending).
+   */
+  series(connId: number, since = 0): Series {
+    return JSON.parse(this.engine.series(connId, since)) as Series;
   }
 
   /** The packets sent so far as a pcap file. */

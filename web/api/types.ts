@@ -31,6 +31,15 @@ export type TraceKind =
   | 'note'
   | 'packet_duplicated';
 
+/** Why TCP sent a segment (TraceEvent.tag). */
+export type PacketTag =
+  | 'retransmission'
+  | 'zero_window_probe'
+  | 'keepalive'
+  | 'challenge_ack'
+  | 'window_update'
+  | 'rst_reply';
+
 /** A packet as the trace shows it (absolute sequence numbers). */
 export interface PacketInfo {
   src: string;
@@ -64,7 +73,19 @@ export interface TraceEvent {
   kind: TraceKind;
   host?: string;
   link?: string;
+  /** Packet events: the packet's id (a transmission on one link; a forwarded packet gets a new
+   * id on the next link, and a link's duplicate its own, see `original`). */
+  packet?: number;
+  /** Connection events: the connection. Packet events: the connection that sent it (kept by a
+   * forwarded packet); absent for packets no connection sent (RST to a closed port, UDP,
+   * ICMP, crafted segments). */
   conn?: number;
+  /** Packet events: the connection it was delivered to at its destination, once it arrived. */
+  peer_conn?: number;
+  /** packet_duplicated: the id of the packet the link copied (`packet` is the copy's). */
+  original?: number;
+  /** Packet events: why TCP sent it, when it is not an ordinary segment. */
+  tag?: PacketTag;
   /** "10.0.0.1:40000 > 10.0.0.2:80" */
   tuple?: string;
   /** state_change: the states, as "SYN_SENT". */
@@ -241,6 +262,14 @@ export interface Snapshot {
 export interface Series {
   id: number;
   name: string;
+  /** How many times the series thinned itself (past 20,000 points), rewriting its samples. */
+  generation: number;
+  /** True when the cursor passed was from an older generation: these are all the samples. */
+  reset: boolean;
+  /** Index of the first sample returned. */
+  from: number;
+  /** The cursor for the next call (the sample count, plus generation * 2^32). */
+  next: number;
   /** Sample times (ns). */
   t: number[];
   cwnd: number[];
@@ -350,6 +379,7 @@ export interface RunResult {
 export interface StepResult extends RunResult {
   /** A packet was sent. */
   sent: boolean;
+}
 
 // --- packet dissection (engine/wire/dissect.h, engine/api/packet_json.h) -----------------------
 
