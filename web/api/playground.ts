@@ -10,7 +10,7 @@
 // problem ("/timeline/3/socket: unknown socket \"c9\""); the playground keeps working after it.
 // All logic lives in C++ (engine/api/playground.h); this file converts arguments and results.
 import type { RawPlayground, TcpPlayModule, TcpPlayModuleFactory } from './module.js';
-import { copyFeedPage, type FeedPage } from './feed.js';
+import { viewFeedPage, type FeedPage } from './feed.js';
 import type {
   Budget,
   RunResult,
@@ -250,10 +250,12 @@ export class Playground {
   /**
    * The binary feed: events from `cursor` on (at most `maxEvents`) as typed-array columns, the
    * fast way to follow a run (continue with the returned `next`). Strings are label ids
-   * (labels()) or fetched on demand (eventText()).
+   * (labels()) or fetched on demand (eventText()). The columns are views into the module's
+   * memory, valid until the next call on this playground: copy what you keep (copyFeedPage, or
+   * `set` them into arrays of your own).
    */
   feed(cursor: number, maxEvents = 16384): FeedPage {
-    return copyFeedPage(this.module, this.engine.feedFill(cursor, maxEvents));
+    return viewFeedPage(this.module, this.engine.feedFill(cursor, maxEvents));
   }
 
   /** Label text by id, for the feed's name/from/to/tag columns. Ids only grow during a run. */
