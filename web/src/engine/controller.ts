@@ -103,7 +103,7 @@ export class EngineController {
    * and run forward again; the model keeps what it had up to t, so the view is right at once.
    */
   seek(t: number): void {
-    t = Math.max(0, Math.min(t, this.durationNs));
+    t = Math.floor(Math.max(0, Math.min(t, this.durationNs)));
     if (t < this.now) {
       this.pg.reset();
       const snap = this.pg.snapshot();

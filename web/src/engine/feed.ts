@@ -188,6 +188,7 @@ export class EngineFeed {
    * stopped it first (call again next frame).
    */
   runUntil(t: number, budget: RunBudget = {}): RunResult {
+    t = Math.floor(t); // the engine takes integer nanoseconds
     if (this.native) {
       const r = this.api.runUntil(t, budget);
       if (r && typeof r === 'object') return r;

@@ -64,7 +64,7 @@ export interface DrawnFrame {
 }
 
 export interface TwinItem {
-  kind: 'packet' | 'state' | 'fold' | 'timer';
+  kind: 'packet' | 'state' | 'fold' | 'timer' | 'app';
   text: string;
   time: number;
   host?: string;
@@ -298,6 +298,9 @@ export class LadderPainter {
     const lanesOf = new Array<number>(nHosts).fill(0);
     ctx.font = small;
     const timerLabelBottom = new Float64Array(nHosts).fill(-1e9);
+    const timerLabels: Array<{ h: number; txt: string; x: number; y: number }> = [];
+    /** Per host, the rows [top, bottom] its state and application labels took. */
+    const taken: Array<Array<[number, number]>> = m.hostNames.map(() => []);
     for (let k = 0; k < m.tStart.n; ++k) {
       const ts = m.tStart.a[k];
       if (ts > t1) break;
@@ -332,16 +335,14 @@ export class LadderPainter {
       if (yb - ya > fs * 2.5 && ya > timerLabelBottom[h]) {
         const txt = `${name} ${formatDuration(span)}`;
         const w = this.measure(ctx, txt);
-        ctx.fillStyle = th.timerText;
-        // Below the state label that often starts at the same moment.
-        ctx.fillText(txt, right ? x + 6 : x - 6 - w, Math.max(ya, th.headerHeight) + fs * 2 + 4);
+        // Below the state label that often starts at the same moment; drawn after the states.
+        timerLabels.push({ h, txt, x: right ? x + 6 : x - 6 - w, y: Math.max(ya, th.headerHeight) + fs * 2 + 4 });
         timerLabelBottom[h] = ya + fs * 2 + 8;
       }
       if (endKind === TimerEnd.Armed && deadline > v.now && ts <= v.now) {
         const txt = msg('ladder.left', { duration: `${name} ${formatDuration(deadline - v.now)}` });
         const w = this.measure(ctx, txt);
-        ctx.fillStyle = th.timerText;
-        ctx.fillText(txt, right ? x + 6 : x - 6 - w, yNow - 4 - lane * (fs + 2));
+        timerLabels.push({ h, txt, x: right ? x + 6 : x - 6 - w, y: yNow - 4 - lane * (fs + 2) });
         if (twin.length < MAX_TWIN) twin.push({ kind: 'timer', text: txt, time: ts, host: m.hostNames[h], label: name });
       }
     }
@@ -353,6 +354,8 @@ export class LadderPainter {
     const rb = upperBound(m.pSend.a, m.pSend.n, t1);
     const dense = rb - ra > 1500;
     const labelBottom = new Map<number, number>();
+    // Labels are drawn after every arrow, so that no arrow crosses a label.
+    const labels: Array<{ lx: number; ly: number; w: number; tag: string; tagW: number; txt: string; mark: number; colour: string }> = [];
     const lastPixel = new Map<number, number>();
     let count = 0;
     const c = m.cols;
@@ -455,18 +458,7 @@ export class LadderPainter {
         if (txt) {
           const w = this.measure(ctx, txt) + tagW;
           const lx = (xs[lo] + leftReserve + xs[Math.max(from, to)] - 16) / 2 - w / 2;
-          ctx.fillStyle = th.bg;
-          ctx.fillRect(lx - 2, ly - fs + 1, w + 4, fs + 2);
-          if (tag) {
-            ctx.fillStyle = th.marks[mark] ?? th.muted;
-            ctx.fillRect(lx, ly - fs + 2, tagW - 4, fs);
-            ctx.fillStyle = th.bg;
-            ctx.font = small;
-            ctx.fillText(tag, lx + 3, ly - 1);
-            ctx.font = font;
-          }
-          ctx.fillStyle = hot ? th.text : dropped ? th.drop : th.text;
-          ctx.fillText(txt, lx + tagW, ly);
+          labels.push({ lx, ly, w, tag, tagW, txt, mark, colour: hot ? th.text : dropped ? th.drop : th.text });
           labelBottom.set(col, ly + 3);
         }
       }
@@ -485,6 +477,21 @@ export class LadderPainter {
           event: m.base + ev,
         });
       }
+    }
+
+    for (const l of labels) {
+      ctx.fillStyle = th.bg;
+      ctx.fillRect(l.lx - 2, l.ly - fs + 1, l.w + 4, fs + 2);
+      if (l.tag) {
+        ctx.fillStyle = th.marks[l.mark] ?? th.muted;
+        ctx.fillRect(l.lx, l.ly - fs + 2, l.tagW - 4, fs);
+        ctx.fillStyle = th.bg;
+        ctx.font = small;
+        ctx.fillText(l.tag, l.lx + 3, l.ly - 1);
+        ctx.font = font;
+      }
+      ctx.fillStyle = l.colour;
+      ctx.fillText(l.txt, l.lx + l.tagW, l.ly);
     }
 
     // State changes, written on the lifeline when they happen.
@@ -518,9 +525,54 @@ export class LadderPainter {
       ctx.fillStyle = th.stateText;
       ctx.fillText(state, x + 5, y + fs / 2 - 1);
       pillBottom[h] = y + fs + 3;
+      taken[h].push([y - fs / 2 - 2, y + fs / 2 + 2]);
       if (twin.length < MAX_TWIN) {
         twin.push({ kind: 'state', text: msg('ladder.state', { time: formatTime(t), host: m.hostNames[h], state }), time: t, host: m.hostNames[h], to: state, event: m.base + i });
       }
+    }
+
+    // What applications and balancers say ("nlb: flow expired ..."), beside the lifeline, muted.
+    const ap = m.apps;
+    const apStart = (() => {
+      let lo = 0;
+      let hi = ap.n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (m.cols.time[ap.a[mid]] < t0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    })();
+    ctx.fillStyle = th.muted;
+    for (let k = apStart; k < ap.n; ++k) {
+      const i = ap.a[k];
+      const t = m.cols.time[i];
+      if (t > t1) break;
+      const h = m.cols.host[i];
+      if (h < 0 || h >= nHosts) continue;
+      const y = sy(t) + fs + 4;
+      if (y - fs < pillBottom[h] || y > H) continue;
+      const name = m.label(m.cols.name[i]);
+      const detail = m.cols.hasText[i] ? this.text(m.base + i) : '';
+      const full = name ? `${name}: ${detail}` : detail;
+      const right = side(h) > 0;
+      const out = 8 + lanesOf[h] * 6;
+      const room = right
+        ? (h + 1 < nHosts ? Math.min(96, xs[h + 1] - xs[h] - out - 40) : W - xs[h] - out - 8)
+        : xs[h] - out - th.gutter - 4;
+      const txt = this.elide(ctx, full, room);
+      if (!txt) continue;
+      const w = this.measure(ctx, txt);
+      ctx.fillText(txt, right ? xs[h] + out : xs[h] - out - w, y);
+      pillBottom[h] = y + 3;
+      taken[h].push([y - fs, y + 3]);
+      if (twin.length < MAX_TWIN) twin.push({ kind: 'app', text: `${formatTime(t)} ${m.hostNames[h]}: ${full}`, time: t, host: m.hostNames[h], label: full, event: m.base + i });
+    }
+    // Timer labels, where no state or application label is.
+    ctx.fillStyle = th.timerText;
+    for (const l of timerLabels) {
+      if (taken[l.h].some(([a, b]) => l.y > a && l.y - fs < b)) continue;
+      ctx.fillText(l.txt, l.x, l.y);
     }
     ctx.font = font;
 

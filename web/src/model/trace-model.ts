@@ -150,6 +150,8 @@ export class TraceModel {
 
   /** state_change event indexes (model-relative). */
   states = new I32();
+  /** app and note event indexes: what applications and balancers say. */
+  apps = new I32();
   /** Scrubber markers. */
   markTime = new F64();
   markKind = new I32();
@@ -169,7 +171,7 @@ export class TraceModel {
     this.linkEnds = names.linkEnds;
     this.linkDelay = names.linkDelay;
     for (const c of [this.pSend, this.pEnd, this.pSendEv, this.pRecvEv, this.pDropEv, this.pFrom, this.pTo, this.pMark,
-      this.tStart, this.tEnd, this.tDeadline, this.tHost, this.tConn, this.tName, this.tEndKind, this.states,
+      this.tStart, this.tEnd, this.tDeadline, this.tHost, this.tConn, this.tName, this.tEndKind, this.states, this.apps,
       this.markTime, this.markKind]) c.clear();
     this.packetRow.clear();
     this.openTimer.clear();
@@ -277,7 +279,20 @@ export class TraceModel {
         break;
       }
       case Kind.PacketDropped: {
-        const row = this.packetRow.get(c.packet[i]);
+        let row = c.packet[i] ? this.packetRow.get(c.packet[i]) : undefined;
+        if (row === undefined && c.host[i] >= 0 && c.link[i] >= 0 && c.proto[i]) {
+          // Dropped before it left (a full queue, the MTU): a packet that never got sent.
+          row = this.pSend.n;
+          if (c.packet[i]) this.packetRow.set(c.packet[i], row);
+          this.pSend.push(t);
+          this.pEnd.push(t);
+          this.pSendEv.push(i);
+          this.pRecvEv.push(-1);
+          this.pDropEv.push(-1);
+          this.pFrom.push(c.host[i]);
+          this.pTo.push(this.otherEnd(c.link[i], c.host[i]));
+          this.pMark.push(Mark.None);
+        }
         if (row !== undefined && this.pDropEv.a[row] < 0) {
           this.pDropEv.a[row] = i;
           if (Number.isNaN(this.pEnd.a[row])) this.pEnd.a[row] = t;
@@ -288,6 +303,10 @@ export class TraceModel {
         this.markKind.push(Marker.Drop);
         break;
       }
+      case Kind.App:
+      case Kind.Note:
+        if (c.host[i] >= 0) this.apps.push(i);
+        break;
       case Kind.StateChange:
         this.states.push(i);
         this.markTime.push(t);

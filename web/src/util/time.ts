@@ -11,7 +11,7 @@ export function formatClock(ns: number): string {
 export function formatTime(ns: number): string {
   const s = ns / 1e9;
   if (s === 0) return '0 s';
-  if (Math.abs(s) >= 100) return `${s.toFixed(0)} s`;
+  if (Math.abs(s) >= 100) return `${trim(s.toFixed(3))} s`;
   if (Math.abs(s) >= 1) return `${trim(s.toFixed(3))} s`;
   if (Math.abs(s) >= 1e-3) return `${trim((s * 1e3).toFixed(3))} ms`;
   return `${trim((s * 1e6).toFixed(1))} µs`;

@@ -201,10 +201,11 @@ export class TcpPlayground extends LitElement {
     this.controls?.update2({ now, duration: c.duration, playing: c.playing, seeking: c.seeking, speed: c.speed });
   }
 
-  private writeHash(): void {
+  /** Puts the lesson and time `ns` (default: now) in the address, without a history entry. */
+  private writeHash(ns?: number): void {
     const c = this.controller;
     if (!this.hasAttribute('routing') || !c?.lesson) return;
-    const t = c.now / 1e9;
+    const t = (ns ?? c.now) / 1e9;
     const hash = `#lesson=${c.lesson.id}${t > 0 ? `&t=${Math.round(t * 1e6) / 1e6}s` : ''}`;
     if (location.hash !== hash) history.replaceState(history.state, '', hash);
   }
@@ -227,10 +228,10 @@ export class TcpPlayground extends LitElement {
     const c = this.controller;
     if (!c) return;
     c.seek(t);
-    this.ladder && (this.ladder.follow = true);
+    if (this.ladder) this.ladder.follow = true;
     this.kick();
     this.sync();
-    this.writeHash();
+    this.writeHash(Math.floor(Math.max(0, Math.min(t, c.duration))));
   }
 
   private control(action: ControlDetail['action']): void {
