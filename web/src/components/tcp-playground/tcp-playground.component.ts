@@ -134,9 +134,24 @@ export class TcpPlayground extends LitElement {
 
   /** Opens a lesson at 0 s, paused; then at time t (ns) when given. */
   openLesson(id: string, t = NaN): void {
-    const c = this.controller;
     const lesson = this.find(id);
-    if (!c || !lesson) return;
+    if (lesson) this.open(lesson, t);
+  }
+
+  /** Opens any scenario (JSON text) as if it were a lesson; its errors show in the page. */
+  openScenario(json: string, t = NaN): void {
+    let doc: { title?: string; description?: string; watch?: string[] } = {};
+    try {
+      doc = JSON.parse(json);
+    } catch {
+      // the engine reports the error
+    }
+    this.open({ id: 'custom', file: '', number: 0, title: doc.title ?? '', description: doc.description ?? '', watch: doc.watch ?? [], json }, t);
+  }
+
+  private open(lesson: LessonSource, t: number): void {
+    const c = this.controller;
+    if (!c) return;
     try {
       c.load(lesson);
     } catch (e) {
