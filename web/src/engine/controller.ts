@@ -167,7 +167,7 @@ export class EngineController {
   /** Reads one feed page into the model; false when nothing was left. */
   private pull(deadline: number): boolean {
     if (performance.now() > deadline) return false;
-    const page = this.feed.feed(this.cursor, this.feed.native ? 65536 : 512);
+    const page = this.feed.feed(this.cursor, this.feed.native ? 16384 : 128);
     if (!page.count) return false;
     this.cursor = page.next;
     this.model.append(page, () => this.feed.labels());

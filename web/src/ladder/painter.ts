@@ -53,6 +53,8 @@ export interface ViewState {
   hoverRow: number;
   ackRow: number;
   selectedRow: number;
+  /** Build the text twin this frame (it is refreshed at most a few times a second). */
+  twin: boolean;
 }
 
 /** What one frame drew: hit segments and the text twin's items. */
@@ -131,23 +133,27 @@ export class LadderPainter {
     return s;
   }
 
+  /**
+   * Text width. The ladder's font is monospaced (a theme may change it, so the advance of one
+   * character is measured per font, not assumed): a width is a length times that advance, with
+   * no measureText per label.
+   */
   private measure(ctx: CanvasRenderingContext2D, s: string): number {
-    let w = this.widthCache.get(s);
+    const font = ctx.font;
+    let w = this.widthCache.get(font);
     if (w === undefined) {
-      w = ctx.measureText(s).width;
-      if (this.widthCache.size > 20000) this.widthCache.clear();
-      this.widthCache.set(s, w);
+      w = ctx.measureText('0123456789').width / 10;
+      this.widthCache.set(font, w);
     }
-    return w;
+    return s.length * w;
   }
 
   /** `s` cut with an ellipsis to fit `max` px, or '' when not even a few characters fit. */
   private elide(ctx: CanvasRenderingContext2D, s: string, max: number): string {
     if (this.measure(ctx, s) <= max) return s;
     const charW = this.measure(ctx, 'M');
-    let n = Math.floor(max / charW) - 1;
+    const n = Math.floor(max / charW) - 1;
     if (n < 6) return '';
-    while (n > 6 && this.measure(ctx, s.slice(0, n) + '…') > max) --n;
     return s.slice(0, n) + '…';
   }
 
@@ -226,7 +232,7 @@ export class LadderPainter {
       ctx.fillStyle = th.text;
       ctx.fillText(idle, lx, fy + GAP_PX / 2 + fs / 2 - 2);
       ctx.font = font;
-      if (twin.length < MAX_TWIN) twin.push({ kind: 'fold', text: idle, time: axis.foldStart[k] });
+      if (v.twin && twin.length < MAX_TWIN) twin.push({ kind: 'fold', text: idle, time: axis.foldStart[k] });
     }
 
     // Time ticks in the gutter, about every 64 px outside folds.
@@ -343,7 +349,7 @@ export class LadderPainter {
         const txt = msg('ladder.left', { duration: `${name} ${formatDuration(deadline - v.now)}` });
         const w = this.measure(ctx, txt);
         timerLabels.push({ h, txt, x: right ? x + 6 : x - 6 - w, y: yNow - 4 - lane * (fs + 2) });
-        if (twin.length < MAX_TWIN) twin.push({ kind: 'timer', text: txt, time: ts, host: m.hostNames[h], label: name });
+        if (v.twin && twin.length < MAX_TWIN) twin.push({ kind: 'timer', text: txt, time: ts, host: m.hostNames[h], label: name });
       }
     }
     ctx.font = font;
@@ -354,6 +360,9 @@ export class LadderPainter {
     const rb = upperBound(m.pSend.a, m.pSend.n, t1);
     const dense = rb - ra > 1500;
     const labelBottom = new Map<number, number>();
+    const batches = new Map<string, { colour: string; width: number; lines: number[]; heads: number[] }>();
+    const hotBatches = new Map<string, { colour: string; width: number; lines: number[]; heads: number[] }>();
+    const crosses: number[] = [];
     // Labels are drawn after every arrow, so that no arrow crosses a label.
     const labels: Array<{ lx: number; ly: number; w: number; tag: string; tagW: number; txt: string; mark: number; colour: string }> = [];
     const lastPixel = new Map<number, number>();
@@ -403,12 +412,15 @@ export class LadderPainter {
       const mark = m.pMark.a[r];
       const colour = this.packetColour(ev, mark, th);
       const hot = r === v.hoverRow || r === v.selectedRow || r === v.ackRow;
-      ctx.strokeStyle = r === v.selectedRow ? th.select : r === v.hoverRow || r === v.ackRow ? th.hover : colour;
-      ctx.lineWidth = hot ? 2.5 : dense ? 1 : 1.4;
-      ctx.beginPath();
-      ctx.moveTo(xa, ya);
-      ctx.lineTo(xEnd, yb);
-      ctx.stroke();
+      // Batched: one path per colour, stroked after the loop (a stroke per arrow is the cost).
+      const stroke = r === v.selectedRow ? th.select : r === v.hoverRow || r === v.ackRow ? th.hover : colour;
+      const group = hot ? hotBatches : batches;
+      let batch = group.get(stroke);
+      if (!batch) {
+        batch = { colour: stroke, width: hot ? 2.5 : dense ? 1 : 1.4, lines: [], heads: [] };
+        group.set(stroke, batch);
+      }
+      batch.lines.push(xa, ya, xEnd, yb);
       if (count < this.rows.length) {
         this.segs[count * 4] = xa;
         this.segs[count * 4 + 1] = ya;
@@ -418,23 +430,10 @@ export class LadderPainter {
         ++count;
       }
       if (dropped) {
-        ctx.strokeStyle = th.drop;
-        ctx.lineWidth = 2;
-        ctx.beginPath();
-        ctx.moveTo(xEnd - 5, yb - 5);
-        ctx.lineTo(xEnd + 5, yb + 5);
-        ctx.moveTo(xEnd + 5, yb - 5);
-        ctx.lineTo(xEnd - 5, yb + 5);
-        ctx.stroke();
+        crosses.push(xEnd, yb);
       } else if (!Number.isNaN(end) && !dense) {
         const ang = Math.atan2(yb - ya, xEnd - xa);
-        ctx.fillStyle = ctx.strokeStyle as string;
-        ctx.beginPath();
-        ctx.moveTo(xEnd, yb);
-        ctx.lineTo(xEnd - 8 * Math.cos(ang - 0.4), yb - 8 * Math.sin(ang - 0.4));
-        ctx.lineTo(xEnd - 8 * Math.cos(ang + 0.4), yb - 8 * Math.sin(ang + 0.4));
-        ctx.closePath();
-        ctx.fill();
+        batch.heads.push(xEnd, yb, xEnd - 8 * Math.cos(ang - 0.4), yb - 8 * Math.sin(ang - 0.4), xEnd - 8 * Math.cos(ang + 0.4), yb - 8 * Math.sin(ang + 0.4));
       }
       // Label: above the middle of the arrow, when its row has room.
       const col = Math.min(from, to) * 64 + Math.max(from, to);
@@ -462,7 +461,7 @@ export class LadderPainter {
           labelBottom.set(col, ly + 3);
         }
       }
-      if (twin.length < MAX_TWIN && !dense) {
+      if (v.twin && twin.length < MAX_TWIN && !dense) {
         const label = this.label(r, v.absolute);
         const tag = markText(mark);
         const status = dropped ? ` (${msg('ladder.dropped', { reason: m.label(c.name[dropEv]) })})` : Number.isNaN(end) ? ` (${msg('ladder.inFlight')})` : '';
@@ -479,6 +478,42 @@ export class LadderPainter {
       }
     }
 
+    // Hot arrows (hovered, selected, the covering ACK) last, on top.
+    const ordered = [...batches.values(), ...hotBatches.values()];
+    for (const b of ordered) {
+      ctx.strokeStyle = b.colour;
+      ctx.fillStyle = b.colour;
+      ctx.lineWidth = b.width;
+      ctx.beginPath();
+      for (let k = 0; k < b.lines.length; k += 4) {
+        ctx.moveTo(b.lines[k], b.lines[k + 1]);
+        ctx.lineTo(b.lines[k + 2], b.lines[k + 3]);
+      }
+      ctx.stroke();
+      if (b.heads.length) {
+        ctx.beginPath();
+        for (let k = 0; k < b.heads.length; k += 6) {
+          ctx.moveTo(b.heads[k], b.heads[k + 1]);
+          ctx.lineTo(b.heads[k + 2], b.heads[k + 3]);
+          ctx.lineTo(b.heads[k + 4], b.heads[k + 5]);
+          ctx.closePath();
+        }
+        ctx.fill();
+      }
+    }
+    if (crosses.length) {
+      ctx.strokeStyle = th.drop;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      for (let k = 0; k < crosses.length; k += 2) {
+        const x = crosses[k], y = crosses[k + 1];
+        ctx.moveTo(x - 5, y - 5);
+        ctx.lineTo(x + 5, y + 5);
+        ctx.moveTo(x + 5, y - 5);
+        ctx.lineTo(x - 5, y + 5);
+      }
+      ctx.stroke();
+    }
     for (const l of labels) {
       ctx.fillStyle = th.bg;
       ctx.fillRect(l.lx - 2, l.ly - fs + 1, l.w + 4, fs + 2);
@@ -526,7 +561,7 @@ export class LadderPainter {
       ctx.fillText(state, x + 5, y + fs / 2 - 1);
       pillBottom[h] = y + fs + 3;
       taken[h].push([y - fs / 2 - 2, y + fs / 2 + 2]);
-      if (twin.length < MAX_TWIN) {
+      if (v.twin && twin.length < MAX_TWIN) {
         twin.push({ kind: 'state', text: msg('ladder.state', { time: formatTime(t), host: m.hostNames[h], state }), time: t, host: m.hostNames[h], to: state, event: m.base + i });
       }
     }
@@ -566,7 +601,7 @@ export class LadderPainter {
       ctx.fillText(txt, right ? xs[h] + out : xs[h] - out - w, y);
       pillBottom[h] = y + 3;
       taken[h].push([y - fs, y + 3]);
-      if (twin.length < MAX_TWIN) twin.push({ kind: 'app', text: `${formatTime(t)} ${m.hostNames[h]}: ${full}`, time: t, host: m.hostNames[h], label: full, event: m.base + i });
+      if (v.twin && twin.length < MAX_TWIN) twin.push({ kind: 'app', text: `${formatTime(t)} ${m.hostNames[h]}: ${full}`, time: t, host: m.hostNames[h], label: full, event: m.base + i });
     }
     // Timer labels, where no state or application label is.
     ctx.fillStyle = th.timerText;

@@ -159,7 +159,7 @@ export class TraceModel {
   /** Connection -> host, and a name for each connection (its tuple) for the log filter. */
   connHost = new Map<number, number>();
 
-  private flows = new Map<string, FlowState>();
+  private flows = new Map<number, FlowState>();
   private lastChallengeDrop = new Map<number, number>();
 
   reset(names: { hosts: string[]; links: string[]; linkEnds: Array<[number, number]>; linkDelay: number[] }): void {
@@ -356,9 +356,12 @@ export class TraceModel {
     if (tag) return TAG_MARKS[tag] ?? Mark.Other;
     if (c.proto[i] !== 6) return Mark.None;
     const flags = c.flags[i];
-    // Per link: a router forwards the same segment again on its next hop.
-    const key = `${c.link[i]}|${c.src[i]}:${c.sport[i]}>${c.dst[i]}:${c.dport[i]}`;
-    const rkey = `${c.link[i]}|${c.dst[i]}:${c.dport[i]}>${c.src[i]}:${c.sport[i]}`;
+    // Per link: a router forwards the same segment again on its next hop. Numeric keys (no
+    // string per packet): link, the two ports, and the addresses folded in.
+    const a = c.src[i], b = c.dst[i];
+    const link = (c.link[i] + 1) & 0x7ff;
+    const key = ((a ^ Math.imul(b, 31)) & 0x3ff) * 2 ** 43 + link * 2 ** 32 + c.sport[i] * 65536 + c.dport[i];
+    const rkey = ((b ^ Math.imul(a, 31)) & 0x3ff) * 2 ** 43 + link * 2 ** 32 + c.dport[i] * 65536 + c.sport[i];
     let f = this.flows.get(key);
     if (!f) {
       f = { maxEnd: -1, lastAck: -1, lastWin: -1, peerWin: -1, hasAck: false };
