@@ -6,6 +6,7 @@
 // wasm frames without restoring the stack pointer or freeing Embind's argument buffers: about
 // 50 bytes lost per error, measured with Emscripten 3.1.6.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 #include <malloc.h>
 
@@ -61,6 +62,28 @@ double to_number(std::int64_t v) { return static_cast<double>(v); }
 
 // --- Playground methods ------------------------------------------------------------------------
 
+/// A playground whose time budgets read performance.now().
+Playground* make_playground() {
+  auto* p = new Playground();
+  p->set_wall_clock([] { return emscripten_get_now(); });
+  return p;
+}
+
+tcpplay::RunBudget budget_of(double max_events, double max_ms) {
+  const std::int64_t events = Playground::integer_arg(max_events, "maxEvents");
+  if (events < 0) throw tcpplay::PlaygroundError("maxEvents: expected 0 or more, got " + std::to_string(events));
+  return {static_cast<std::uint64_t>(events), max_ms};
+}
+
+val run_result(const tcpplay::RunResult& r) {
+  val out = val::object();
+  out.set("now", to_number(r.now));
+  out.set("reached", r.reached);
+  out.set("events", static_cast<double>(r.events));
+  out.set("sent", r.sent);
+  return out;
+}
+
 std::string load(Playground& p, const std::string& json) {
   return guarded([&] { return p.load(json); });
 }
@@ -75,6 +98,17 @@ void run_until(Playground& p, double t) {
   guarded_void([&] { p.run_until(Playground::integer_arg(t, "run_until")); });
 }
 void run_until_text(Playground& p, const std::string& t) { guarded_void([&] { p.run_until_text(t); }); }
+val run_until_budget(Playground& p, double t, double max_events, double max_ms) {
+  return guarded(
+      [&] { return run_result(p.run_until(Playground::integer_arg(t, "t"), budget_of(max_events, max_ms))); },
+      val::undefined());
+}
+val step_packet_budget(Playground& p, double max_events, double max_ms) {
+  return guarded([&] { return run_result(p.step_packet(budget_of(max_events, max_ms))); }, val::undefined());
+}
+double parse_time(const std::string& t) {
+  return guarded([&] { return to_number(Playground::time_arg(t)); });
+}
 bool step(Playground& p) { return guarded([&] { return p.step(); }); }
 bool step_packet(Playground& p) { return guarded([&] { return p.step_packet(); }); }
 double now(Playground& p) { return guarded([&] { return to_number(p.now()); }); }
@@ -97,6 +131,41 @@ std::string events_since(Playground& p, double cursor, double max_events) {
   return guarded([&] {
     return p.events_since(Playground::integer_arg(cursor, "cursor"), Playground::integer_arg(max_events, "max_events"));
   });
+}
+/// Fills the feed's columns; returns the page and each column's address in the wasm memory
+/// (valid until the next call: the wrapper copies them at once).
+val feed_fill(Playground& p, double cursor, double max_events) {
+  return guarded(
+      [&] {
+        const tcpplay::FeedPage page = p.feed_fill(Playground::integer_arg(cursor, "cursor"),
+                                                   Playground::integer_arg(max_events, "maxEvents"));
+        val out = val::object();
+        out.set("run", static_cast<double>(page.run));
+        out.set("first", static_cast<double>(page.first));
+        out.set("end", static_cast<double>(page.end));
+        out.set("dropped", static_cast<double>(page.dropped));
+        out.set("next", static_cast<double>(page.next));
+        out.set("count", static_cast<double>(page.count));
+        val ptrs = val::array();
+        for (int c = 0; c < tcpplay::EventFeed::column_count; ++c)
+          ptrs.call<void>("push", reinterpret_cast<std::uintptr_t>(
+                                      p.feed().column(static_cast<tcpplay::EventFeed::Column>(c))));
+        out.set("ptrs", ptrs);
+        return out;
+      },
+      val::undefined());
+}
+std::string feed_labels(Playground& p) {
+  return guarded([&] { return p.feed_labels(); });
+}
+std::string event_text(Playground& p, double index) {
+  return guarded([&] { return p.event_text(Playground::integer_arg(index, "index")); });
+}
+std::string host_names(Playground& p) {
+  return guarded([&] { return p.host_names(); });
+}
+std::string link_names(Playground& p) {
+  return guarded([&] { return p.link_names(); });
 }
 std::string snapshot(Playground& p) {
   return guarded([&] { return p.snapshot(); });
@@ -128,8 +197,9 @@ std::string scenario(Playground& p) {
 EMSCRIPTEN_BINDINGS(tcpplay) {
   emscripten::function("takeError", &take_error);
   emscripten::function("heapUsed", &heap_used);
+  emscripten::function("parseTime", &parse_time);
   emscripten::class_<Playground>("Playground")
-      .constructor<>()
+      .constructor(&make_playground, emscripten::allow_raw_pointers())
       .function("load", &load)
       .function("reset", &reset)
       .function("setPath", &set_path)
@@ -137,6 +207,8 @@ EMSCRIPTEN_BINDINGS(tcpplay) {
       .function("loaded", &loaded)
       .function("runUntil", &run_until)
       .function("runUntilText", &run_until_text)
+      .function("runUntilBudget", &run_until_budget)
+      .function("stepPacketBudget", &step_packet_budget)
       .function("step", &step)
       .function("stepPacket", &step_packet)
       .function("now", &now)
@@ -146,6 +218,11 @@ EMSCRIPTEN_BINDINGS(tcpplay) {
       .function("setLink", &set_link)
       .function("suggestSeqAck", &suggest_seq_ack)
       .function("eventsSince", &events_since)
+      .function("feedFill", &feed_fill)
+      .function("feedLabels", &feed_labels)
+      .function("eventText", &event_text)
+      .function("hostNames", &host_names)
+      .function("linkNames", &link_names)
       .function("snapshot", &snapshot)
       .function("series", &series)
       .function("pcap", &pcap)

@@ -44,6 +44,26 @@ std::string errors_json(const std::vector<ScenarioError>& errors) {
   return out;
 }
 
+/// Checks a reader's cursor against the trace and returns the first index to read.
+std::uint64_t checked_cursor(const Trace& trace, std::int64_t cursor, std::int64_t max_events, const char* what) {
+  if (cursor < 0) throw PlaygroundError(std::string(what) + ": the cursor must be 0 or more, got " + std::to_string(cursor));
+  if (max_events < 1)
+    throw PlaygroundError(std::string(what) + ": max_events must be 1 or more, got " + std::to_string(max_events));
+  if (static_cast<std::uint64_t>(cursor) > trace.end_index())
+    throw PlaygroundError(std::string(what) + ": cursor " + std::to_string(cursor) + " is past the end of the trace (" +
+                          std::to_string(trace.end_index()) +
+                          " events): after load(), reset() or set_path(), start again from 0");
+  return std::max<std::uint64_t>(static_cast<std::uint64_t>(cursor), trace.first_index());
+}
+
+std::string names_json(const std::vector<std::string>& names) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (const std::string& n : names) w.value(n);
+  w.end_array();
+  return out;
+}
 std::string port_error(std::string_view what, std::int64_t v) {
   return std::string(what) + ": expected an integer between 1 and 65535, got " + std::to_string(v);
 }
@@ -69,6 +89,7 @@ void Playground::restarted() {
   formatted_until_ = 0;
   lines_.clear();
   live_named_.clear();
+  feed_.reset();
 }
 
 // --- loading ---------------------------------------------------------------------------------
@@ -101,18 +122,9 @@ void Playground::set_path(std::string_view path, std::string_view value) {
 
 // --- running ---------------------------------------------------------------------------------
 
-void Playground::run_until(SimTime t) {
-  guarded([&] {
-    ScenarioRunner& r = runner();
-    if (t < 0) throw PlaygroundError("run_until: expected a time of 0 or more, got " + std::to_string(t));
-    if (t < r.now())
-      throw PlaygroundError("run_until: " + format_duration(t) + " is before the current time " +
-                            format_duration(r.now()) + " (virtual time never goes backwards)");
-    r.run_until(t);
-  });
-}
+void Playground::run_until(SimTime t) { run_until(t, RunBudget{}); }
 
-void Playground::run_until_text(std::string_view t) {
+SimTime Playground::time_arg(std::string_view t) {
   const bool digits = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
   std::optional<SimTime> v;
   if (digits && t.size() <= 18) v = static_cast<SimTime>(std::stoll(std::string(t)));
@@ -120,26 +132,84 @@ void Playground::run_until_text(std::string_view t) {
   if (!v)
     throw PlaygroundError("run_until: expected a duration like \"30s\" or a number of nanoseconds, got \"" +
                           std::string(t) + "\"");
-  run_until(*v);
+  return *v;
+}
+
+void Playground::run_until_text(std::string_view t) { run_until(time_arg(t)); }
+
+template <typename Chunk>
+RunResult Playground::run_budgeted(RunBudget budget, Chunk&& chunk) {
+  if (budget.max_ms > 0 && !wall_clock_)
+    throw PlaygroundError("budget: a time budget needs a wall clock (set_wall_clock)");
+  if (budget.max_ms < 0 || !std::isfinite(budget.max_ms))
+    throw PlaygroundError("budget: maxMs must be a number of 0 or more");
+  const double start_ms = budget.max_ms > 0 ? wall_clock_() : 0;
+  RunResult result;
+  while (true) {
+    std::uint64_t n = budget.max_ms > 0 ? kBudgetChunk : UINT64_MAX;
+    if (budget.max_events) n = std::min(n, budget.max_events - result.events);
+    const auto [ran, done] = chunk(n);
+    result.events += ran;
+    if (done) {
+      result.reached = true;
+      break;
+    }
+    if (budget.max_events && result.events >= budget.max_events) break;
+    if (budget.max_ms > 0 && wall_clock_() - start_ms >= budget.max_ms) break;
+  }
+  result.now = runner().now();
+  return result;
+}
+
+RunResult Playground::run_until(SimTime t, RunBudget budget) {
+  return guarded([&] {
+    ScenarioRunner& r = runner();
+    if (t < 0) throw PlaygroundError("run_until: expected a time of 0 or more, got " + std::to_string(t));
+    if (t < r.now())
+      throw PlaygroundError("run_until: " + format_duration(t) + " is before the current time " +
+                            format_duration(r.now()) + " (virtual time never goes backwards)");
+    Scheduler& sched = r.sim().net().sched();
+    return run_budgeted(budget, [&](std::uint64_t n) {
+      const std::uint64_t before = sched.events_run();
+      const bool done = r.run_until(t, n);
+      return std::pair<std::uint64_t, bool>(sched.events_run() - before, done);
+    });
+  });
+}
+
+RunResult Playground::step_packet(RunBudget budget) {
+  return guarded([&] {
+    ScenarioRunner& r = runner();
+    const Trace& trace = r.sim().trace();
+    bool sent = false, none_left = false;
+    std::uint64_t total = 0;
+    RunResult result = run_budgeted(budget, [&](std::uint64_t n) {
+      std::uint64_t ran = 0;
+      for (; ran < n && total < kStepPacketLimit; ++ran, ++total) {
+        const std::uint64_t before = trace.end_index();
+        if (!r.step()) {
+          none_left = true;
+          break;
+        }
+        for (std::uint64_t i = std::max(before, trace.first_index()); i < trace.end_index(); ++i)
+          if (trace.kind_at(i) == TraceKind::packet_sent) sent = true;
+        if (sent) {
+          ++ran;
+          break;
+        }
+      }
+      return std::pair<std::uint64_t, bool>(ran, sent || none_left || total >= kStepPacketLimit);
+    });
+    result.sent = sent;
+    return result;
+  });
 }
 
 bool Playground::step() {
   return guarded([&] { return runner().step(); });
 }
 
-bool Playground::step_packet() {
-  return guarded([&] {
-    ScenarioRunner& r = runner();
-    const Trace& trace = r.sim().trace();
-    for (std::uint64_t n = 0; n < kStepPacketLimit; ++n) {
-      const std::uint64_t before = trace.end_index();
-      if (!r.step()) return false;
-      for (std::uint64_t i = std::max(before, trace.first_index()); i < trace.end_index(); ++i)
-        if (trace.kind_at(i) == TraceKind::packet_sent) return true;
-    }
-    return false;
-  });
-}
+bool Playground::step_packet() { return step_packet(RunBudget{}).sent; }
 
 SimTime Playground::now() const { return runner().now(); }
 
@@ -258,13 +328,7 @@ std::string Playground::events_since(std::int64_t cursor, std::int64_t max_event
   return guarded([&] {
     const Trace& trace = runner().sim().trace();
     const std::uint64_t first = trace.first_index(), end = trace.end_index();
-    if (cursor < 0) throw PlaygroundError("events_since: the cursor must be 0 or more, got " + std::to_string(cursor));
-    if (max_events < 1)
-      throw PlaygroundError("events_since: max_events must be 1 or more, got " + std::to_string(max_events));
-    if (static_cast<std::uint64_t>(cursor) > end)
-      throw PlaygroundError("events_since: cursor " + std::to_string(cursor) + " is past the end of the trace (" +
-                            std::to_string(end) + " events): after load(), reset() or set_path(), start again from 0");
-    const std::uint64_t start = std::max<std::uint64_t>(static_cast<std::uint64_t>(cursor), first);
+    const std::uint64_t start = checked_cursor(trace, cursor, max_events, "events_since");
     const std::uint64_t stop = std::min<std::uint64_t>(end, start + static_cast<std::uint64_t>(max_events));
     format_lines_until(stop);
 
@@ -288,6 +352,49 @@ std::string Playground::events_since(std::int64_t cursor, std::int64_t max_event
     }
     return out + "]}";
   });
+}
+
+FeedPage Playground::feed_fill(std::int64_t cursor, std::int64_t max_events) {
+  return guarded([&] {
+    const Trace& trace = runner().sim().trace();
+    const std::uint64_t start = checked_cursor(trace, cursor, max_events, "feed");
+    const std::uint64_t stop = std::min<std::uint64_t>(trace.end_index(), start + static_cast<std::uint64_t>(max_events));
+    feed_.fill(trace, start, stop);
+    FeedPage page;
+    page.run = run_number_;
+    page.first = trace.first_index();
+    page.end = trace.end_index();
+    page.dropped = start - static_cast<std::uint64_t>(cursor);
+    page.next = stop;
+    page.count = stop - start;
+    return page;
+  });
+}
+
+std::string Playground::feed_labels() const { return names_json(feed_.labels()); }
+
+std::string Playground::event_text(std::int64_t index) {
+  return guarded([&] {
+    const Trace& trace = runner().sim().trace();
+    if (index < 0) throw PlaygroundError("event_text: the index must be 0 or more, got " + std::to_string(index));
+    const auto i = static_cast<std::uint64_t>(index);
+    if (i < trace.first_index() || i >= trace.end_index()) return std::string();
+    if (trace.kind_at(i) == TraceKind::packet_sent) {
+      format_lines_until(i + 1);
+      auto line = std::lower_bound(lines_.begin(), lines_.end(), i,
+                                   [](const PacketLine& l, std::uint64_t k) { return l.index < k; });
+      return line != lines_.end() && line->index == i ? line->text : std::string();
+    }
+    return trace.at(i).detail;
+  });
+}
+
+std::string Playground::host_names() const {
+  return guarded([&] { return names_json(runner().sim().trace().host_names); });
+}
+
+std::string Playground::link_names() const {
+  return guarded([&] { return names_json(runner().sim().trace().link_names); });
 }
 
 std::vector<std::uint8_t> Playground::pcap() const {

@@ -13,12 +13,14 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/event_feed.h"
 #include "core/time.h"
 #include "trace/tcpdump_text.h"
 
@@ -32,8 +34,31 @@ class PlaygroundError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// How much one call may run: at most `max_events` events (0: no limit) and about `max_ms`
+/// milliseconds of wall time (0: no limit; needs set_wall_clock()). The clock is read every
+/// kBudgetChunk events, so one call overruns `max_ms` by at most that many events.
+struct RunBudget {
+  std::uint64_t max_events = 0;
+  double max_ms = 0;
+};
+
+/// Where a budgeted run stopped.
+struct RunResult {
+  SimTime now = 0;        ///< the clock after the call
+  bool reached = false;   ///< the target was reached (false: the budget ran out first)
+  std::uint64_t events = 0;  ///< events run by the call
+  bool sent = false;      ///< step_packet: a packet was sent
+};
+
+/// One page of the binary feed (the columns are in feed()).
+struct FeedPage {
+  std::uint64_t run = 0, first = 0, end = 0, dropped = 0, next = 0, count = 0;
+};
+
 class Playground {
  public:
+  /// Events run between two readings of the wall clock under a time budget.
+  static constexpr std::uint64_t kBudgetChunk = 512;
   /// The most events one events_since() call returns unless told otherwise.
   static constexpr std::int64_t kDefaultMaxEvents = 2000;
   /// step_packet() gives up after this many events without a packet.
@@ -65,11 +90,20 @@ class Playground {
   void run_until(SimTime t);
   /// The same with a duration ("2s", "250ms") or a bare count of nanoseconds ("2000000000").
   void run_until_text(std::string_view t);
-  /// Runs one event; false when none is left.
+  /// The same within a budget: stops early (reached = false, the clock at the last event run)
+  /// when the budget runs out; call again to go on.
+  RunResult run_until(SimTime t, RunBudget budget);
+  /// Runs one event; false when none is left (one event needs no budget).
   bool step();
   /// Runs events up to and including the first one that sends a packet; false when the events
   /// ran out (or kStepPacketLimit passed) without one.
   bool step_packet();
+  /// The same within a budget: `sent` says a packet was sent, `reached` is false when the budget
+  /// stopped it first.
+  RunResult step_packet(RunBudget budget);
+  /// The wall clock (milliseconds, any origin) that time budgets read. The engine reads no clock
+  /// of its own: the WebAssembly layer passes performance.now(), native callers steady_clock.
+  void set_wall_clock(std::function<double()> clock) { wall_clock_ = std::move(clock); }
   SimTime now() const;
   /// The time of the next pending event, -1 when there is none.
   SimTime next_event_time();
@@ -103,6 +137,19 @@ class Playground {
   /// event is event_to_json()'s object; packet_sent events add "text", their tcpdump line.
   /// Work is proportional to the events returned, never to the history.
   std::string events_since(std::int64_t cursor, std::int64_t max_events = kDefaultMaxEvents);
+  /// The binary feed: writes events [cursor, cursor + max_events) (clipped to what is retained)
+  /// into feed()'s columns, replacing the previous page. Same cursor rules as events_since().
+  FeedPage feed_fill(std::int64_t cursor, std::int64_t max_events);
+  const EventFeed& feed() const { return feed_; }
+  /// The feed's label table as a JSON array of strings (ids index it).
+  std::string feed_labels() const;
+  /// An event's text: the tcpdump line of a packet_sent, else its detail; "" when it has none
+  /// or is no longer retained.
+  std::string event_text(std::int64_t index);
+  /// Host and link names by index, as JSON arrays (the feed's host and link columns index them).
+  std::string host_names() const;
+  std::string link_names() const;
+
   /// Everything a UI shows about the current state, as JSON (see playground_snapshot.cpp).
   std::string snapshot();
   /// A connection's time series: {"id","name","t","cwnd","ssthresh","in_flight","srtt","rto",
@@ -114,6 +161,9 @@ class Playground {
   /// The current scenario, live edits included, as indented JSON.
   std::string scenario_json() const;
 
+  /// A duration ("2s", "250ms") or a bare count of nanoseconds, as a time; PlaygroundError
+  /// "run_until: expected a duration ..." otherwise.
+  static SimTime time_arg(std::string_view t);
   /// For JavaScript numbers: `v` as an integer, or PlaygroundError "what: expected an integer...".
   static std::int64_t integer_arg(double v, std::string_view what);
 
@@ -132,6 +182,10 @@ class Playground {
   void start(std::unique_ptr<ScenarioRunner> runner);
   void restarted();
   void format_lines_until(std::uint64_t end);
+  /// Runs `chunk(n)` (which runs at most n events and returns how many it ran and whether it is
+  /// done) until it is done or the budget is spent.
+  template <typename Chunk>
+  RunResult run_budgeted(RunBudget budget, Chunk&& chunk);
   void remember_named_socket(std::string_view action_json);
   std::vector<NamedSocket> named_sockets() const;
 
@@ -143,6 +197,8 @@ class Playground {
   std::uint64_t formatted_until_ = 0;
   std::deque<PacketLine> lines_;
   std::vector<NamedSocket> live_named_;  // named sockets defined by live actions
+  EventFeed feed_;
+  std::function<double()> wall_clock_;
 };
 
 }  // namespace tcpplay

@@ -134,6 +134,26 @@ void Scheduler::run_until(SimTime t) {
   }
 }
 
+bool Scheduler::run_until(SimTime t, std::uint64_t max_events) {
+  settle();
+  for (std::uint64_t n = 0; !heap_.empty();) {
+    if (!top_is_live()) {
+      pop_top();
+      continue;
+    }
+    if (heap_.front().at > t) break;
+    if (n == max_events) return false;
+    run_top();
+    ++n;
+  }
+  if (t > now_) {
+    now_ = t;
+    run_below_ = next_seq_;
+    instant_events_ = 0;
+  }
+  return true;
+}
+
 std::uint64_t Scheduler::run_until_idle(SimTime limit) {
   std::uint64_t n = 0;
   while (next_event_time() <= limit && step()) ++n;

@@ -59,6 +59,9 @@ class Scheduler {
   bool step();
   /// Runs every event with time <= t, then sets the clock to t.
   void run_until(SimTime t);
+  /// The same, running at most `max_events` events: false (the clock at the last event run)
+  /// when events at or before t are left.
+  bool run_until(SimTime t, std::uint64_t max_events);
   /// Runs until no events are left or the clock would pass `limit`; returns events run.
   std::uint64_t run_until_idle(SimTime limit = kNever);
 

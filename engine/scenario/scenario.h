@@ -195,6 +195,8 @@ class ScenarioRunner : public EventHandler {
 
   /// Runs every event up to t (and the recorded live edits due by then, each at its place).
   void run_until(SimTime t);
+  /// At most `max_events` events (live edits are not counted): false when it stopped early.
+  bool run_until(SimTime t, std::uint64_t max_events);
   void run() { run_until(duration()); }
   /// Runs one event (and the recorded live edits due before or right after it); false when
   /// none is left.

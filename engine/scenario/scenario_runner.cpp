@@ -104,16 +104,21 @@ void ScenarioRunner::run_due_live_edits(SimTime limit) {
   }
 }
 
-void ScenarioRunner::run_until(SimTime t) {
+void ScenarioRunner::run_until(SimTime t) { run_until(t, UINT64_MAX); }
+
+bool ScenarioRunner::run_until(SimTime t, std::uint64_t max_events) {
   Scheduler& sched = sim_->net().sched();
+  const std::uint64_t start = sched.events_run();
   while (true) {
     run_due_live_edits(t);
     // The next edit, if at or before t, waits for events of its instant, which are <= t.
     if (next_live_edit_ >= scenario_.timeline.size() || scenario_.timeline[next_live_edit_].at > t) break;
+    if (sched.events_run() - start >= max_events) return false;
     if (!sim_->step()) break;
   }
-  sched.run_until(t);
+  if (!sched.run_until(t, max_events - (sched.events_run() - start))) return false;
   run_due_live_edits(t);
+  return true;
 }
 
 bool ScenarioRunner::step() {

@@ -130,7 +130,7 @@ describe('the module in Chromium under a strict CSP', { skip }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tcpplay-browser-'));
     copyFileSync(modulePath, join(dir, 'tcpplay.js'));
-    copyFileSync(join(root, 'build/api/playground.js'), join(dir, 'playground.js'));
+    for (const f of ['playground.js', 'feed.js']) copyFileSync(join(root, 'build/api', f), join(dir, f));
     writeFileSync(join(dir, 'favicon.ico'), '');
     writeFileSync(join(dir, 'example.js'), `window.EXAMPLE = ${example};\n`);
     writeFileSync(join(dir, 'classic.js'), classicScript);

@@ -113,7 +113,7 @@ describe('errors: same messages as the CLI, and the module keeps working', () =>
     // Virtual time never goes backwards, and a duration is never negative.
     assert.equal(errorOf(() => pg.runUntil(-1)), 'run_until: expected a time of 0 or more, got -1');
     assert.match(errorOf(() => pg.runUntil('-1s')), /^run_until: expected a duration like "30s"/);
-    assert.match(errorOf(() => pg.runUntil(1.5)), /^run_until: expected an integer/);
+    assert.match(errorOf(() => pg.runUntil(1.5)), /^t: expected an integer/);
     assert.match(errorOf(() => pg.runUntil(100)), /is before the current time 500ms/);
     pg.runUntil('2s');
     assert.equal(pg.now(), 2e9);

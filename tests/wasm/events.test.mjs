@@ -97,7 +97,7 @@ describe('eventsSince and stepping', () => {
     assert.equal(pg.nextEventTime(), 1e9);
     let cursor = pg.eventsSince(0).next;
     const packets = [];
-    while (pg.stepPacket()) {
+    while (pg.stepPacket().sent) {
       const page = pg.eventsSince(cursor);
       cursor = page.next;
       const sent = page.events.filter((e) => e.kind === 'packet_sent');

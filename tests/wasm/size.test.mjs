@@ -1,4 +1,5 @@
-// The module's size against issue 5's budget: 600 KB raw and 200 KB gzipped (KB = 1000 bytes),
+// The module's size against its budget: 300 KB gzipped (raised from 200 KB for the live page's
+// API and the nlohmann_json loader to come) and 900 KB raw (KB = 1000 bytes),
 // measured on build/wasm/tcpplay.js, the one script a page loads (glue plus the embedded wasm,
 // see wasm_bindings/embed.mjs).
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 
 import { modulePath } from './helpers.mjs';
 
-const BUDGET = { raw: 600_000, gzip: 200_000 };
+const BUDGET = { raw: 900_000, gzip: 300_000 };
 
 test('tcpplay.js is within the size budget', (t) => {
   const raw = readFileSync(modulePath);

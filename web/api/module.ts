@@ -1,5 +1,14 @@
 // Types of the raw WebAssembly module (build/wasm/tcpplay.js, wasm_bindings/bindings.cpp).
 // Most code should use the Playground class in playground.ts instead.
+import type { RawFeedPage } from './feed.js';
+
+/** What a budgeted run returns. */
+export interface RawRunResult {
+  now: number;
+  reached: boolean;
+  events: number;
+  sent: boolean;
+}
 
 /** One engine instance as Embind exposes it. Methods throw an Error on failure. */
 export interface RawPlayground {
@@ -10,6 +19,8 @@ export interface RawPlayground {
   loaded(): boolean;
   runUntil(ns: number): void;
   runUntilText(duration: string): void;
+  runUntilBudget(ns: number, maxEvents: number, maxMs: number): RawRunResult;
+  stepPacketBudget(maxEvents: number, maxMs: number): RawRunResult;
   step(): boolean;
   stepPacket(): boolean;
   now(): number;
@@ -19,6 +30,11 @@ export interface RawPlayground {
   setLink(link: string, paramsJson: string): void;
   suggestSeqAck(host: string, to: string, srcPort: number, dstPort: number): string;
   eventsSince(cursor: number, maxEvents: number): string;
+  feedFill(cursor: number, maxEvents: number): RawFeedPage;
+  feedLabels(): string;
+  eventText(index: number): string;
+  hostNames(): string;
+  linkNames(): string;
   snapshot(): string;
   series(connId: number): string;
   pcap(): Uint8Array;
@@ -33,6 +49,8 @@ export interface RawPlayground {
 /** The instantiated module. */
 export interface TcpPlayModule {
   Playground: new () => RawPlayground;
+  /** A duration ("2s") or a count of nanoseconds as text, in ns; throws when it is neither. */
+  parseTime(text: string): number;
   /** Bytes allocated on the wasm heap now (for leak checks). */
   heapUsed(): number;
   /** The wasm memory; its length is the heap size, which only grows. */

@@ -10,7 +10,11 @@
 // problem ("/timeline/3/socket: unknown socket \"c9\""); the playground keeps working after it.
 // All logic lives in C++ (engine/api/playground.h); this file converts arguments and results.
 import type { RawPlayground, TcpPlayModule, TcpPlayModuleFactory } from './module.js';
+import { copyFeedPage, type FeedPage } from './feed.js';
 import type {
+  Budget,
+  RunResult,
+  StepResult,
   ConnectOptions,
   EventsPage,
   LinkParams,
@@ -27,6 +31,7 @@ import type {
 } from './types.js';
 
 export type * from './types.js';
+export * from './feed.js';
 export type { RawPlayground, TcpPlayModule, TcpPlayModuleFactory } from './module.js';
 
 export interface CreateOptions {
@@ -97,10 +102,14 @@ export class Playground {
 
   // --- running -------------------------------------------------------------------------------
 
-  /** Runs every event up to virtual time `t` (ns, or a duration like "2s"). */
-  runUntil(t: Time): void {
-    if (typeof t === 'number') this.engine.runUntil(t);
-    else this.engine.runUntilText(t);
+  /**
+   * Runs every event up to virtual time `t` (ns, or a duration like "2s"). With a budget it may
+   * stop early (`reached: false`, the clock at the last event run): call again next frame.
+   */
+  runUntil(t: Time, budget: Budget = {}): RunResult {
+    const ns = typeof t === 'number' ? t : this.module.parseTime(t);
+    const { now, reached, events } = this.engine.runUntilBudget(ns, budget.maxEvents ?? 0, budget.maxMs ?? 0);
+    return { now, reached, events };
   }
 
   /** Runs one event; false when none is left. */
@@ -108,9 +117,12 @@ export class Playground {
     return this.engine.step();
   }
 
-  /** Runs events up to and including the next packet sent; false when none came. */
-  stepPacket(): boolean {
-    return this.engine.stepPacket();
+  /**
+   * Runs events up to and including the next packet sent. `sent` is false when the events ran
+   * out first, or (with `reached: false`) when the budget did.
+   */
+  stepPacket(budget: Budget = {}): StepResult {
+    return this.engine.stepPacketBudget(budget.maxEvents ?? 0, budget.maxMs ?? 0);
   }
 
   /** Virtual time now (ns). */
@@ -230,6 +242,35 @@ export class Playground {
    */
   eventsSince(cursor: number, maxEvents = 2000): EventsPage {
     return JSON.parse(this.engine.eventsSince(cursor, maxEvents)) as EventsPage;
+  }
+
+  /**
+   * The binary feed: events from `cursor` on (at most `maxEvents`) as typed-array columns, the
+   * fast way to follow a run (continue with the returned `next`). Strings are label ids
+   * (labels()) or fetched on demand (eventText()).
+   */
+  feed(cursor: number, maxEvents = 65536): FeedPage {
+    return copyFeedPage(this.module, this.engine.feedFill(cursor, maxEvents));
+  }
+
+  /** Label text by id, for the feed's name/from/to/tag columns. Ids only grow during a run. */
+  labels(): string[] {
+    return JSON.parse(this.engine.feedLabels()) as string[];
+  }
+
+  /** A packet_sent's tcpdump line, or another event's detail; '' if none or no longer retained. */
+  eventText(index: number): string {
+    return this.engine.eventText(index);
+  }
+
+  /** Host names by index (the feed's host column). */
+  hostNames(): string[] {
+    return JSON.parse(this.engine.hostNames()) as string[];
+  }
+
+  /** Link names by index (the feed's link column). */
+  linkNames(): string[] {
+    return JSON.parse(this.engine.linkNames()) as string[];
   }
 
   /** Every host, listener, socket, connection (with timers), link and component now. */

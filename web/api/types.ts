@@ -327,3 +327,27 @@ export interface MemoryStats {
   /** Size of the wasm memory (it only grows). */
   heapSize: number;
 }
+
+/** How much one runUntil/stepPacket call may do; both default to no limit. */
+export interface Budget {
+  /** At most this many events. */
+  maxEvents?: number;
+  /** About this many milliseconds of wall time (checked every 512 events). */
+  maxMs?: number;
+}
+
+/** Where a runUntil stopped. */
+export interface RunResult {
+  /** Virtual time after the call (ns). */
+  now: number;
+  /** The target time was reached; false when the budget ran out first. */
+  reached: boolean;
+  /** Events run by the call. */
+  events: number;
+}
+
+/** Where a stepPacket stopped. */
+export interface StepResult extends RunResult {
+  /** A packet was sent. */
+  sent: boolean;
+}
