@@ -201,6 +201,18 @@ describe('the playground page', { skip }, () => {
     await page.close();
   });
 
+  test('a browser without DecompressionStream gets a message naming the browsers that work', async () => {
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      delete window.DecompressionStream;
+    });
+    await page.goto(fileUrl);
+    const message = page.locator(`${el} .message[role=alert]`);
+    await message.waitFor();
+    assert.match(await message.textContent(), /Chrome 95, Firefox 113, Safari 16\.4 or newer/);
+    await page.close();
+  });
+
   test('lesson 18 zoomed: labels do not overlap, the page stays responsive', async () => {
     const { page, problems } = await openPlayground(browser.context, `${server.url}index.html#lesson=congestion-control&t=1.42s`);
     await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.seeking, null, { timeout: 30000 });

@@ -9,6 +9,9 @@ import { EngineFeed } from './feed';
 
 /** Engine work per animation frame (ms): runs and feed reads together. */
 export const FRAME_BUDGET_MS = 8;
+/** Events read per feed call, and at most run per frame: reading costs about what running does. */
+const FEED_PAGE = 2048;
+const MAX_EVENTS_PER_FRAME = 6000;
 
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 10000;
@@ -33,6 +36,10 @@ export class EngineController {
   /** Virtual time a seek is running toward (ns), NaN when none. */
   seekTarget = NaN;
   private cursor = 0;
+  /** After a seek back the cursor is ahead of the new run's trace until the run catches up. */
+  private ahead = false;
+  /** The engine has made events the model has not read yet. */
+  private unread = false;
   private durationNs = 0;
 
   async init(): Promise<void> {
@@ -74,7 +81,7 @@ export class EngineController {
   private restartModel(): void {
     const snap = this.pg.snapshot();
     const hostIndex = new Map(snap.hosts.map((h, i) => [h.name, i]));
-    this.feed.restart(snap);
+    this.feed.restart();
     this.model.reset({
       hosts: snap.hosts.map((h) => h.name),
       links: snap.links.map((l) => l.name),
@@ -82,6 +89,7 @@ export class EngineController {
       linkDelay: snap.links.map((l) => l.params.delay_ns),
     });
     this.cursor = 0;
+    this.ahead = false;
   }
 
   /** Host addresses, for the ladder's headers. */
@@ -106,12 +114,12 @@ export class EngineController {
     t = Math.floor(Math.max(0, Math.min(t, this.durationNs)));
     if (t < this.now) {
       this.pg.reset();
-      const snap = this.pg.snapshot();
-      this.feed.restart(snap);
+      this.feed.restart();
+      // The run is deterministic: the model keeps what it has up to t, and the feed goes on
+      // after it (the engine names packets, so nothing before needs reading again).
       this.model.truncateToTime(t <= 0 ? -1 : t);
-      // The binary feed names packets itself: skip what the model still holds. The JSON fallback
-      // rebuilds packet ids from the start, so it reads everything again (and the model skips).
-      this.cursor = this.feed.native ? this.model.base + this.model.n : 0;
+      this.cursor = this.model.base + this.model.n;
+      this.ahead = this.cursor > 0;
     }
     this.seekTarget = t > 0 ? t : NaN;
     if (t > 0 && this.now >= t) this.seekTarget = NaN;
@@ -145,9 +153,9 @@ export class EngineController {
   /** Runs through the next packet sent. */
   stepPacket(): boolean {
     this.seekTarget = NaN;
-    const ok = this.pg.stepPacket();
+    const r = this.pg.stepPacket();
     this.pullAll();
-    return ok;
+    return r.sent;
   }
 
   /** Completes a pending seek now (for steps, which are small). */
@@ -167,15 +175,17 @@ export class EngineController {
   /** Reads one feed page into the model; false when nothing was left. */
   private pull(deadline: number): boolean {
     if (performance.now() > deadline) return false;
-    const page = this.feed.feed(this.cursor, this.feed.native ? 16384 : 128);
+    if (this.ahead) {
+      // The feed refuses a cursor past its end: ask where the end is (one event's worth).
+      if (this.cursor > this.feed.feed(0, 1).end) return false;
+      this.ahead = false;
+    }
+    const page = this.feed.feed(this.cursor, FEED_PAGE);
+    this.unread = page.next < page.end;
     if (!page.count) return false;
     this.cursor = page.next;
     this.model.append(page, () => this.feed.labels());
     return true;
-  }
-
-  private caughtUp(): boolean {
-    return this.cursor >= this.pg.eventsSince(this.cursor, 1).end;
   }
 
   /**
@@ -187,26 +197,23 @@ export class EngineController {
     const deadline = start + FRAME_BUDGET_MS;
     // Reading comes first: the engine never runs far ahead of what the page shows.
     while (this.pull(deadline));
-    if (performance.now() >= deadline || !this.readAll()) return;
-    const half = Math.max(1, (deadline - performance.now()) / 2);
+    if (performance.now() >= deadline) return;
+    // Half of what is left runs the engine; the rest reads what it made.
+    const budget = { maxMs: Math.max(1, (deadline - performance.now()) / 2), maxEvents: MAX_EVENTS_PER_FRAME };
     if (this.seeking) {
-      const r = this.feed.runUntil(this.seekTarget, { maxMs: this.feed.native ? half : half / 2 });
+      const r = this.feed.runUntil(this.seekTarget, budget);
       if (r.reached) this.seekTarget = NaN;
+      if (r.events) this.unread = true;
     } else if (this.playing) {
       const target = Math.min(this.durationNs, this.now + Math.min(dtMs, 100) * 1e6 * this.speed);
-      this.feed.runUntil(target, { maxMs: this.feed.native ? half : half / 2 });
+      if (this.feed.runUntil(target, budget).events) this.unread = true;
       if (this.now >= this.durationNs) this.playing = false;
     }
     while (this.pull(deadline));
   }
 
-  /** True when the model holds every event the engine has made. */
-  private readAll(): boolean {
-    return this.feed.native ? true : this.caughtUp();
-  }
-
   /** Whether tick() has work to do. */
   get busy(): boolean {
-    return this.playing || this.seeking;
+    return this.playing || this.seeking || this.unread;
   }
 }

@@ -103,6 +103,11 @@ export function upperBound(a: Float64Array, n: number, v: number): number {
   return lo;
 }
 
+/** One number for (host, connection, timer name): no string per timer event. */
+function timerKey(host: number, conn: number, name: number): number {
+  return ((host + 1) * 2 ** 24 + (conn + 1)) * 2 ** 16 + name;
+}
+
 interface FlowState {
   maxEnd: number;
   lastAck: number;
@@ -146,7 +151,7 @@ export class TraceModel {
   tConn = new I32();
   tName = new I32();
   tEndKind = new I32();
-  private openTimer = new Map<string, number>();
+  private openTimer = new Map<number, number>();
 
   /** state_change event indexes (model-relative). */
   states = new I32();
@@ -313,7 +318,7 @@ export class TraceModel {
         this.markKind.push(Marker.State);
         break;
       case Kind.TimerSet: {
-        const key = `${c.host[i]}|${c.conn[i]}|${c.name[i]}`;
+        const key = timerKey(c.host[i], c.conn[i], c.name[i]);
         const open = this.openTimer.get(key);
         if (open !== undefined) {
           this.tEnd.a[open] = t;
@@ -331,7 +336,7 @@ export class TraceModel {
       }
       case Kind.TimerFired:
       case Kind.TimerCancelled: {
-        const key = `${c.host[i]}|${c.conn[i]}|${c.name[i]}`;
+        const key = timerKey(c.host[i], c.conn[i], c.name[i]);
         const open = this.openTimer.get(key);
         if (open !== undefined) {
           this.tEnd.a[open] = t;

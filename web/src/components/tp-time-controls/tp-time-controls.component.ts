@@ -41,6 +41,14 @@ export class TpTimeControls extends LitElement {
   private jumpError = false;
   private markerVersion = -1;
   private markerWidth = 0;
+  private markersAt = 0;
+  private markerTimer = 0;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.markerTimer);
+    this.markerTimer = 0;
+  }
 
   /** Sets the values shown; re-renders only when something visible changed. */
   update2(v: { now: number; duration: number; playing: boolean; seeking: boolean; speed: number }): void {
@@ -123,6 +131,16 @@ export class TpTimeControls extends LitElement {
     if (!canvas || !m || !this.duration) return;
     const r = canvas.getBoundingClientRect();
     if (m.version === this.markerVersion && r.width === this.markerWidth) return;
+    // At most four times a second while a run grows; a last draw catches up.
+    const wait = 250 - (performance.now() - this.markersAt);
+    if (wait > 0 && r.width === this.markerWidth) {
+      if (!this.markerTimer) this.markerTimer = window.setTimeout(() => {
+        this.markerTimer = 0;
+        this.drawMarkers();
+      }, wait);
+      return;
+    }
+    this.markersAt = performance.now();
     this.markerVersion = m.version;
     this.markerWidth = r.width;
     const dpr = window.devicePixelRatio || 1;
