@@ -5,7 +5,7 @@
 // direction is drawn when they are denser than that.
 import { Kind, TcpFlag } from '../engine/feed';
 import { msg } from '../i18n';
-import { Mark, TimerEnd, TraceModel, lowerBound, upperBound } from '../model/trace-model';
+import { LONG_TIMER, Mark, TimerEnd, TraceModel, lowerBound, upperBound } from '../model/trace-model';
 import { formatDuration, formatTime } from '../util/time';
 import { packetLabel } from './labels';
 import { GAP_PX, TimeAxis } from './time-axis';
@@ -307,14 +307,15 @@ export class LadderPainter {
     const timerLabels: Array<{ h: number; txt: string; x: number; y: number }> = [];
     /** Per host, the rows [top, bottom] its state and application labels took. */
     const taken: Array<Array<[number, number]>> = m.hostNames.map(() => []);
-    for (let k = 0; k < m.tStart.n; ++k) {
+    // Only timers that can reach the window: short ones (<= LONG_TIMER) from a binary search,
+    // long ones (TIME_WAIT, keepalive, idle) from their own short list.
+    const drawTimer = (k: number) => {
       const ts = m.tStart.a[k];
-      if (ts > t1) break;
       const endKind = m.tEndKind.a[k];
       const te = endKind === TimerEnd.Armed ? v.now : m.tEnd.a[k];
-      if (te < t0 || ts > v.now) continue;
+      if (te < t0 || ts > v.now) return;
       const h = m.tHost.a[k];
-      if (h < 0 || h >= nHosts) continue;
+      if (h < 0 || h >= nHosts) return;
       const name = m.label(m.tName.a[k]);
       const key = `${h}|${name}`;
       let lane = lanes.get(key);
@@ -351,6 +352,15 @@ export class LadderPainter {
         timerLabels.push({ h, txt, x: right ? x + 6 : x - 6 - w, y: yNow - 4 - lane * (fs + 2) });
         if (v.twin && twin.length < MAX_TWIN) twin.push({ kind: 'timer', text: txt, time: ts, host: m.hostNames[h], label: name });
       }
+    
+    };
+    for (let j = 0; j < m.longTimers.n; ++j) {
+      const k = m.longTimers.a[j];
+      if (m.tStart.a[k] > t1) break;
+      drawTimer(k);
+    }
+    for (let k = lowerBound(m.tStart.a, m.tStart.n, t0 - LONG_TIMER); k < m.tStart.n && m.tStart.a[k] <= t1; ++k) {
+      if (m.tDeadline.a[k] - m.tStart.a[k] <= LONG_TIMER) drawTimer(k);
     }
     ctx.font = font;
 

@@ -21,34 +21,49 @@ export class TimeAxis {
   folds = 0;
   /** The last time the mapping covers (the present, or the last event). */
   end = 0;
-  private builtFor = '';
 
   /**
    * Rebuilds the folds from event times (sorted) up to `end` (the playhead), when anything they
    * depend on changed.
    */
   build(times: Float64Array, n: number, end: number, version: number): void {
-    const key = `${this.scale}|${n}|${end}|${version}`;
-    if (key === this.builtFor) return;
-    this.builtFor = key;
-    this.end = end;
-    this.folds = 0;
+    void version;
+    // Incremental: the folds between events only change when the scale does or the run is
+    // cut (a seek back); new events only add folds at the end. The last stretch, from the last
+    // event to `end` (the present), is folded afresh each time.
+    if (this.scale !== this.builtScale || n < this.builtN || (this.builtN > 0 && times[this.builtN - 1] !== this.lastT)) {
+      this.builtScale = this.scale;
+      this.builtN = 0;
+      this.committed = 0;
+      this.prev = 0;
+    }
     const trigger = FOLD_TRIGGER_PX / this.scale;
     const pad = FOLD_PAD_PX / this.scale;
-    let prev = 0;
-    let y = 0;
-    const limit = upperBound(times, n, end);
-    for (let i = 0; i <= limit; ++i) {
-      const t = i < limit ? times[i] : end;
-      if (t - prev > trigger) {
-        const s = prev + pad;
-        const e = t - pad;
-        y += (s - (this.folds ? this.foldEnd[this.folds - 1] : 0)) * this.scale;
-        this.push(s, e, y, t - prev);
-        y += GAP_PX;
-      }
-      if (t > prev) prev = t;
+    this.folds = this.committed;
+    const limit = n;
+    for (let i = this.builtN; i < limit; ++i) {
+      const t = times[i];
+      if (t - this.prev > trigger) this.fold(this.prev, t, pad);
+      if (t > this.prev) this.prev = t;
     }
+    this.builtN = limit;
+    this.lastT = limit ? times[limit - 1] : 0;
+    this.committed = this.folds;
+    this.end = Math.max(end, this.prev);
+    if (this.end - this.prev > trigger) this.fold(this.prev, this.end, pad);
+  }
+
+  private builtScale = -1;
+  private builtN = 0;
+  private committed = 0;
+  private prev = 0;
+  private lastT = 0;
+
+  private fold(from: number, to: number, pad: number): void {
+    const s = from + pad;
+    const e = to - pad;
+    const y = this.folds ? this.foldY[this.folds - 1] + GAP_PX + (s - this.foldEnd[this.folds - 1]) * this.scale : s * this.scale;
+    this.push(s, e, y, to - from);
   }
 
   private push(s: number, e: number, y: number, idle: number): void {

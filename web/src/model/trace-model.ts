@@ -27,6 +27,9 @@ const TAG_MARKS: Record<string, Mark> = {
   rst_reply: Mark.RstReply,
 };
 
+/** Timers armed for longer than this (ns) are kept in their own list for drawing. */
+export const LONG_TIMER = 2e9;
+
 export const enum TimerEnd {
   Armed = 0,
   Fired = 1,
@@ -129,6 +132,8 @@ export class TraceModel {
   linkDelay: number[] = [];
   /** Grows with every change, so views can cache against it. */
   version = 0;
+  /** Grows when the held events are cut or replaced (a new lesson, a seek back). */
+  epoch = 0;
 
   // Packets: one row per transmission on one link, in order of sending.
   pSend = new F64();
@@ -152,6 +157,8 @@ export class TraceModel {
   tName = new I32();
   tEndKind = new I32();
   private openTimer = new Map<number, number>();
+  /** Timer rows armed for longer than LONG_TIMER, in order. */
+  longTimers = new I32();
 
   /** state_change event indexes (model-relative). */
   states = new I32();
@@ -176,7 +183,7 @@ export class TraceModel {
     this.linkEnds = names.linkEnds;
     this.linkDelay = names.linkDelay;
     for (const c of [this.pSend, this.pEnd, this.pSendEv, this.pRecvEv, this.pDropEv, this.pFrom, this.pTo, this.pMark,
-      this.tStart, this.tEnd, this.tDeadline, this.tHost, this.tConn, this.tName, this.tEndKind, this.states, this.apps,
+      this.tStart, this.tEnd, this.tDeadline, this.tHost, this.tConn, this.tName, this.tEndKind, this.longTimers, this.states, this.apps,
       this.markTime, this.markKind]) c.clear();
     this.packetRow.clear();
     this.openTimer.clear();
@@ -185,6 +192,7 @@ export class TraceModel {
     this.connHost.clear();
     this.maxFlight = 0;
     ++this.version;
+    ++this.epoch;
   }
 
   label(id: number): string {
@@ -325,6 +333,7 @@ export class TraceModel {
           this.tEndKind.a[open] = TimerEnd.Rearmed;
         }
         this.openTimer.set(key, this.tStart.n);
+        if (c.deadline[i] - t > LONG_TIMER) this.longTimers.push(this.tStart.n);
         this.tStart.push(t);
         this.tEnd.push(NaN);
         this.tDeadline.push(c.deadline[i]);

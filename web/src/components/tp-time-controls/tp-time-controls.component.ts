@@ -42,12 +42,21 @@ export class TpTimeControls extends LitElement {
   private markerVersion = -1;
   private markerWidth = 0;
   private markersAt = 0;
+  private markersDone = 0;
+  private markerDuration = 0;
+  private markerEpoch = -1;
+  private markerSeen = new Uint8Array(0);
+  private markerObserver: ResizeObserver | null = null;
+  private markerBox = { width: 0, height: 0 };
+  private markerColours: string[] = [];
   private markerTimer = 0;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.markerTimer);
     this.markerTimer = 0;
+    this.markerObserver?.disconnect();
+    this.markerObserver = null;
   }
 
   /** Sets the values shown; re-renders only when something visible changed. */
@@ -129,8 +138,20 @@ export class TpTimeControls extends LitElement {
     const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.markers');
     const m = this.model;
     if (!canvas || !m || !this.duration) return;
-    const r = canvas.getBoundingClientRect();
-    if (m.version === this.markerVersion && r.width === this.markerWidth) return;
+    // Sizes come from a ResizeObserver and colours are read once: no layout or style
+    // recalculation forced in the middle of a frame.
+    if (!this.markerObserver) {
+      this.markerObserver = new ResizeObserver((entries) => {
+        const box = entries[0].contentRect;
+        this.markerBox = { width: box.width, height: box.height };
+        this.drawMarkers();
+      });
+      this.markerObserver.observe(canvas);
+      return;
+    }
+    const r = this.markerBox;
+    if (!r.width) return;
+    if (m.version === this.markerVersion && r.width === this.markerWidth && this.markersDone === m.markTime.n) return;
     // At most four times a second while a run grows; a last draw catches up.
     const wait = 250 - (performance.now() - this.markersAt);
     if (wait > 0 && r.width === this.markerWidth) {
@@ -141,32 +162,44 @@ export class TpTimeControls extends LitElement {
       return;
     }
     this.markersAt = performance.now();
+    // Incremental: markers come in time order; only new ones are drawn, unless the width
+    // changed or the run was cut (a seek back, a new lesson).
+    const fresh = r.width !== this.markerWidth || m.markTime.n < this.markersDone || this.markerDuration !== this.duration || this.markerEpoch !== m.epoch;
     this.markerVersion = m.version;
     this.markerWidth = r.width;
+    this.markerDuration = this.duration;
+    this.markerEpoch = m.epoch;
     const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(r.width * dpr);
-    canvas.height = Math.round(r.height * dpr);
     const ctx = canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, r.width, r.height);
-    const cs = getComputedStyle(this);
-    const colours = [
-      cs.getPropertyValue('--tp-marker-state').trim() || '#2b6cb0',
-      cs.getPropertyValue('--tp-marker-drop').trim() || '#c00',
-      cs.getPropertyValue('--tp-marker-timer').trim() || '#c98a00',
-    ];
+    if (fresh) {
+      canvas.width = Math.round(r.width * dpr);
+      canvas.height = Math.round(r.height * dpr);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, r.width, r.height);
+      this.markerSeen = new Uint8Array(Math.ceil(r.width) + 1);
+      this.markersDone = 0;
+    }
+    if (!this.markerColours.length) {
+      const cs = getComputedStyle(this);
+      this.markerColours = [
+        cs.getPropertyValue('--tp-marker-state').trim() || '#2b6cb0',
+        cs.getPropertyValue('--tp-marker-drop').trim() || '#c00',
+        cs.getPropertyValue('--tp-marker-timer').trim() || '#c98a00',
+      ];
+    }
+    const colours = this.markerColours;
     const h = r.height / 3;
     // One mark per pixel and kind.
-    const seen = new Set<number>();
-    for (let k = 0; k < m.markTime.n; ++k) {
+    const seen = this.markerSeen;
+    for (let k = this.markersDone; k < m.markTime.n; ++k) {
       const kind = m.markKind.a[k];
       const x = Math.round((m.markTime.a[k] / this.duration) * (r.width - 1));
-      const key = x * 4 + kind;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (x < 0 || x >= seen.length || seen[x] & (1 << kind)) continue;
+      seen[x] |= 1 << kind;
       ctx.fillStyle = colours[kind];
       ctx.fillRect(x, kind * h, 2, h);
     }
+    this.markersDone = m.markTime.n;
   }
 
   private control(action: 'play' | 'pause' | 'stepBack' | 'stepForward' | 'stepPacket'): void {
