@@ -89,6 +89,7 @@ export const tokens = css`
     --tp-mark-zero-window: #c25e00;
     --tp-mark-rst-reply: #a40000;
     --tp-mark-other: #555555;
+    --tp-mark-window-update: #2e7d32;
     --tp-marker-state: #2b6cb0;
     --tp-marker-drop: #c00000;
     --tp-marker-timer: #c98a00;

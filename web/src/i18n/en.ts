@@ -62,6 +62,7 @@ export const en = {
   'mark.zeroWindow': 'win 0',
   'mark.rstReply': 'RST reply',
   'mark.other': 'tag',
+  'mark.windowUpdate': 'win update',
 
   'log.label': 'Trace log',
   'log.host': 'Host',

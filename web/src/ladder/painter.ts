@@ -89,6 +89,7 @@ const MARK_KEYS: Record<number, Parameters<typeof msg>[0]> = {
   [Mark.ZeroWindow]: 'mark.zeroWindow',
   [Mark.RstReply]: 'mark.rstReply',
   [Mark.Other]: 'mark.other',
+  [Mark.WindowUpdate]: 'mark.windowUpdate',
 };
 
 export function markText(mark: number): string {
@@ -128,6 +129,7 @@ export class LadderPainter {
     if (s === undefined) {
       const ev = this.model.pSendEv.a[row];
       s = packetLabel(this.model, ev, absolute, () => this.text(this.model.base + ev));
+      if (this.model.pMark.a[row] === Mark.WindowUpdate) s += ` win ${this.model.cols.win[ev]}`;
       this.labelCache.set(row, s);
     }
     return s;

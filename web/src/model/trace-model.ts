@@ -15,6 +15,7 @@ export const enum Mark {
   ZeroWindow = 7,
   RstReply = 8,
   Other = 9,
+  WindowUpdate = 10,
 }
 
 /** Engine tags ("retransmission" ...) to marks. */
@@ -404,6 +405,10 @@ export class TraceModel {
       mark = Mark.DupAck;
     } else if (flags & TcpFlag.ACK && c.win[i] === 0 && !(flags & TcpFlag.SYN)) {
       mark = Mark.ZeroWindow;
+    } else if (flags & TcpFlag.ACK && len === 0 && !(flags & (TcpFlag.SYN | TcpFlag.FIN)) && f.hasAck &&
+      c.relAck[i] === f.lastAck && c.win[i] !== f.lastWin) {
+      // Same ACK, new window: a window update (Wireshark's tcp.analysis.window_update).
+      mark = Mark.WindowUpdate;
     }
     if (end > f.maxEnd) f.maxEnd = end;
     if (flags & TcpFlag.ACK) {

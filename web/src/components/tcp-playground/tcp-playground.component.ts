@@ -100,8 +100,10 @@ export class TcpPlayground extends LitElement {
       return;
     }
     try {
+      performance.mark('tcpplay:engine-start');
       const c = new EngineController();
       await c.init();
+      performance.mark('tcpplay:engine-ready');
       this.controller = c;
       this.status = 'ready';
       this.requestUpdate();

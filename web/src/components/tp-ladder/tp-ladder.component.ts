@@ -174,6 +174,7 @@ export class TpLadder extends LitElement {
         [Mark.ZeroWindow]: v('--tp-mark-zero-window', '#c25e00'),
         [Mark.RstReply]: v('--tp-mark-rst-reply', '#a40000'),
         [Mark.Other]: v('--tp-mark-other', '#555'),
+        [Mark.WindowUpdate]: v('--tp-mark-window-update', '#2e7d32'),
       },
       font: v('--tp-ladder-font-family', 'ui-monospace, monospace'),
       fontSize: n('--tp-ladder-font-size', 11),
@@ -226,7 +227,10 @@ export class TpLadder extends LitElement {
     }, th);
     const end = performance.now();
     this.drawTimes.push(end - start);
-    if (!this.firstPaintAt) this.firstPaintAt = end;
+    if (!this.firstPaintAt) {
+      this.firstPaintAt = end;
+      performance.mark('tcpplay:first-frame');
+    }
     if (this.drawTimes.length > 600) this.drawTimes.splice(0, 300);
     if (this.frame.twin.length || this.twinWanted) this.scheduleTwin(this.frame.twin);
   }
