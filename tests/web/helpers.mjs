@@ -130,7 +130,7 @@ export function ladderTwin(page) {
 }
 
 /** Waits until the twin satisfies `pred` (it is refreshed at most every 200 ms). */
-export async function waitTwin(page, pred, timeout = 5000) {
+export async function waitTwin(page, pred, timeout = 10000) {
   const end = Date.now() + timeout;
   let twin = [];
   while (Date.now() < end) {
