@@ -9,9 +9,8 @@ import { EngineFeed } from './feed';
 
 /** Engine work per animation frame (ms): runs and feed reads together. */
 export const FRAME_BUDGET_MS = 8;
-/** Events read per feed call, and at most run per frame: reading costs about what running does. */
-const FEED_PAGE = 2048;
-const MAX_EVENTS_PER_FRAME = 6000;
+/** Events read per feed call. */
+const FEED_PAGE = 1024;
 
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 10000;
@@ -199,17 +198,31 @@ export class EngineController {
     while (this.pull(deadline));
     if (performance.now() >= deadline) return;
     // Half of what is left runs the engine; the rest reads what it made.
-    const budget = { maxMs: Math.max(1, (deadline - performance.now()) / 2), maxEvents: MAX_EVENTS_PER_FRAME };
+    // The engine checks the clock only every few hundred events, so the budget is also given in
+    // events, from what an event has cost lately (ms per event, a moving average).
+    const ms = Math.max(1, (deadline - performance.now()) / 2);
+    const budget = { maxMs: ms, maxEvents: Math.max(128, Math.min(20000, Math.floor(ms / this.msPerEvent))) };
+    const runStart = performance.now();
     if (this.seeking) {
       const r = this.feed.runUntil(this.seekTarget, budget);
       if (r.reached) this.seekTarget = NaN;
-      if (r.events) this.unread = true;
+      this.learn(r.events, performance.now() - runStart);
     } else if (this.playing) {
       const target = Math.min(this.durationNs, this.now + Math.min(dtMs, 100) * 1e6 * this.speed);
-      if (this.feed.runUntil(target, budget).events) this.unread = true;
+      this.learn(this.feed.runUntil(target, budget).events, performance.now() - runStart);
       if (this.now >= this.durationNs) this.playing = false;
     }
     while (this.pull(deadline));
+  }
+
+  /** Engine plus reading and deriving, ms per event (a moving average); starts pessimistic. */
+  private msPerEvent = 0.005;
+
+  private learn(events: number, ms: number): void {
+    if (!events) return;
+    this.unread = true;
+    // Reading and deriving cost about as much again as running.
+    if (events >= 64) this.msPerEvent = 0.8 * this.msPerEvent + 0.2 * Math.max(1e-4, (2 * ms) / events);
   }
 
   /** Whether tick() has work to do. */
