@@ -72,9 +72,20 @@ describe('the playground page', { skip }, () => {
       const { page, problems } = await openPlayground(browser.context, url);
       await setSpeed(page, 0.5); // about 3x
       await page.locator(`${controls} .play`).click();
-      await page.waitForFunction(() => document.querySelector('tcp-playground').controller.now >= 1.2e9, null, { timeout: 10000 });
-      await page.locator(`${controls} .play`).click(); // pause
+      // Pause within a frame of 1.2 s (a frame is at most 100 ms of wall time, 300 ms of virtual
+      // time here; the next packet is at 2 s), however slow the machine.
+      await page.evaluate(() => new Promise((resolve) => {
+        const el = document.querySelector('tcp-playground');
+        const f = () => {
+          if (el.controller.now >= 1.2e9) {
+            el.pause();
+            resolve();
+          } else requestAnimationFrame(f);
+        };
+        f();
+      }));
       assert.equal((await engineState(page)).playing, false);
+      assert.equal(await page.locator(`${controls} .play`).getAttribute('aria-label'), 'Play');
       const twin = await waitTwin(page, (t) => t.filter((i) => i.kind === 'packet').length >= 3);
       const packets = twin.filter((i) => i.kind === 'packet');
       assert.equal(packets.length, 3, JSON.stringify(twin));
@@ -88,7 +99,23 @@ describe('the playground page', { skip }, () => {
       for (const s of ['server LISTEN', 'client SYN_SENT', 'server SYN_RECEIVED', 'client ESTABLISHED', 'server ESTABLISHED']) {
         assert.ok(states.includes(s), `${s} in ${JSON.stringify(states)}`);
       }
-      if (where === 'server') await screenshot(page, 'handshake.png');
+      if (where === 'server') {
+        await screenshot(page, 'handshake.png');
+        // Hover the SYN: the SYN-ACK that acknowledges it is highlighted too.
+        const seg = await page.evaluate(() => {
+          const f = document.querySelector('tcp-playground').shadowRoot.querySelector('tp-ladder').frame;
+          const k = [...f.rows.subarray(0, f.count)].indexOf(0);
+          return { x: (f.segs[k * 4] + f.segs[k * 4 + 2]) / 2, y: (f.segs[k * 4 + 1] + f.segs[k * 4 + 3]) / 2 };
+        });
+        const box = await page.locator(`${el} tp-ladder canvas`).boundingBox();
+        await page.mouse.move(box.x + seg.x, box.y + seg.y);
+        await page.locator(`${el} tp-ladder .tooltip`).waitFor();
+        const hl = await page.evaluate(() => {
+          const l = document.querySelector('tcp-playground').shadowRoot.querySelector('tp-ladder');
+          return [l.hoverRow, l.ackRow];
+        });
+        assert.deepEqual(hl, [0, 1]);
+      }
       assert.deepEqual(await allProblems(page, problems), []);
       await page.close();
     });
@@ -141,6 +168,27 @@ describe('the playground page', { skip }, () => {
     assert.equal(drops.length, 2);
     assert.ok(twin.some((i) => i.host === 'server' && i.to === 'CLOSED' && Math.round(i.time / 1e9) === 400));
     await screenshot(page, 'lesson12-nlb-idle-rst.png');
+    // Hover the server's dropped answer: it is highlighted and the tooltip gives the reason.
+    const at = await page.evaluate(() => {
+      const el = document.querySelector('tcp-playground');
+      const ladder = el.shadowRoot.querySelector('tp-ladder');
+      const m = el.controller.model;
+      const f = ladder.frame;
+      for (let k = 0; k < f.count; ++k) {
+        const row = f.rows[k];
+        if (m.pDropEv.a[row] >= 0 && m.hostNames[m.pFrom.a[row]] === 'server') {
+          return { row, x: (f.segs[k * 4] + f.segs[k * 4 + 2]) / 2, y: (f.segs[k * 4 + 1] + f.segs[k * 4 + 3]) / 2 };
+        }
+      }
+      return null;
+    });
+    assert.ok(at, 'the dropped answer is drawn');
+    const box = await page.locator(`${el} tp-ladder canvas`).boundingBox();
+    await page.mouse.move(box.x + at.x, box.y + at.y);
+    const tip = page.locator(`${el} tp-ladder .tooltip`);
+    await tip.waitFor();
+    assert.match(await tip.textContent(), /server → lb[\s\S]*\[P\.\] 1:42 ack 35[\s\S]*dropped: nlb_no_flow/);
+    assert.equal(await page.evaluate(() => document.querySelector('tcp-playground').shadowRoot.querySelector('tp-ladder').hoverRow), at.row);
     // Scrub back to 10 s (jump to time).
     await page.locator(`${controls} .jump input`).fill('10s');
     await page.locator(`${controls} .jump input`).press('Enter');
