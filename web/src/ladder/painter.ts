@@ -208,9 +208,12 @@ export class LadderPainter {
 
     // Folds.
     const [fa, fb] = axis.foldsIn(y0, y1);
+    /** Screen rows of the fold bands, kept free of timer and application labels. */
+    const bands: Array<[number, number]> = [];
     for (let k = fa; k < fb; ++k) {
       const fy = top + axis.foldY[k] - v.scrollY;
       if (fy > H || fy + GAP_PX < th.headerHeight) continue;
+      bands.push([fy, fy + GAP_PX]);
       ctx.fillStyle = th.fold;
       ctx.fillRect(th.gutter - 8, fy + 4, W - th.gutter, GAP_PX - 8);
       ctx.strokeStyle = th.muted;
@@ -601,7 +604,7 @@ export class LadderPainter {
       const h = m.cols.host[i];
       if (h < 0 || h >= nHosts) continue;
       const y = sy(t) + fs + 4;
-      if (y - fs < pillBottom[h] || y > H) continue;
+      if (y - fs < pillBottom[h] || y > H || bands.some(([a, b]) => y > a && y - fs < b)) continue;
       const name = m.label(m.cols.name[i]);
       const detail = m.cols.hasText[i] ? this.text(m.base + i) : '';
       const full = name ? `${name}: ${detail}` : detail;
@@ -620,11 +623,19 @@ export class LadderPainter {
     }
     // Timer labels, where no state or application label is.
     ctx.fillStyle = th.timerText;
+    const inBand = (y: number) => bands.some(([a, b]) => y > a && y - fs < b);
     for (const l of timerLabels) {
-      if (taken[l.h].some(([a, b]) => l.y > a && l.y - fs < b)) continue;
+      if (taken[l.h].some(([a, b]) => l.y > a && l.y - fs < b) || inBand(l.y)) continue;
       ctx.fillText(l.txt, l.x, l.y);
     }
     ctx.font = font;
+
+    if (!m.n) {
+      ctx.fillStyle = th.muted;
+      ctx.font = font;
+      const hint = msg('ladder.empty');
+      ctx.fillText(hint, th.gutter + (W - th.gutter - this.measure(ctx, hint)) / 2, th.headerHeight + (H - th.headerHeight) / 2);
+    }
 
     // The playhead.
     if (yNow >= th.headerHeight && yNow <= H) {
