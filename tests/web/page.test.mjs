@@ -192,7 +192,7 @@ describe('the playground page', { skip }, () => {
     // Scrub back to 10 s (jump to time).
     await page.locator(`${controls} .jump input`).fill('10s');
     await page.locator(`${controls} .jump input`).press('Enter');
-    await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.seeking);
+    await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.busy);
     assert.equal(await clock(page), '10.000000 s');
     const back = await waitTwin(page, (t) => t.some((i) => i.kind === 'fold' && i.text === '9.8 s idle'));
     assert.ok(!back.some((i) => i.kind === 'packet' && i.label.startsWith('[R]')), 'no RST at 10 s');
@@ -205,7 +205,7 @@ describe('the playground page', { skip }, () => {
 
   test('deep link with a time, and back/forward between lessons', async () => {
     const { page, problems } = await openPlayground(browser.context, `${fileUrl}#lesson=teardown-time-wait&t=2.5s`);
-    await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.seeking);
+    await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.busy);
     const s = await engineState(page);
     assert.equal(s.lesson, 'teardown-time-wait');
     assert.equal(s.now, 2.5e9);
@@ -222,7 +222,7 @@ describe('the playground page', { skip }, () => {
 
   test('the lesson list, the log linked with the ladder', async () => {
     const { page, problems } = await openPlayground(browser.context, `${server.url}index.html#lesson=handshake&t=9s`);
-    await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.seeking);
+    await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.busy);
     const lessons = page.locator(`${el} tp-lessons .lesson`);
     assert.equal(await lessons.count(), 19);
     assert.match(await page.locator(`${el} tp-lessons .current .watch`).textContent(), /TIME_WAIT/);
@@ -230,11 +230,15 @@ describe('the playground page', { skip }, () => {
     await page.locator(`${el} [role=tab]#tab-log`).click();
     const lines = page.locator(`${el} tp-log .line:not([hidden])`);
     await lines.first().waitFor();
-    await page.locator(`${el} tp-log .scroller`).evaluate((s) => (s.scrollTop = 0));
+    // The log follows the end: the last lines are in view.
+    const end = await lines.allTextContents();
+    assert.ok(end.some((t) => /# client: #1 FIN_WAIT_2 -> TIME_WAIT/.test(t)), end.join('\n'));
+    await page.locator(`${el} tp-log .scroller`).hover();
+    await page.mouse.wheel(0, -100000);
+    await page.waitForFunction(() => document.querySelector('tcp-playground').shadowRoot.querySelector('tp-log').shadowRoot.querySelector('.scroller').scrollTop === 0);
     await page.waitForTimeout(100);
     const texts = await lines.allTextContents();
     assert.ok(texts.some((t) => /IP 10\.0\.0\.1\.40000 > 10\.0\.0\.2\.80: Flags \[S\], seq \d+, win 65535/.test(t)), texts.join('\n'));
-    assert.ok(texts.some((t) => /# client: #1 FIN_WAIT_2 -> TIME_WAIT/.test(t)));
     // The log is virtualised: far fewer elements than events would need.
     assert.ok((await lines.count()) < 80);
     // Click the SYN line: the ladder selects the packet.
@@ -243,8 +247,13 @@ describe('the playground page', { skip }, () => {
     assert.equal(selected, 0);
     // Filter by host: only server lines and packets to or from it.
     await page.locator(`${el} tp-log select.host`).selectOption({ label: 'server' });
-    const filtered = await page.locator(`${el} tp-log .line:not([hidden])`).allTextContents();
-    assert.ok(filtered.length > 3 && !filtered.some((t) => /# client:/.test(t)), filtered.join('\n'));
+    const isFiltered = (texts) => texts.length > 3 && !texts.some((t) => /# client:/.test(t)) && texts.some((t) => /# server:/.test(t));
+    let filtered = [];
+    for (let i = 0; i < 50 && !isFiltered(filtered); ++i) {
+      await page.waitForTimeout(100); // the list repaints on the next frame
+      filtered = await page.locator(`${el} tp-log .line:not([hidden])`).allTextContents();
+    }
+    assert.ok(isFiltered(filtered), filtered.join('\n'));
     assert.deepEqual(await allProblems(page, problems), []);
     await page.close();
   });
@@ -263,7 +272,7 @@ describe('the playground page', { skip }, () => {
 
   test('lesson 18 zoomed: labels do not overlap, the page stays responsive', async () => {
     const { page, problems } = await openPlayground(browser.context, `${server.url}index.html#lesson=congestion-control&t=1.42s`);
-    await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.seeking, null, { timeout: 30000 });
+    await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.busy, null, { timeout: 30000 });
     await pressKey(page, 'Equal', 3);
     // The first losses (queue_full at 1.3194 s), then the duplicate ACKs and the fast retransmit.
     await page.evaluate(() => document.querySelector('tcp-playground').shadowRoot.querySelector('tp-ladder').scrollToTime(1.3185e9));

@@ -41,6 +41,8 @@ export class TcpPlayground extends LitElement {
   readonly ready: Promise<void>;
   private resolveReady!: () => void;
   private status: Status = 'loading';
+  /** start() runs once per element, even when it is moved in the document. */
+  private starting = false;
   private error = '';
   private tab: 'lesson' | 'log' = 'lesson';
   private showTour = false;
@@ -80,7 +82,10 @@ export class TcpPlayground extends LitElement {
       if (!this.visible) this.pause();
     });
     this.observer.observe(this);
-    if (!this.controller) void this.start();
+    if (!this.starting) {
+      this.starting = true;
+      void this.start();
+    }
   }
 
   override disconnectedCallback(): void {

@@ -61,7 +61,18 @@ export class TpLog extends LitElement {
         </label>
         <span class="count">${msg('log.lines', { n: this.count.toLocaleString('en') })}</span>
       </div>
-      <div class="scroller" role="log" aria-label=${msg('log.label')} tabindex="0" @scroll=${this.onScroll} @click=${this.onClick}>
+      <div
+        class="scroller"
+        role="log"
+        aria-label=${msg('log.label')}
+        tabindex="0"
+        @scroll=${this.onScroll}
+        @click=${this.onClick}
+        @wheel=${this.onUserScroll}
+        @pointerdown=${this.onUserScroll}
+        @touchmove=${this.onUserScroll}
+        @keydown=${this.onUserScroll}
+      >
         <div class="spacer"></div>
         <div class="rows"></div>
       </div>
@@ -260,9 +271,16 @@ export class TpLog extends LitElement {
     this.paint();
   }
 
+  /** Only a person scrolling decides whether the log follows the end (not a tab being shown). */
+  private userScrollUntil = 0;
+
+  private onUserScroll = (): void => {
+    this.userScrollUntil = performance.now() + 1000;
+  };
+
   private onScroll = (): void => {
     const sc = this.scroller!;
-    this.stick = sc.scrollTop + sc.clientHeight >= sc.scrollHeight - ROW_H;
+    if (performance.now() < this.userScrollUntil) this.stick = sc.scrollTop + sc.clientHeight >= sc.scrollHeight - ROW_H;
     this.paint();
   };
 
