@@ -77,8 +77,12 @@ export class EngineController {
     this.restartModel();
   }
 
+  /** Each host's addresses ("10.0.0.1"), from the snapshot taken at load. */
+  addresses: string[] = [];
+
   private restartModel(): void {
     const snap = this.pg.snapshot();
+    this.addresses = snap.hosts.map((h) => h.addrs.join(', '));
     const hostIndex = new Map(snap.hosts.map((h, i) => [h.name, i]));
     this.feed.restart();
     this.model.reset({
@@ -93,7 +97,7 @@ export class EngineController {
 
   /** Host addresses, for the ladder's headers. */
   hostAddresses(): string[] {
-    return this.pg.snapshot().hosts.map((h) => h.addrs.join(', '));
+    return this.addresses;
   }
 
   play(): void {

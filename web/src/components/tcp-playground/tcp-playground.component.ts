@@ -107,15 +107,19 @@ export class TcpPlayground extends LitElement {
     try {
       performance.mark('tcpplay:engine-start');
       const c = new EngineController();
-      await c.init();
-      performance.mark('tcpplay:engine-ready');
+      // The engine compiles (mostly off the main thread) while the panels render.
+      const engine = c.init().then(() => performance.mark('tcpplay:engine-ready'));
       this.controller = c;
       this.status = 'ready';
       this.requestUpdate();
       await this.updateComplete;
+      performance.mark('tcpplay:ui-rendered');
+      await engine;
       const hash = this.hasAttribute('routing') ? parseHash(location.hash) : { lesson: '', t: NaN };
       const id = this.find(hash.lesson) ? hash.lesson : this.find(this.getAttribute('lesson') ?? '') ? this.getAttribute('lesson')! : this.lessons[0].id;
       this.openLesson(id, hash.t);
+      performance.mark('tcpplay:lesson-loaded');
+      this.ladder?.paintNow();
       this.showTour = !this.hasAttribute('no-tour') && !this.tourDone();
       this.requestUpdate();
       this.resolveReady();

@@ -134,6 +134,12 @@ export class TpLadder extends LitElement {
     if (!this.raf && this.isConnected) this.raf = requestAnimationFrame(() => this.paint());
   }
 
+  /** Draws now rather than on the next animation frame (the first frame of a page). */
+  paintNow(): void {
+    this.dirty = true;
+    this.paint();
+  }
+
   private readTheme(): LadderTheme {
     const cs = getComputedStyle(this);
     const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
