@@ -154,7 +154,7 @@ export class TpTimeControls extends LitElement {
     if (m.version === this.markerVersion && r.width === this.markerWidth && this.markersDone === m.markTime.n) return;
     // At most four times a second while a run grows; a last draw catches up.
     const wait = 250 - (performance.now() - this.markersAt);
-    if (wait > 0 && r.width === this.markerWidth) {
+    if (wait > 0 && r.width === this.markerWidth && (this.playing || this.seeking)) {
       if (!this.markerTimer) this.markerTimer = window.setTimeout(() => {
         this.markerTimer = 0;
         this.drawMarkers();
