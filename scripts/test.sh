@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the engine's doctest suite (through ctest), then the WebAssembly module and its
-# JavaScript API with Node's test runner (tests/wasm). Ends with "N passed, N failed".
+# JavaScript API with Node's test runner (tests/wasm), then the playground page in headless
+# Chromium (tests/web, after building build/web). Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh || exit 2
@@ -36,6 +37,21 @@ if wasm_build; then
   fi
 else
   echo "wasm build failed"
+  failed=$((failed + 1))
+fi
+
+# The playground page (build/web): type check, bundle, then the browser tests.
+if (cd web && npm run --silent build); then
+  node --test tests/web/ | tee "$log"
+  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | tail -1)
+  f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | tail -1)
+  if [ -n "$p" ] && [ -n "$f" ]; then
+    passed=$((passed + p)); failed=$((failed + f))
+  else
+    failed=$((failed + 1))
+  fi
+else
+  echo "web build failed"
   failed=$((failed + 1))
 fi
 rm -f "$log"

@@ -1,0 +1,28 @@
+// The custom events the playground's components send up to <tcp-playground>.
+
+/** A trace event was selected (model index), in the ladder or the log. */
+export type SelectDetail = { event: number; source: 'ladder' | 'log' };
+/** Seek to a virtual time (ns). */
+export type SeekDetail = { t: number };
+export type ControlDetail = { action: 'play' | 'pause' | 'stepBack' | 'stepForward' | 'stepPacket' };
+export type SpeedDetail = { speed: number };
+export type LessonDetail = { id: string };
+
+declare global {
+  interface HTMLElementEventMap {
+    'tp-select': CustomEvent<SelectDetail>;
+    'tp-seek': CustomEvent<SeekDetail>;
+    'tp-control': CustomEvent<ControlDetail>;
+    'tp-speed': CustomEvent<SpeedDetail>;
+    'tp-lesson': CustomEvent<LessonDetail>;
+    'tp-tour-done': CustomEvent<void>;
+  }
+}
+
+export function emit<K extends keyof HTMLElementEventMap>(
+  el: HTMLElement,
+  name: K,
+  detail: HTMLElementEventMap[K] extends CustomEvent<infer D> ? D : never,
+): void {
+  el.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}

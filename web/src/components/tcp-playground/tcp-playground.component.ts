@@ -1,0 +1,446 @@
+import { LitElement, html } from 'lit';
+import { LESSONS } from 'tcpplay:lessons';
+
+import { EngineController, LessonSource } from '../../engine/controller';
+import { Kind } from '../../engine/feed';
+import { msg } from '../../i18n';
+import { browserSupported } from '../../util/support';
+import { parseTime } from '../../util/time';
+import type { ControlDetail, LessonDetail, SeekDetail, SelectDetail, SpeedDetail } from '../events';
+import type { TpLadder } from '../tp-ladder/tp-ladder.component';
+import type { TpLog } from '../tp-log/tp-log.component';
+import type { TpTimeControls } from '../tp-time-controls/tp-time-controls.component';
+import type { TpTour } from '../tp-tour/tp-tour.component';
+import { styles } from './tcp-playground.styles';
+
+const TOUR_KEY = 'tcpplay.tour.done';
+
+type Status = 'loading' | 'ready' | 'error' | 'unsupported';
+
+/** `#lesson=handshake&t=350s` -> { lesson, t (ns, NaN if none) }. */
+export function parseHash(hash: string): { lesson: string; t: number } {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  return { lesson: p.get('lesson') ?? '', t: p.has('t') ? parseTime(p.get('t')!) : NaN };
+}
+
+/**
+ * The playground: one engine, a lesson, the ladder, time controls, the lesson list and the log.
+ * Several can live on one page: all state is per element and keys work only while it has focus.
+ *
+ * @attr lesson - the lesson to open first (an id such as `handshake`)
+ * @attr routing - follow and update `location.hash` (#lesson=...&t=...); only on a page's main playground
+ * @attr no-tour - never show the first-visit tour
+ */
+export class TcpPlayground extends LitElement {
+  static override styles = styles;
+
+  /** Lessons, in order. */
+  readonly lessons: LessonSource[] = LESSONS;
+  controller: EngineController | null = null;
+  /** Resolves when the engine is loaded and the first lesson is shown. */
+  readonly ready: Promise<void>;
+  private resolveReady!: () => void;
+  private status: Status = 'loading';
+  /** start() runs once per element, even when it is moved in the document. */
+  private starting = false;
+  private error = '';
+  private tab: 'lesson' | 'log' = 'lesson';
+  private showTour = false;
+  private raf = 0;
+  private lastTs = 0;
+  private lastVersion = -1;
+  private lastNow = -1;
+  private lastLogRefresh = 0;
+  private visible = true;
+  private observer: IntersectionObserver | null = null;
+  /** Long tasks seen and frame times, for the benchmark. */
+  readonly frameTimes: number[] = [];
+
+  constructor() {
+    super();
+    this.ready = new Promise((r) => (this.resolveReady = r));
+  }
+
+  private get ladder(): TpLadder | null {
+    return this.renderRoot.querySelector('tp-ladder');
+  }
+  private get controls(): TpTimeControls | null {
+    return this.renderRoot.querySelector('tp-time-controls');
+  }
+  private get log(): TpLog | null {
+    return this.renderRoot.querySelector('tp-log');
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('tabindex')) this.tabIndex = 0;
+    this.addEventListener('keydown', this.onKey);
+    if (this.hasAttribute('routing')) window.addEventListener('hashchange', this.onHash);
+    document.addEventListener('visibilitychange', this.onVisibility);
+    this.observer = new IntersectionObserver((entries) => {
+      this.visible = entries.some((e) => e.isIntersecting);
+      if (!this.visible) this.pause();
+    });
+    this.observer.observe(this);
+    if (!this.starting) {
+      this.starting = true;
+      void this.start();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKey);
+    window.removeEventListener('hashchange', this.onHash);
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.observer?.disconnect();
+    cancelAnimationFrame(this.raf);
+    this.raf = 0;
+  }
+
+  private async start(): Promise<void> {
+    if (!browserSupported()) {
+      this.status = 'unsupported';
+      this.requestUpdate();
+      return;
+    }
+    try {
+      performance.mark('tcpplay:engine-start');
+      const c = new EngineController();
+      // The engine compiles (mostly off the main thread) while the panels render.
+      const engine = c.init().then(() => performance.mark('tcpplay:engine-ready'));
+      this.controller = c;
+      this.status = 'ready';
+      this.requestUpdate();
+      await this.updateComplete;
+      performance.mark('tcpplay:ui-rendered');
+      await engine;
+      const hash = this.hasAttribute('routing') ? parseHash(location.hash) : { lesson: '', t: NaN };
+      const id = this.find(hash.lesson) ? hash.lesson : this.find(this.getAttribute('lesson') ?? '') ? this.getAttribute('lesson')! : this.lessons[0].id;
+      this.openLesson(id, hash.t);
+      performance.mark('tcpplay:lesson-loaded');
+      this.ladder?.paintNow();
+      this.showTour = !this.hasAttribute('no-tour') && !this.tourDone();
+      this.requestUpdate();
+      this.resolveReady();
+    } catch (e) {
+      this.status = 'error';
+      this.error = e instanceof Error ? e.message : String(e);
+      this.requestUpdate();
+      this.resolveReady();
+    }
+  }
+
+  private find(id: string): LessonSource | undefined {
+    return this.lessons.find((l) => l.id === id);
+  }
+
+  private tourDone(): boolean {
+    try {
+      return localStorage.getItem(TOUR_KEY) === '1';
+    } catch {
+      return false;
+    }
+  }
+
+  /** Opens a lesson at 0 s, paused; then at time t (ns) when given. */
+  openLesson(id: string, t = NaN): void {
+    const lesson = this.find(id);
+    if (lesson) this.open(lesson, t);
+  }
+
+  /** Opens any scenario (JSON text) as if it were a lesson; its errors show in the page. */
+  openScenario(json: string, t = NaN): void {
+    let doc: { title?: string; description?: string; watch?: string[] } = {};
+    try {
+      doc = JSON.parse(json);
+    } catch {
+      // the engine reports the error
+    }
+    this.open({ id: 'custom', file: '', number: 0, title: doc.title ?? '', description: doc.description ?? '', watch: doc.watch ?? [], json }, t);
+  }
+
+  private open(lesson: LessonSource, t: number): void {
+    const c = this.controller;
+    if (!c) return;
+    try {
+      c.load(lesson);
+    } catch (e) {
+      this.error = msg('app.loadError', { message: e instanceof Error ? e.message : String(e) });
+      this.requestUpdate();
+      return;
+    }
+    this.error = '';
+    const ladder = this.ladder;
+    if (ladder) {
+      ladder.controller = c;
+      ladder.reset();
+    }
+    const log = this.log;
+    if (log) {
+      log.controller = c;
+      log.newLesson();
+    }
+    if (!Number.isNaN(t) && t > 0) c.seek(t);
+    this.lastVersion = -1;
+    this.requestUpdate();
+    this.kick();
+  }
+
+  /** Starts the frame loop (it stops itself when nothing moves). */
+  private kick(): void {
+    if (!this.raf) this.raf = requestAnimationFrame(this.frame);
+  }
+
+  private frame = (ts: number): void => {
+    this.raf = 0;
+    const c = this.controller;
+    if (!c) return;
+    const start = performance.now();
+    const dt = this.lastTs ? ts - this.lastTs : 16;
+    this.lastTs = ts;
+    const wasPlaying = c.playing;
+    c.tick(dt);
+    this.sync(c.busy);
+    if (wasPlaying && !c.playing) this.writeHash();
+    this.frameTimes.push(performance.now() - start);
+    if (this.frameTimes.length > 2000) this.frameTimes.splice(0, 1000);
+    if (c.busy) this.raf = requestAnimationFrame(this.frame);
+    else this.lastTs = 0;
+  };
+
+  /** Brings the views up to date with the engine. */
+  private sync(busy = false): void {
+    const c = this.controller;
+    if (!c) return;
+    const now = c.now;
+    if (c.model.version !== this.lastVersion || now !== this.lastNow) {
+      this.ladder?.invalidate();
+      const t = performance.now();
+      if (!busy || t - this.lastLogRefresh > 150) {
+        this.log?.refresh();
+        this.lastLogRefresh = t;
+      }
+      this.lastVersion = c.model.version;
+      this.lastNow = now;
+    }
+    this.controls?.update2({ now, duration: c.duration, playing: c.playing, seeking: c.seeking, speed: c.speed });
+  }
+
+  /** Puts the lesson and time `ns` (default: now) in the address, without a history entry. */
+  private writeHash(ns?: number): void {
+    const c = this.controller;
+    if (!this.hasAttribute('routing') || !c?.lesson) return;
+    const t = (ns ?? c.now) / 1e9;
+    const hash = `#lesson=${c.lesson.id}${t > 0 ? `&t=${Math.round(t * 1e6) / 1e6}s` : ''}`;
+    if (location.hash !== hash) history.replaceState(history.state, '', hash);
+  }
+
+  play(): void {
+    this.controller?.play();
+    this.kick();
+    this.sync();
+  }
+
+  pause(): void {
+    if (!this.controller?.playing) return;
+    this.controller.pause();
+    this.sync();
+    this.writeHash();
+  }
+
+  /** Goes to virtual time t (ns). */
+  seek(t: number): void {
+    const c = this.controller;
+    if (!c) return;
+    c.seek(t);
+    if (this.ladder) this.ladder.follow = true;
+    this.kick();
+    this.sync();
+    this.writeHash(Math.floor(Math.max(0, Math.min(t, c.duration))));
+  }
+
+  private control(action: ControlDetail['action']): void {
+    const c = this.controller;
+    if (!c) return;
+    switch (action) {
+      case 'play':
+        this.play();
+        return;
+      case 'pause':
+        this.pause();
+        return;
+      case 'stepForward':
+        c.pause();
+        c.finishSeek();
+        c.stepForward();
+        break;
+      case 'stepBack':
+        c.pause();
+        c.finishSeek();
+        c.stepBack();
+        break;
+      case 'stepPacket':
+        c.pause();
+        c.finishSeek();
+        c.stepPacket();
+        break;
+    }
+    if (this.ladder) this.ladder.follow = true;
+    this.ladder?.requestUpdate();
+    this.sync();
+    this.log?.refresh();
+    this.writeHash();
+    this.kick();
+  }
+
+  private onControl = (e: CustomEvent<ControlDetail>): void => this.control(e.detail.action);
+  private onSeek = (e: CustomEvent<SeekDetail>): void => this.seek(e.detail.t);
+  private onSpeed = (e: CustomEvent<SpeedDetail>): void => {
+    if (!this.controller) return;
+    this.controller.speed = e.detail.speed;
+    this.sync();
+  };
+
+  private onLesson = (e: CustomEvent<LessonDetail>): void => this.chooseLesson(e.detail.id);
+
+  private chooseLesson(id: string): void {
+    if (id === this.controller?.lesson?.id) return;
+    if (this.hasAttribute('routing')) location.hash = `lesson=${id}`; // onHash opens it (and history has it)
+    else this.openLesson(id);
+  }
+
+  private onPick = (e: Event): void => this.chooseLesson((e.target as HTMLSelectElement).value);
+
+  private onHash = (): void => {
+    const { lesson, t } = parseHash(location.hash);
+    const c = this.controller;
+    if (!c || !this.find(lesson)) return;
+    if (lesson !== c.lesson?.id) this.openLesson(lesson, t);
+    else if (!Number.isNaN(t) && Math.abs(t - c.now) > 1e3) this.seek(t);
+  };
+
+  private onVisibility = (): void => {
+    if (document.hidden) this.pause();
+  };
+
+  private onSelect = (e: CustomEvent<SelectDetail>): void => {
+    const c = this.controller;
+    if (!c) return;
+    const { event, source } = e.detail;
+    if (source === 'ladder') {
+      this.log?.select(event);
+    } else {
+      const kind = c.model.cols.kind[event];
+      if (kind === Kind.PacketSent || kind === Kind.PacketDropped || kind === Kind.PacketReceived || kind === Kind.PacketDuplicated) this.ladder?.select(event);
+      else this.ladder?.scrollToTime(c.model.cols.time[event]);
+    }
+  };
+
+  private onKey = (e: KeyboardEvent): void => {
+    const target = e.composedPath()[0] as HTMLElement;
+    if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName) && (target as HTMLInputElement).type !== 'range') return;
+    if (target?.tagName === 'BUTTON' && (e.code === 'Space' || e.code === 'Enter')) return;
+    // KeyboardEvent.code: the physical key, right under a Korean IME too.
+    switch (e.code) {
+      case 'Space':
+        this.controller?.playing ? this.pause() : this.play();
+        break;
+      case 'ArrowRight':
+        this.control(e.shiftKey ? 'stepPacket' : 'stepForward');
+        break;
+      case 'ArrowLeft':
+        this.control('stepBack');
+        break;
+      case 'Equal':
+      case 'NumpadAdd':
+        this.ladder?.zoom(2);
+        break;
+      case 'Minus':
+      case 'NumpadSubtract':
+        this.ladder?.zoom(0.5);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  private onTourDone = (): void => {
+    this.showTour = false;
+    try {
+      localStorage.setItem(TOUR_KEY, '1');
+    } catch {
+      // storage may be off; the tour then shows again next time
+    }
+    this.requestUpdate();
+    this.focus();
+  };
+
+  private setTab(tab: 'lesson' | 'log'): void {
+    this.tab = tab;
+    this.requestUpdate();
+    if (tab === 'log') void this.updateComplete.then(() => this.log?.refresh());
+  }
+
+  override render() {
+    if (this.status === 'unsupported') return html`<p class="message" role="alert">${msg('app.unsupported')}</p>`;
+    if (this.status === 'error') return html`<p class="message" role="alert">${msg('app.error', { message: this.error })}</p>`;
+    if (this.status === 'loading') return html`<p class="message">${msg('app.loading')}</p>`;
+    const current = this.controller?.lesson?.id ?? '';
+    return html`
+      <div class="app">
+        <header class="top">
+          <h1 class="title">${msg('app.title')}</h1>
+          <label class="picker">
+            <span>${msg('lessons.pick')}</span>
+            <select class="lesson-select" aria-label=${msg('lessons.label')} @change=${this.onPick}>
+              ${this.lessons.map((l) => html`<option value=${l.id} ?selected=${l.id === current}>${l.number}. ${l.title}</option>`)}
+            </select>
+          </label>
+        </header>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+        <main class="main">
+          <tp-ladder class="ladder" .controller=${this.controller} @tp-select=${this.onSelect}></tp-ladder>
+          <aside class="side">
+            <div class="tabs" role="tablist" aria-label=${msg('tabs.label')}>
+              <button role="tab" id="tab-lesson" aria-selected=${this.tab === 'lesson' ? 'true' : 'false'} aria-controls="panel-lesson" @click=${() => this.setTab('lesson')}>${msg('tabs.lesson')}</button>
+              <button role="tab" id="tab-log" aria-selected=${this.tab === 'log' ? 'true' : 'false'} aria-controls="panel-log" @click=${() => this.setTab('log')}>${msg('tabs.log')}</button>
+            </div>
+            <tp-lessons
+              id="panel-lesson"
+              role="tabpanel"
+              aria-labelledby="tab-lesson"
+              ?hidden=${this.tab !== 'lesson'}
+              .lessons=${this.lessons}
+              .current=${current}
+              @tp-lesson=${this.onLesson}
+            ></tp-lessons>
+            <tp-log id="panel-log" role="tabpanel" aria-labelledby="tab-log" ?hidden=${this.tab !== 'log'} .controller=${this.controller} @tp-select=${this.onSelect}></tp-log>
+          </aside>
+        </main>
+        <tp-time-controls
+          class="controls"
+          .model=${this.controller?.model ?? null}
+          @tp-control=${this.onControl}
+          @tp-seek=${this.onSeek}
+          @tp-speed=${this.onSpeed}
+        ></tp-time-controls>
+        ${this.showTour
+          ? html`<tp-tour
+              .steps=${[
+                { text: 'tour.ladder', target: () => this.ladder },
+                { text: 'tour.play', target: () => this.controls?.renderRoot.querySelector('.play') ?? null },
+                { text: 'tour.lessons', target: () => this.renderRoot.querySelector('.lesson-select') },
+              ]}
+              @tp-tour-done=${this.onTourDone}
+            ></tp-tour>`
+          : ''}
+      </div>
+    `;
+  }
+
+  override updated(): void {
+    this.sync();
+  }
+}

@@ -1,0 +1,16 @@
+import { define } from '../define';
+import '../tp-ladder/tp-ladder';
+import '../tp-lessons/tp-lessons';
+import '../tp-log/tp-log';
+import '../tp-time-controls/tp-time-controls';
+import '../tp-tour/tp-tour';
+import { TcpPlayground } from './tcp-playground.component';
+
+export { TcpPlayground };
+define('tcp-playground', TcpPlayground);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tcp-playground': TcpPlayground;
+  }
+}

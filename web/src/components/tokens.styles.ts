@@ -1,0 +1,98 @@
+import { css } from 'lit';
+
+/**
+ * Every colour and size of the playground, as custom properties on <tcp-playground>. A page (or
+ * a theme) overrides them on the element: `tcp-playground { --tp-accent: #0a7; }`. Children
+ * inherit them through their shadow roots.
+ */
+export const tokens = css`
+  :host {
+    --tp-font-sans: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans KR', sans-serif;
+    --tp-font-mono: ui-monospace, 'SFMono-Regular', 'DejaVu Sans Mono', Menlo, Consolas, monospace;
+    --tp-font-size: 14px;
+    --tp-font-size-small: 12px;
+    --tp-font-size-log: 12px;
+    --tp-font-size-clock: 18px;
+    --tp-font-size-title: 16px;
+    --tp-line-height: 1.45;
+
+    --tp-bg: #ffffff;
+    --tp-surface: #f6f7f9;
+    --tp-surface-raised: #e9ecf0;
+    --tp-text: #1b1f24;
+    --tp-text-muted: #5c6570;
+    --tp-border: #c9ced6;
+    --tp-accent: #1f5fbf;
+    --tp-accent-soft: #dce8fb;
+    --tp-accent-text: #ffffff;
+    --tp-danger: #b00020;
+    --tp-focus: #1f5fbf;
+    --tp-shadow: 0 4px 18px rgba(0, 0, 0, 0.25);
+
+    --tp-space-0: 2px;
+    --tp-space-1: 4px;
+    --tp-space-2: 8px;
+    --tp-space-3: 16px;
+    --tp-radius: 4px;
+    --tp-border-width: 1px;
+    --tp-focus-width: 2px;
+    --tp-control-size: 32px;
+    --tp-control-small: 24px;
+    --tp-header-height: 44px;
+    --tp-side-width: 380px;
+    --tp-speed-width: 140px;
+    --tp-marker-height: 9px;
+    --tp-log-row-height: 18px;
+    --tp-tooltip-width: 520px;
+    --tp-tooltip-bg: #1b1f24;
+    --tp-tooltip-text: #f4f5f7;
+    --tp-tour-width: 300px;
+    --tp-tour-bg: #1b2a44;
+    --tp-tour-text: #ffffff;
+    --tp-tour-ring: #ff9d00;
+    --tp-tour-ring-width: 3px;
+
+    --tp-ladder-bg: #ffffff;
+    --tp-ladder-header-bg: #f4f5f7;
+    --tp-ladder-text: #1b1f24;
+    --tp-ladder-muted: #5c6570;
+    --tp-ladder-grid: #d0d4da;
+    --tp-ladder-lifeline: #8a929c;
+    --tp-ladder-tcp: #2b4c8c;
+    --tp-ladder-synfin: #4a4a4a;
+    --tp-ladder-rst: #a40000;
+    --tp-ladder-udp: #0b6e99;
+    --tp-ladder-icmp: #8a5a00;
+    --tp-ladder-drop: #c00000;
+    --tp-ladder-playhead: #d03c00;
+    --tp-ladder-select: #7b2fbf;
+    --tp-ladder-hover: #e08a00;
+    --tp-ladder-fold: #eef0f3;
+    --tp-ladder-timer: #9aa3ad;
+    --tp-ladder-timer-text: #4a525b;
+    --tp-ladder-state-text: #111111;
+    --tp-ladder-font-family: var(--tp-font-mono);
+    --tp-ladder-font-size: 11px;
+    --tp-ladder-header-height: 46px;
+    --tp-ladder-gutter: 78px;
+    --tp-state-established: #9be3a8;
+    --tp-state-handshake: #ffe08a;
+    --tp-state-closing: #ffc58a;
+    --tp-state-time-wait: #d5b8f0;
+    --tp-state-closed: #d8dce1;
+    --tp-mark-retransmission: #d0021b;
+    --tp-mark-duplicate: #7b2fbf;
+    --tp-mark-zero-window-probe: #c25e00;
+    --tp-mark-keepalive: #00796b;
+    --tp-mark-challenge-ack: #b0007a;
+    --tp-mark-dup-ack: #725000;
+    --tp-mark-zero-window: #c25e00;
+    --tp-mark-rst-reply: #a40000;
+    --tp-mark-other: #555555;
+    --tp-mark-window-update: #2e7d32;
+    --tp-marker-state: #2b6cb0;
+    --tp-marker-drop: #c00000;
+    --tp-marker-timer: #c98a00;
+    --tp-log-annotation: #4a5a70;
+  }
+`;

@@ -1,0 +1,84 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    position: relative;
+    min-height: 0;
+    min-width: 0;
+  }
+  .ladder {
+    position: absolute;
+    inset: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  .stage {
+    position: relative;
+    flex: 1;
+    min-height: 0;
+  }
+  canvas {
+    display: block;
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    touch-action: none;
+    cursor: crosshair;
+  }
+  .toolbar {
+    display: flex;
+    justify-content: flex-end;
+    gap: var(--tp-space-1);
+    padding: var(--tp-space-1) var(--tp-space-2);
+    background: var(--tp-surface);
+    border-bottom: var(--tp-border-width) solid var(--tp-border);
+  }
+  .toolbar button {
+    font: inherit;
+    font-size: var(--tp-font-size-small);
+    padding: var(--tp-space-0) var(--tp-space-2);
+    border: var(--tp-border-width) solid var(--tp-border);
+    border-radius: var(--tp-radius);
+    background: var(--tp-surface);
+    color: var(--tp-text);
+    cursor: pointer;
+    min-height: var(--tp-control-small);
+  }
+  .toolbar button[aria-pressed='true'] {
+    background: var(--tp-accent-soft);
+    border-color: var(--tp-accent);
+  }
+  .tooltip {
+    position: absolute;
+    left: var(--tip-x, 0);
+    top: var(--tip-y, 0);
+    max-width: var(--tp-tooltip-width);
+    padding: var(--tp-space-1) var(--tp-space-2);
+    background: var(--tp-tooltip-bg);
+    color: var(--tp-tooltip-text);
+    border-radius: var(--tp-radius);
+    font-family: var(--tp-font-mono);
+    font-size: var(--tp-font-size-small);
+    white-space: pre-wrap;
+    word-break: break-all;
+    pointer-events: none;
+    z-index: 2;
+  }
+  .tooltip[hidden] {
+    display: none;
+  }
+  /* The accessible text twin of the canvas: read by screen readers and tests, not shown. */
+  .twin {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    clip-path: inset(50%);
+    white-space: nowrap;
+    margin: 0;
+    padding: 0;
+  }
+`;

@@ -1,0 +1,236 @@
+// One playground's engine: loads a lesson, plays it in budgeted slices per animation frame,
+// steps, and seeks. The page never calls the engine except through here (and feed.ts below it).
+//
+// Seeking back is reset() and a run forward to t in slices, in seek() alone: the engine API's
+// fast seek (a later issue) replaces that one function.
+import { Playground } from '../../api/playground';
+import { TraceModel } from '../model/trace-model';
+import { EngineFeed } from './feed';
+
+/** Engine work per animation frame (ms): runs and feed reads together. */
+export const FRAME_BUDGET_MS = 8;
+/** Events read per feed call. */
+const FEED_PAGE = 1024;
+
+export const MIN_SPEED = 0.1;
+export const MAX_SPEED = 10000;
+
+export interface LessonSource {
+  id: string;
+  file: string;
+  number: number;
+  title: string;
+  description: string;
+  watch: string[];
+  json: string;
+}
+
+export class EngineController {
+  readonly model = new TraceModel();
+  feed!: EngineFeed;
+  private pg!: Playground;
+  lesson: LessonSource | null = null;
+  playing = false;
+  speed = 1;
+  /** Virtual time a seek is running toward (ns), NaN when none. */
+  seekTarget = NaN;
+  private cursor = 0;
+  /** After a seek back the cursor is ahead of the new run's trace until the run catches up. */
+  private ahead = false;
+  /** The engine has made events the model has not read yet. */
+  private unread = false;
+  private durationNs = 0;
+
+  async init(): Promise<void> {
+    this.pg = await Playground.create();
+    this.feed = new EngineFeed(this.pg);
+  }
+
+  dispose(): void {
+    this.pg?.dispose();
+  }
+
+  get now(): number {
+    return this.pg && this.lesson ? this.pg.now() : 0;
+  }
+
+  get duration(): number {
+    return this.durationNs;
+  }
+
+  get seeking(): boolean {
+    return !Number.isNaN(this.seekTarget);
+  }
+
+  get atEnd(): boolean {
+    return this.now >= this.durationNs;
+  }
+
+  /** Loads a lesson at 0 s, paused. Throws with the engine's message when it is invalid. */
+  load(lesson: LessonSource): void {
+    const r = this.pg.load(lesson.json);
+    if (!r.ok) throw new Error(r.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+    this.lesson = lesson;
+    this.durationNs = this.pg.duration();
+    this.playing = false;
+    this.seekTarget = NaN;
+    this.restartModel();
+  }
+
+  /** Each host's addresses ("10.0.0.1"), from the snapshot taken at load. */
+  addresses: string[] = [];
+
+  private restartModel(): void {
+    const snap = this.pg.snapshot();
+    this.addresses = snap.hosts.map((h) => h.addrs.join(', '));
+    const hostIndex = new Map(snap.hosts.map((h, i) => [h.name, i]));
+    this.feed.restart();
+    this.model.reset({
+      hosts: snap.hosts.map((h) => h.name),
+      links: snap.links.map((l) => l.name),
+      linkEnds: snap.links.map((l) => [hostIndex.get(l.a) ?? -1, hostIndex.get(l.b) ?? -1] as [number, number]),
+      linkDelay: snap.links.map((l) => l.params.delay_ns),
+    });
+    this.cursor = 0;
+    this.ahead = false;
+  }
+
+  /** Host addresses, for the ladder's headers. */
+  hostAddresses(): string[] {
+    return this.addresses;
+  }
+
+  play(): void {
+    if (this.atEnd) this.seek(0);
+    this.playing = true;
+  }
+
+  pause(): void {
+    this.playing = false;
+  }
+
+  /**
+   * Goes to virtual time t (ns). Forward: runs there in slices (tick() does it). Back: reset()
+   * and run forward again; the model keeps what it had up to t, so the view is right at once.
+   */
+  seek(t: number): void {
+    t = Math.floor(Math.max(0, Math.min(t, this.durationNs)));
+    if (t < this.now) {
+      this.pg.reset();
+      this.feed.restart();
+      // The run is deterministic: the model keeps what it has up to t, and the feed goes on
+      // after it (the engine names packets, so nothing before needs reading again).
+      this.model.truncateToTime(t <= 0 ? -1 : t);
+      this.cursor = this.model.base + this.model.n;
+      this.ahead = this.cursor > 0;
+    }
+    this.seekTarget = t > 0 ? t : NaN;
+    if (t > 0 && this.now >= t) this.seekTarget = NaN;
+  }
+
+  /** Runs every event of the next instant of virtual time. */
+  stepForward(): boolean {
+    this.seekTarget = NaN;
+    const next = this.pg.nextEventTime();
+    if (next < 0 || next > this.durationNs) return false;
+    this.feed.runUntil(next);
+    this.pullAll();
+    return true;
+  }
+
+  /** Back to the previous instant that had events (a seek). */
+  stepBack(): boolean {
+    const now = this.now;
+    const m = this.model;
+    let i = m.n - 1;
+    while (i >= 0 && m.cols.time[i] >= now) --i;
+    if (i < 0) {
+      if (now > 0) this.seek(0);
+      return now > 0;
+    }
+    this.seek(m.cols.time[i]);
+    this.finishSeek();
+    return true;
+  }
+
+  /** Runs through the next packet sent. */
+  stepPacket(): boolean {
+    this.seekTarget = NaN;
+    const r = this.pg.stepPacket();
+    this.pullAll();
+    return r.sent;
+  }
+
+  /** Completes a pending seek now (for steps, which are small). */
+  finishSeek(): void {
+    if (!this.seeking) return;
+    this.feed.runUntil(this.seekTarget);
+    this.seekTarget = NaN;
+    this.pullAll();
+  }
+
+  private pullAll(): void {
+    for (;;) {
+      if (!this.pull(Infinity)) break;
+    }
+  }
+
+  /** Reads one feed page into the model; false when nothing was left. */
+  private pull(deadline: number): boolean {
+    if (performance.now() > deadline) return false;
+    if (this.ahead) {
+      // The feed refuses a cursor past its end: ask where the end is (one event's worth).
+      if (this.cursor > this.feed.feed(0, 1).end) return false;
+      this.ahead = false;
+    }
+    const page = this.feed.feed(this.cursor, FEED_PAGE);
+    this.unread = page.next < page.end;
+    if (!page.count) return false;
+    this.cursor = page.next;
+    this.model.append(page, () => this.feed.labels());
+    return true;
+  }
+
+  /**
+   * One animation frame of engine work: a seek or playback, then the new events, within
+   * FRAME_BUDGET_MS. `dtMs`: wall time since the last frame.
+   */
+  tick(dtMs: number): void {
+    const start = performance.now();
+    const deadline = start + FRAME_BUDGET_MS;
+    // Reading comes first: the engine never runs far ahead of what the page shows.
+    while (this.pull(deadline));
+    if (performance.now() >= deadline) return;
+    // Half of what is left runs the engine; the rest reads what it made.
+    // The engine checks the clock only every few hundred events, so the budget is also given in
+    // events, from what an event has cost lately (ms per event, a moving average).
+    const ms = Math.max(1, (deadline - performance.now()) / 2);
+    const budget = { maxMs: ms, maxEvents: Math.max(128, Math.min(20000, Math.floor(ms / this.msPerEvent))) };
+    const runStart = performance.now();
+    if (this.seeking) {
+      const r = this.feed.runUntil(this.seekTarget, budget);
+      if (r.reached) this.seekTarget = NaN;
+      this.learn(r.events, performance.now() - runStart);
+    } else if (this.playing) {
+      const target = Math.min(this.durationNs, this.now + Math.min(dtMs, 100) * 1e6 * this.speed);
+      this.learn(this.feed.runUntil(target, budget).events, performance.now() - runStart);
+      if (this.now >= this.durationNs) this.playing = false;
+    }
+    while (this.pull(deadline));
+  }
+
+  /** Engine plus reading and deriving, ms per event (a moving average); starts pessimistic. */
+  private msPerEvent = 0.005;
+
+  private learn(events: number, ms: number): void {
+    if (!events) return;
+    this.unread = true;
+    // Reading and deriving cost about as much again as running.
+    if (events >= 64) this.msPerEvent = 0.8 * this.msPerEvent + 0.2 * Math.max(1e-4, (2 * ms) / events);
+  }
+
+  /** Whether tick() has work to do. */
+  get busy(): boolean {
+    return this.playing || this.seeking || this.unread;
+  }
+}
