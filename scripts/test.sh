@@ -26,8 +26,10 @@ wasm_build() {
     cmake --build build/wasm -j2 &&
     (cd web && npm run --silent build:api)
 }
-if wasm_build; then
-  node --test tests/wasm/ | tee "$log"
+# Runs `node --test DIR` and adds its TAP counts to the totals (a run that prints none is a failure).
+node_tests() {
+  node --test "$1" | tee "$log"
+  local p f
   p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | tail -1)
   f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | tail -1)
   if [ -n "$p" ] && [ -n "$f" ]; then
@@ -35,6 +37,9 @@ if wasm_build; then
   else
     failed=$((failed + 1))
   fi
+}
+if wasm_build; then
+  node_tests tests/wasm/
 else
   echo "wasm build failed"
   failed=$((failed + 1))
@@ -42,14 +47,7 @@ fi
 
 # The playground page (build/web): type check, bundle, then the browser tests.
 if (cd web && npm run --silent build); then
-  node --test tests/web/ | tee "$log"
-  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | tail -1)
-  f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | tail -1)
-  if [ -n "$p" ] && [ -n "$f" ]; then
-    passed=$((passed + p)); failed=$((failed + f))
-  else
-    failed=$((failed + 1))
-  fi
+  node_tests tests/web/
 else
   echo "web build failed"
   failed=$((failed + 1))

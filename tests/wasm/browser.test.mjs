@@ -4,15 +4,14 @@
 // and logs nothing to the console. Over http, the TypeScript API (an ES module) runs too.
 // Skipped, with a message, when Chromium or playwright-core is missing.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 
+import { startServer } from '../lib/server.mjs';
 import { create, modulePath, readExample, root, sha256 } from './helpers.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' data:";
@@ -89,36 +88,6 @@ try {
   window.RESULT = { ok: false, error: String((e && e.stack) || e) };
 }
 `;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(dir) {
-  const port = await freePort();
-  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], {
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; ++i) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return { url, stop: () => proc.kill() };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill();
-  throw new Error('the test server did not start');
-}
 
 describe('the module in Chromium under a strict CSP', { skip }, () => {
   let context;

@@ -1,13 +1,13 @@
 // Shared by the page's browser tests (tests/web) and the benchmark (web/scripts/bench.mjs):
 // Debian's Chromium through playwright-core, a local http server, and a page opener that
 // records console errors, page errors and CSP violations.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { startServer as startFolderServer } from '../lib/server.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const webDir = join(root, 'build/web');
@@ -34,33 +34,9 @@ export const skip = !existsSync(chromiumPath)
       ? `${indexPath} is missing (cd web && npm run build)`
       : false;
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-/** python3 -m http.server on 127.0.0.1 serving build/web; { url, stop }. */
-export async function startServer(dir = webDir) {
-  const port = await freePort();
-  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; i < 100; ++i) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return { url, stop: () => proc.kill() };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill();
-  throw new Error('the test server did not start');
+/** The static server for build/web (or another folder); { url, stop }. */
+export function startServer(dir = webDir) {
+  return startFolderServer(dir);
 }
 
 /** A headless Chromium with a fresh profile; { context, close }. */
