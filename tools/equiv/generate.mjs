@@ -593,7 +593,6 @@ export function generate(seed, k) {
     }
   }
   liveEdits(b, topo);
-  if (r.chance(0.1)) b.doc.limits = { max_packets: 100000 };
   if (r.chance(0.1)) b.doc.trace = { max_events: r.pick([500, 5000, 1000000]), max_bytes: 0 };
   return b.finish();
 }
