@@ -70,8 +70,12 @@ function runOne(bin, file, dir, tag, extra) {
     const err = [];
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
+    // A hang is a difference too: stop a run after a minute of wall time.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
     child.on('error', fail);
-    child.on('close', (status) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const status = code ?? `killed by ${signal}`;
       const read = (f) => (existsSync(f) ? readFileSync(f) : Buffer.alloc(0));
       done({
         status,
