@@ -97,21 +97,26 @@ function lineDiff(a, b) {
   while (i < la.length && i < lb.length && la[i] === lb[i]) i++;
   const show = (s) => (s === undefined ? '(end of output)' : s.length > 400 ? `${s.slice(0, 400)}...` : s);
   const ctx = la.slice(Math.max(0, i - 2), i).map((l, j) => `    ${String(i - Math.min(i, 2) + j + 1).padStart(6)}  ${show(l)}`);
-  return [`first difference at line ${i + 1} (a has ${la.length - 1} lines, b ${lb.length - 1})`,
+  let col = 0;
+  while (la[i] !== undefined && lb[i] !== undefined && la[i][col] === lb[i][col]) col++;
+  const at = la[i] !== undefined && lb[i] !== undefined ? `, column ${col + 1}` : '';
+  return [`first difference at line ${i + 1}${at} (a has ${la.length - 1} lines, b ${lb.length - 1})`,
     ...ctx, `  a ${String(i + 1).padStart(6)}  ${show(la[i])}`, `  b ${String(i + 1).padStart(6)}  ${show(lb[i])}`].join('\n');
 }
 
 /** Which pcap record holds byte `off` (24-byte file header, then 16-byte record headers). */
 function pcapRecord(buf, off) {
   if (off < 24) return 'in the file header';
+  const ns = buf.readUInt32LE(0) === 0xa1b23c4d; // nanosecond pcap (else microseconds)
+  const fields = ['timestamp seconds', ns ? 'timestamp nanoseconds' : 'timestamp microseconds', 'captured length', 'original length'];
   let pos = 24;
   let n = 0;
   while (pos + 16 <= buf.length) {
     const len = buf.readUInt32LE(pos + 8);
     const end = pos + 16 + len;
     if (off < end) {
-      const t = `${buf.readUInt32LE(pos)}.${String(buf.readUInt32LE(pos + 4)).padStart(6, '0')}`;
-      const where = off < pos + 16 ? `its record header, byte ${off - pos}` : `packet byte ${off - pos - 16}`;
+      const t = `${buf.readUInt32LE(pos)}.${String(buf.readUInt32LE(pos + 4)).padStart(ns ? 9 : 6, '0')}`;
+      const where = off < pos + 16 ? `record header byte ${off - pos} (${fields[(off - pos) >> 2]})` : `packet byte ${off - pos - 16}`;
       return `in packet ${n + 1} (time ${t}), ${where}`;
     }
     pos = end;
