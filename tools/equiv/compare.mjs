@@ -12,13 +12,14 @@
 // context, and the folder holding the scenario and both outputs to reproduce it; exit 1.
 // Options: --start K (first index, default 0), --jobs N (parallel runs, default 2),
 // --formats text,jsonl,pcap (which to compare), --out DIR (where a difference is saved,
-// default ./equiv-diff), --b-args "..." (extra arguments for b only, e.g. "--set seed=2", to see
+// default build/equiv-diff of this checkout), --b-args "..." (extra arguments for b only, e.g. "--set seed=2", to see
 // a difference reported without a second build). Exit 2 on bad usage.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { generate } from './generate.mjs';
 
@@ -32,7 +33,7 @@ function usage(message) {
 }
 
 function parseArgs(argv) {
-  const o = { count: 300, seed: 1, start: 0, jobs: 2, formats: ['text', 'jsonl', 'pcap'], out: 'equiv-diff', bArgs: [] };
+  const o = { count: 300, seed: 1, start: 0, jobs: 2, formats: ['text', 'jsonl', 'pcap'], out: join(dirname(fileURLToPath(import.meta.url)), '../../build/equiv-diff'), bArgs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
