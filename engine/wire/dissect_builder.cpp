@@ -74,7 +74,9 @@ void set_checksum(DissectField& f, std::optional<std::uint16_t> computed) {
     return;
   }
   f.computed = *computed;
-  f.valid = stored == *computed;
+  // RFC 1071 checks a checksum by summing the data with it: one's complement has two zeros, so
+  // a stored 0xFFFF is as right as a computed 0x0000 (the sum comes to all ones either way).
+  f.valid = stored == *computed || (*computed == 0 && stored == 0xFFFF);
   f.value += *f.valid ? " [correct]" : " [incorrect, should be " + hex_text(*computed, 4) + "]";
 }
 
