@@ -6,7 +6,6 @@
 // wasm frames without restoring the stack pointer or freeing Embind's argument buffers: about
 // 50 bytes lost per error, measured with Emscripten 3.1.6.
 #include <emscripten/bind.h>
-#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 #include <malloc.h>
 
@@ -78,17 +77,10 @@ double to_number(std::int64_t v) { return static_cast<double>(v); }
 
 // --- Playground methods ------------------------------------------------------------------------
 
-/// A playground whose time budgets read performance.now().
-Playground* make_playground() {
-  auto* p = new Playground();
-  p->set_wall_clock([] { return emscripten_get_now(); });
-  return p;
-}
-
-tcpplay::RunBudget budget_of(double max_events, double max_ms) {
+tcpplay::RunBudget budget_of(double max_events) {
   const std::int64_t events = Playground::integer_arg(max_events, "maxEvents");
   if (events < 0) throw tcpplay::PlaygroundError("maxEvents: expected 0 or more, got " + std::to_string(events));
-  return {static_cast<std::uint64_t>(events), max_ms};
+  return {static_cast<std::uint64_t>(events)};
 }
 
 val run_result(const tcpplay::RunResult& r) {
@@ -114,13 +106,12 @@ void run_until(Playground& p, double t) {
   guarded_void([&] { p.run_until(Playground::integer_arg(t, "run_until")); });
 }
 void run_until_text(Playground& p, const std::string& t) { guarded_void([&] { p.run_until_text(t); }); }
-val run_until_budget(Playground& p, double t, double max_events, double max_ms) {
-  return guarded(
-      [&] { return run_result(p.run_until(Playground::integer_arg(t, "t"), budget_of(max_events, max_ms))); },
-      val::undefined());
+val run_until_budget(Playground& p, double t, double max_events) {
+  return guarded([&] { return run_result(p.run_until(Playground::integer_arg(t, "t"), budget_of(max_events))); },
+                 val::undefined());
 }
-val step_packet_budget(Playground& p, double max_events, double max_ms) {
-  return guarded([&] { return run_result(p.step_packet(budget_of(max_events, max_ms))); }, val::undefined());
+val step_packet_budget(Playground& p, double max_events) {
+  return guarded([&] { return run_result(p.step_packet(budget_of(max_events))); }, val::undefined());
 }
 double parse_time(const std::string& t) {
   return guarded([&] { return to_number(Playground::time_arg(t)); });
@@ -236,7 +227,7 @@ EMSCRIPTEN_BINDINGS(tcpplay) {
   emscripten::function("heapUsed", &heap_used);
   emscripten::function("parseTime", &parse_time);
   emscripten::class_<Playground>("Playground")
-      .constructor(&make_playground, emscripten::allow_raw_pointers())
+      .constructor<>()
       .function("load", &load)
       .function("reset", &reset)
       .function("setPath", &set_path)

@@ -17,7 +17,6 @@
 #pragma once
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -49,12 +48,11 @@ class PlaygroundError : public std::runtime_error {
   std::vector<ScenarioError> errors_;
 };
 
-/// How much one call may run: at most `max_events` events (0: no limit) and about `max_ms`
-/// milliseconds of wall time (0: no limit; needs set_wall_clock()). The clock is read every
-/// kBudgetChunk events, so one call overruns `max_ms` by at most that many events.
+/// How much one call may run: at most `max_events` events (0: no limit). The engine reads no
+/// clock: a budget in wall time is the caller's, made of event budgets (web/api/playground.ts
+/// runs 512 events at a time and reads performance.now() between them).
 struct RunBudget {
   std::uint64_t max_events = 0;
-  double max_ms = 0;
 };
 
 /// Where a budgeted run stopped.
@@ -72,8 +70,6 @@ struct FeedPage {
 
 class Playground {
  public:
-  /// Events run between two readings of the wall clock under a time budget.
-  static constexpr std::uint64_t kBudgetChunk = 512;
   /// The most events one events_since() call returns unless told otherwise.
   static constexpr std::int64_t kDefaultMaxEvents = 2000;
   /// step_packet() gives up after this many events without a packet.
@@ -116,9 +112,6 @@ class Playground {
   /// The same within a budget: `sent` says a packet was sent, `reached` is false when the budget
   /// stopped it first.
   RunResult step_packet(RunBudget budget);
-  /// The wall clock (milliseconds, any origin) that time budgets read. The engine reads no clock
-  /// of its own: the WebAssembly layer passes performance.now(), native callers steady_clock.
-  void set_wall_clock(std::function<double()> clock) { wall_clock_ = std::move(clock); }
   SimTime now() const;
   /// The time of the next pending event, -1 when there is none.
   SimTime next_event_time();
@@ -215,7 +208,7 @@ class Playground {
   void restarted();
   void format_lines_until(std::uint64_t end);
   /// Runs `chunk(n)` (which runs at most n events and returns how many it ran and whether it is
-  /// done) until it is done or the budget is spent.
+  /// done) with n from the budget.
   template <typename Chunk>
   RunResult run_budgeted(RunBudget budget, Chunk&& chunk);
   void remember_named_socket(std::string_view action_json);
@@ -246,7 +239,6 @@ class Playground {
   std::deque<PacketLine> lines_;
   std::vector<NamedSocket> live_named_;  // named sockets defined by live actions
   EventFeed feed_;
-  std::function<double()> wall_clock_;
 };
 
 }  // namespace tcpplay

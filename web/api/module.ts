@@ -19,8 +19,9 @@ export interface RawPlayground {
   loaded(): boolean;
   runUntil(ns: number): void;
   runUntilText(duration: string): void;
-  runUntilBudget(ns: number, maxEvents: number, maxMs: number): RawRunResult;
-  stepPacketBudget(maxEvents: number, maxMs: number): RawRunResult;
+  /** At most maxEvents events (0: no limit); the wrapper makes time budgets of these. */
+  runUntilBudget(ns: number, maxEvents: number): RawRunResult;
+  stepPacketBudget(maxEvents: number): RawRunResult;
   step(): boolean;
   stepPacket(): boolean;
   now(): number;

@@ -65,6 +65,9 @@ function defaultFactory(): TcpPlayModuleFactory {
   return f;
 }
 
+/** Events run between two readings of the clock under a time budget. */
+const BUDGET_CHUNK = 512;
+
 export class Playground {
   /** The module this playground runs in. */
   readonly module: TcpPlayModule;
@@ -111,7 +114,7 @@ export class Playground {
    */
   runUntil(t: Time, budget: Budget = {}): RunResult {
     const ns = typeof t === 'number' ? t : this.module.parseTime(t);
-    const { now, reached, events } = this.engine.runUntilBudget(ns, budget.maxEvents ?? 0, budget.maxMs ?? 0);
+    const { now, reached, events } = this.budgeted(budget, (n) => this.engine.runUntilBudget(ns, n));
     return { now, reached, events };
   }
 
@@ -125,7 +128,28 @@ export class Playground {
    * out first, or (with `reached: false`) when the budget did.
    */
   stepPacket(budget: Budget = {}): StepResult {
-    return this.engine.stepPacketBudget(budget.maxEvents ?? 0, budget.maxMs ?? 0);
+    return this.budgeted(budget, (n) => this.engine.stepPacketBudget(n));
+  }
+
+  /**
+   * Runs `chunk(n)` (at most n events) until it reaches its goal or the budget is spent. The
+   * engine reads no clock: a time budget is chunks of BUDGET_CHUNK events with
+   * performance.now() read between them, so a call overruns maxMs by at most one chunk.
+   */
+  private budgeted(budget: Budget, chunk: (maxEvents: number) => StepResult): StepResult {
+    const maxEvents = budget.maxEvents ?? 0;
+    const maxMs = budget.maxMs ?? 0;
+    if (!(maxMs >= 0)) throw new TypeError(`budget: maxMs must be a number of 0 or more, got ${maxMs}`);
+    if (maxMs === 0) return chunk(maxEvents);
+    const start = performance.now();
+    let events = 0;
+    for (;;) {
+      const n = maxEvents ? Math.min(BUDGET_CHUNK, maxEvents - events) : BUDGET_CHUNK;
+      const r = chunk(n);
+      events += r.events;
+      const spent = (maxEvents && events >= maxEvents) || performance.now() - start >= maxMs;
+      if (r.reached || spent) return { ...r, events };
+    }
   }
 
   /** Virtual time now (ns). */
