@@ -42,18 +42,32 @@ const loader = `
 
   function packedBytes() {
     if (typeof Buffer === 'function') return new Uint8Array(Buffer.from(WASM_GZIP_BASE64, 'base64'));
+    // Native base64 decoding where the browser has it (Chrome 140, Firefox 133, Safari 18.2).
+    if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(WASM_GZIP_BASE64);
     var text = atob(WASM_GZIP_BASE64);
     var bytes = new Uint8Array(text.length);
     for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
     return bytes;
   }
 
-  function wasmBytes() {
+  // The compiled module, made once per page and shared by every instance (every playground on
+  // a page has its own instance and memory, but the code is compiled once).
+  var compiled = null;
+  function compiledModule() {
+    if (compiled) return compiled;
     if (typeof DecompressionStream !== 'function')
       return Promise.reject(new Error('tcpplay: this JavaScript engine has no DecompressionStream ' +
                                       '(Chrome 80, Firefox 113, Safari 16.4 and Node 18 have it)'));
-    var stream = new Blob([packedBytes()]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Response(stream).arrayBuffer();
+    var wasm = new Blob([packedBytes()]).stream().pipeThrough(new DecompressionStream('gzip'));
+    if (typeof WebAssembly.compileStreaming === 'function' && typeof document !== 'undefined') {
+      // Streaming: compiling starts while the bytes are still being inflated.
+      compiled = WebAssembly.compileStreaming(
+        new Response(wasm, { headers: { 'Content-Type': 'application/wasm' } }));
+    } else {
+      compiled = new Response(wasm).arrayBuffer().then(function (bytes) { return WebAssembly.compile(bytes); });
+    }
+    compiled.catch(function () { compiled = null; });  // a later instance tries again
+    return compiled;
   }
 
   TcpPlayModule = function (options) {
@@ -61,15 +75,21 @@ const loader = `
       var settings = {};
       for (var key in options || {}) settings[key] = options[key];
       settings['instantiateWasm'] = function (imports, receiveInstance) {
-        wasmBytes()
-          .then(function (bytes) { return WebAssembly.instantiate(bytes, imports); })
-          .then(function (result) { receiveInstance(result.instance, result.module); })
+        compiledModule()
+          .then(function (module) {
+            return WebAssembly.instantiate(module, imports).then(function (instance) {
+              receiveInstance(instance, module);
+            });
+          })
           .catch(reject);
         return {};  // the exports arrive later, through receiveInstance
       };
       createModule(settings).then(resolve, reject);
     });
   };
+  // In a page, compiling starts as soon as this script runs, off the main thread, so it
+  // overlaps the parsing of the page's own script and its first render.
+  if (typeof document !== 'undefined' && typeof WebAssembly === 'object') compiledModule().catch(function () {});
   if (typeof module === 'object' && module.exports) module.exports = TcpPlayModule;
   else if (typeof exports === 'object') exports['TcpPlayModule'] = TcpPlayModule;
 })();

@@ -9,8 +9,10 @@ import { EngineFeed } from './feed';
 
 /** Engine work per animation frame (ms): runs and feed reads together. */
 export const FRAME_BUDGET_MS = 8;
-/** Events read per feed call. */
-const FEED_PAGE = 1024;
+/** Main-thread work per frame the page aims at (ms): the engine's budget shrinks when drawing took more. */
+const FRAME_WORK_MS = 16;
+/** Events read per feed call: few, so the budget (checked between calls) is overrun by little. */
+const FEED_PAGE = 256;
 
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 10000;
@@ -193,11 +195,12 @@ export class EngineController {
 
   /**
    * One animation frame of engine work: a seek or playback, then the new events, within
-   * FRAME_BUDGET_MS. `dtMs`: wall time since the last frame.
+   * FRAME_BUDGET_MS (less when the views took long to draw: `drawMs`, the last frame's drawing).
+   * `dtMs`: wall time since the last frame.
    */
-  tick(dtMs: number): void {
+  tick(dtMs: number, drawMs = 0): void {
     const start = performance.now();
-    const deadline = start + FRAME_BUDGET_MS;
+    const deadline = start + Math.max(2, Math.min(FRAME_BUDGET_MS, FRAME_WORK_MS - drawMs));
     // Reading comes first: the engine never runs far ahead of what the page shows.
     while (this.pull(deadline));
     if (performance.now() >= deadline) return;

@@ -1,7 +1,7 @@
 // The page's copy of a run's trace: the feed's columns in growable typed arrays, plus what the
 // views derive from them (one row per packet transmission, timer spans, state changes, scrubber
 // markers), built incrementally as pages arrive. No DOM here.
-import { COLUMN_NAMES, COLUMN_TYPES, FeedColumns, FeedPage, Kind, TcpFlag, allocColumns } from '../engine/feed';
+import { COLUMN_NAMES, COLUMN_TYPES, ColumnName, FeedColumns, FeedPage, Kind, TcpFlag, allocColumns } from '../engine/feed';
 
 /** Why a packet stands out (drawn with a colour and a short tag). */
 export const enum Mark {
@@ -27,6 +27,9 @@ const TAG_MARKS: Record<string, Mark> = {
   challenge_ack: Mark.ChallengeAck,
   rst_reply: Mark.RstReply,
 };
+
+/** How much of the next, larger columns one append may allocate ahead (bytes). */
+const GROW_AHEAD_BYTES = 1 << 20;
 
 /** Timers armed for longer than this (ns) are kept in their own list for drawing. */
 export const LONG_TIMER = 2e9;
@@ -147,7 +150,12 @@ export class TraceModel {
   pMark = new I32();
   /** The longest flight seen (ns): how far before a window to look for arrows crossing it. */
   maxFlight = 0;
-  private packetRow = new Map<number, number>();
+  /**
+   * Packet id -> row. The engine numbers packets consecutively, so this is an array from the
+   * first id seen rather than a Map: no hash table of 100,000 entries for the collector.
+   */
+  private rowByPacket = new I32();
+  private firstPacket = -1;
 
   // Timer spans.
   tStart = new F64();
@@ -186,7 +194,9 @@ export class TraceModel {
     for (const c of [this.pSend, this.pEnd, this.pSendEv, this.pRecvEv, this.pDropEv, this.pFrom, this.pTo, this.pMark,
       this.tStart, this.tEnd, this.tDeadline, this.tHost, this.tConn, this.tName, this.tEndKind, this.longTimers, this.states, this.apps,
       this.markTime, this.markKind]) c.clear();
-    this.packetRow.clear();
+    this.dropSpare();
+    this.rowByPacket.clear();
+    this.firstPacket = -1;
     this.openTimer.clear();
     this.flows.clear();
     this.lastChallengeDrop.clear();
@@ -205,13 +215,64 @@ export class TraceModel {
     return this.n ? this.cols.time[this.n - 1] : 0;
   }
 
+  // Growing: the columns double, and the larger set is made ahead, a few megabytes per page
+  // appended once the columns are half full, with the events held so far copied in as it goes.
+  // Done at once, at 262,144 events, it was a 50 ms task: 32 MB of new memory, which the browser
+  // commits page by page on first write, and 16 MB copied.
+  private spare: Partial<FeedColumns> = {};
+  private spareSize = 0;
+  /** How many events each spare column already holds (a prefix of the events held). */
+  private spareCopied: Partial<Record<ColumnName, number>> = {};
+
+  private dropSpare(): void {
+    this.spare = {};
+    this.spareCopied = {};
+    this.spareSize = 0;
+  }
+
   private ensure(cap: number): void {
-    if (cap <= this.cols.time.length) return;
-    let size = this.cols.time.length;
+    const have = this.cols.time.length;
+    if (cap <= have) return;
+    let size = have;
     while (size < cap) size *= 2;
-    const next = allocColumns(size);
-    for (const k of COLUMN_NAMES) (next[k] as InstanceType<(typeof COLUMN_TYPES)[typeof k]>).set(this.cols[k].subarray(0, this.n) as never);
-    this.cols = next;
+    if (this.spareSize !== size) this.dropSpare();
+    const next = {} as Record<string, unknown>;
+    for (const k of COLUMN_NAMES) {
+      const col = (this.spare[k] ?? new COLUMN_TYPES[k](size)) as InstanceType<(typeof COLUMN_TYPES)[typeof k]>;
+      const from = this.spareCopied[k] ?? 0;
+      col.set(this.cols[k].subarray(from, this.n) as never, from);
+      next[k] = col;
+    }
+    this.cols = next as unknown as FeedColumns;
+    this.dropSpare();
+  }
+
+  /**
+   * Once the columns are half full: makes up to GROW_AHEAD_BYTES of the next, doubled columns,
+   * and copies the new events into those already made.
+   */
+  private growAhead(): void {
+    const have = this.cols.time.length;
+    if (this.n * 2 < have) return;
+    if (this.spareSize !== have * 2) {
+      this.dropSpare();
+      this.spareSize = have * 2;
+    }
+    let bytes = 0;
+    for (const k of COLUMN_NAMES) {
+      const made = this.spare[k];
+      if (made) {
+        // Keeps it up to date, so the switch copies little.
+        made.set(this.cols[k].subarray(this.spareCopied[k] ?? 0, this.n) as never, this.spareCopied[k] ?? 0);
+      } else {
+        if (bytes >= GROW_AHEAD_BYTES) continue;
+        const col = new COLUMN_TYPES[k](this.spareSize);
+        col.set(this.cols[k].subarray(0, this.n) as never);
+        (this.spare as Record<string, unknown>)[k] = col;
+        bytes += col.byteLength;
+      }
+      this.spareCopied[k] = this.n;
+    }
   }
 
   /** Appends a feed page (its events must follow the ones held). */
@@ -236,6 +297,7 @@ export class TraceModel {
     const start = this.n;
     this.n += count;
     for (let i = start; i < this.n; ++i) this.derive(i);
+    this.growAhead();
     ++this.version;
   }
 
@@ -254,6 +316,22 @@ export class TraceModel {
     ++this.version;
   }
 
+  private setPacketRow(id: number, row: number): void {
+    if (this.firstPacket < 0) this.firstPacket = id;
+    const k = id - this.firstPacket;
+    if (k < 0) return;
+    const ids = this.rowByPacket;
+    while (ids.n <= k) ids.push(-1);
+    ids.a[k] = row;
+  }
+
+  private packetRowOf(id: number): number | undefined {
+    const k = id - this.firstPacket;
+    if (this.firstPacket < 0 || k < 0 || k >= this.rowByPacket.n) return undefined;
+    const row = this.rowByPacket.a[k];
+    return row >= 0 ? row : undefined;
+  }
+
   private otherEnd(link: number, host: number): number {
     const ends = this.linkEnds[link];
     if (!ends) return -1;
@@ -269,7 +347,7 @@ export class TraceModel {
       case Kind.PacketSent:
       case Kind.PacketDuplicated: {
         const row = this.pSend.n;
-        this.packetRow.set(c.packet[i], row);
+        this.setPacketRow(c.packet[i], row);
         this.pSend.push(t);
         this.pEnd.push(NaN);
         this.pSendEv.push(i);
@@ -282,7 +360,7 @@ export class TraceModel {
         break;
       }
       case Kind.PacketReceived: {
-        const row = this.packetRow.get(c.packet[i]);
+        const row = this.packetRowOf(c.packet[i]);
         if (row !== undefined) {
           this.pRecvEv.a[row] = i;
           this.pEnd.a[row] = t;
@@ -293,11 +371,11 @@ export class TraceModel {
         break;
       }
       case Kind.PacketDropped: {
-        let row = c.packet[i] ? this.packetRow.get(c.packet[i]) : undefined;
+        let row = c.packet[i] ? this.packetRowOf(c.packet[i]) : undefined;
         if (row === undefined && c.host[i] >= 0 && c.link[i] >= 0 && c.proto[i]) {
           // Dropped before it left (a full queue, the MTU): a packet that never got sent.
           row = this.pSend.n;
-          if (c.packet[i]) this.packetRow.set(c.packet[i], row);
+          if (c.packet[i]) this.setPacketRow(c.packet[i], row);
           this.pSend.push(t);
           this.pEnd.push(t);
           this.pSendEv.push(i);
@@ -423,7 +501,7 @@ export class TraceModel {
   rowOfEvent(i: number): number {
     const id = this.cols.packet[i];
     if (!id) return -1;
-    return this.packetRow.get(id) ?? -1;
+    return this.packetRowOf(id) ?? -1;
   }
 
   /**

@@ -107,14 +107,16 @@ export class TcpPlayground extends LitElement {
     try {
       performance.mark('tcpplay:engine-start');
       const c = new EngineController();
-      // The engine compiles (mostly off the main thread) while the panels render.
-      const engine = c.init().then(() => performance.mark('tcpplay:engine-ready'));
+      // The module started compiling when tcpplay.js ran (off the main thread, while this
+      // script was parsed), so it is usually ready by now. Rendering the panels first would
+      // hold up the main-thread parts of its loading (inflating the embedded wasm) by a render.
+      await c.init();
+      performance.mark('tcpplay:engine-ready');
       this.controller = c;
       this.status = 'ready';
       this.requestUpdate();
       await this.updateComplete;
       performance.mark('tcpplay:ui-rendered');
-      await engine;
       const hash = this.hasAttribute('routing') ? parseHash(location.hash) : { lesson: '', t: NaN };
       const id = this.find(hash.lesson) ? hash.lesson : this.find(this.getAttribute('lesson') ?? '') ? this.getAttribute('lesson')! : this.lessons[0].id;
       this.openLesson(id, hash.t);
@@ -200,7 +202,8 @@ export class TcpPlayground extends LitElement {
     const dt = this.lastTs ? ts - this.lastTs : 16;
     this.lastTs = ts;
     const wasPlaying = c.playing;
-    c.tick(dt);
+    const draws = this.ladder?.drawTimes;
+    c.tick(dt, draws?.length ? draws[draws.length - 1] : 0);
     this.sync(c.busy);
     if (wasPlaying && !c.playing) this.writeHash();
     this.frameTimes.push(performance.now() - start);
