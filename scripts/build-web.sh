@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the playground page into build/web/ (index.html, tcpplay.js, playground.js, .css):
+# Builds the playground page into build/web/ (index.html, playground.js with the engine, .css):
 # the WebAssembly module when it is missing or older than its sources, then the TypeScript
 # API, a type check of web/, and the esbuild bundle. No native build is needed.
 set -euo pipefail

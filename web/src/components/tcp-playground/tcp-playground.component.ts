@@ -107,8 +107,8 @@ export class TcpPlayground extends LitElement {
     try {
       performance.mark('tcpplay:engine-start');
       const c = new EngineController();
-      // The module started compiling when tcpplay.js ran (off the main thread, while this
-      // script was parsed), so it is usually ready by now. Rendering the panels first would
+      // The module started compiling when the engine's part of the script ran (off the main
+      // thread), so it is usually ready by now. Rendering the panels first would
       // hold up the main-thread parts of its loading (inflating the embedded wasm) by a render.
       await c.init();
       performance.mark('tcpplay:engine-ready');
