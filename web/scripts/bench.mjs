@@ -38,10 +38,13 @@ results.transfer = { gzip_bytes: gz, files };
 
 const browser = await launch();
 try {
-  // 1. Load, five times (fresh pages; the median).
+  // 1. Load, eleven times (fresh pages): the first two are reported apart as the browser's
+  // warm-up (its first pages pay for starting processes and filling its own caches: 450-480 ms
+  // here against about 300 for the later ones); the figure is the median of the other nine.
   const loads = [];
   const parts = [];
-  for (let i = 0; i < 5; ++i) {
+  const warmup = [];
+  for (let i = 0; i < 11; ++i) {
     const { page } = await openPlayground(browser.context, fileUrl);
     await page.waitForFunction(() => document.querySelector('tcp-playground').shadowRoot.querySelector('tp-ladder').firstPaintAt > 0);
     const l = await page.evaluate(() => {
@@ -50,14 +53,18 @@ try {
       return { first: document.querySelector('tcp-playground').shadowRoot.querySelector('tp-ladder').firstPaintAt,
         scripts: nav.domInteractive, engineStart: mark('tcpplay:engine-start'), engineReady: mark('tcpplay:engine-ready') };
     });
-    loads.push(l.first);
-    parts.push(l);
+    if (i < 2) warmup.push(l.first);
+    else {
+      loads.push(l.first);
+      parts.push(l);
+    }
     await page.close();
   }
   const med = (k) => r1(pct(parts.map((p) => p[k]), 50));
   results.load = {
     first_interactive_ms: r1(pct(loads, 50)),
     runs: loads.map(r1),
+    warmup_runs: warmup.map(r1),
     dom_interactive_ms: med('scripts'),
     engine_start_ms: med('engineStart'),
     engine_ready_ms: med('engineReady'),
@@ -146,7 +153,8 @@ try {
 }
 
 const lines = [
-  ['load to first interactive frame (file://)', `${results.load.first_interactive_ms} ms`, '< 300 ms'],
+  ['load to first interactive frame (file://), median of 9', `${results.load.first_interactive_ms} ms`, '< 300 ms'],
+  ['  the browser\'s first two loads (warm-up)', results.load.warmup_runs.map((x) => `${x} ms`).join(', '), ''],
   ['  of which: scripts parsed / engine started / engine ready', `${results.load.dom_interactive_ms} / ${results.load.engine_start_ms} / ${results.load.engine_ready_ms} ms`, ''],
   ['total transfer, gzip -9', `${(results.transfer.gzip_bytes / 1024).toFixed(1)} KB`, '<= 450 KB'],
   ['ladder, packets', String(results.ladder_100k.packets), '100,000'],
