@@ -8,6 +8,9 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 for p in cmake g++ make nlohmann-json3-dev doctest-dev emscripten nodejs tcpdump tshark zopfli clang libclang-rt-14-dev python3 chromium; do
   have_pkg "$p" || need+=("$p")
 done
+# fonts-nanum: a Korean font, so that the lessons' Korean terms (from the seed note) show in the
+# browser tests' screenshots instead of empty boxes.
+have_pkg fonts-nanum || need+=(fonts-nanum)
 # node may come from elsewhere than Debian's nodejs package.
 if command -v node >/dev/null; then
   need=("${need[@]/nodejs}")
