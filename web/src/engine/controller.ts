@@ -4,6 +4,7 @@
 // Seeking back is reset() and a run forward to t in slices, in seek() alone: the engine API's
 // fast seek (a later issue) replaces that one function.
 import { Playground } from '../../api/playground';
+import { LessonPoints } from '../model/lesson-points';
 import { TraceModel } from '../model/trace-model';
 import { EngineFeed } from './feed';
 
@@ -21,12 +22,17 @@ export interface LessonSource {
   number: number;
   title: string;
   description: string;
-  watch: string[];
+  /** What to watch: text, with the trigger the engine matches (engine/scenario/watch.h). */
+  watch: Array<string | { text: string; when?: Record<string, unknown> }>;
   json: string;
 }
 
 export class EngineController {
   readonly model = new TraceModel();
+  /** The lesson's points reached (lesson_point events), read with the model. */
+  readonly points = new LessonPoints();
+  /** Pause when a lesson point is reached while playing ("stop at each point"). */
+  stopAtPoints = false;
   feed!: EngineFeed;
   private pg!: Playground;
   lesson: LessonSource | null = null;
@@ -71,6 +77,7 @@ export class EngineController {
     const r = this.pg.load(lesson.json);
     if (!r.ok) throw new Error(r.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     this.lesson = lesson;
+    this.points.reset(lesson.id);
     this.durationNs = this.pg.duration();
     this.playing = false;
     this.seekTarget = NaN;
@@ -121,6 +128,7 @@ export class EngineController {
       // The run is deterministic: the model keeps what it has up to t, and the feed goes on
       // after it (the engine names packets, so nothing before needs reading again).
       this.model.truncateToTime(t <= 0 ? -1 : t);
+      this.points.truncateToTime(t <= 0 ? -1 : t);
       this.cursor = this.model.base + this.model.n;
       this.ahead = this.cursor > 0;
     }
@@ -188,6 +196,7 @@ export class EngineController {
     if (!page.count) return false;
     this.cursor = page.next;
     this.model.append(page, () => this.feed.labels());
+    this.points.append(page);
     return true;
   }
 
@@ -217,6 +226,15 @@ export class EngineController {
       if (this.now >= this.durationNs) this.playing = false;
     }
     while (this.pull(deadline));
+    this.stopAtPoint();
+  }
+
+  /** With stopAtPoints, pauses at a point just reached while playing (back at its time if the run went past it). */
+  private stopAtPoint(): void {
+    const fresh = this.points.takeNew();
+    if (!this.stopAtPoints || !this.playing || !fresh.length) return;
+    this.playing = false;
+    if (this.now > fresh[0].time) this.seek(fresh[0].time);
   }
 
   /** Engine plus reading and deriving, ms per event (a moving average); starts pessimistic. */
