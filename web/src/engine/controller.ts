@@ -207,9 +207,10 @@ export class EngineController {
   tick(dtMs: number): void {
     const start = performance.now();
     const deadline = start + FRAME_BUDGET_MS;
+    const wasPlaying = this.playing;
     // Reading comes first: the engine never runs far ahead of what the page shows.
     while (this.pull(deadline));
-    if (performance.now() >= deadline) return;
+    if (performance.now() >= deadline) return this.stopAtPoint(wasPlaying);
     // Half of what is left runs the engine; the rest reads what it made.
     // The engine checks the clock only every few hundred events, so the budget is also given in
     // events, from what an event has cost lately (ms per event, a moving average).
@@ -221,21 +222,32 @@ export class EngineController {
       if (r.reached) this.seekTarget = NaN;
       this.learn(r.events, performance.now() - runStart);
     } else if (this.playing) {
+      this.playRun = true;
       const target = Math.min(this.durationNs, this.now + Math.min(dtMs, 100) * 1e6 * this.speed);
       this.learn(this.feed.runUntil(target, budget).events, performance.now() - runStart);
       if (this.now >= this.durationNs) this.playing = false;
     }
     while (this.pull(deadline));
-    this.stopAtPoint();
+    this.stopAtPoint(wasPlaying);
   }
 
   /** With stopAtPoints, pauses at a point just reached while playing (back at its time if the run went past it). */
-  private stopAtPoint(): void {
+  private stopAtPoint(wasPlaying: boolean): void {
     const fresh = this.points.takeNew();
-    if (!this.stopAtPoints || !this.playing || !fresh.length) return;
+    if (!fresh.length) {
+      if (!this.unread) this.playRun = false;
+      return;
+    }
+    // Events the playback ran (it may have reached the end, and stopped, before they were read).
+    const fromPlay = wasPlaying || this.playRun;
+    this.playRun = false;
+    if (!this.stopAtPoints || !fromPlay) return;
     this.playing = false;
     if (this.now > fresh[0].time) this.seek(fresh[0].time);
   }
+
+  /** The playback ran events that may not all be read yet. */
+  private playRun = false;
 
   /** Engine plus reading and deriving, ms per event (a moving average); starts pessimistic. */
   private msPerEvent = 0.005;
