@@ -32,6 +32,7 @@
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_socket_api.h"
 #include "trace/trace.h"
+#include "scenario/watch.h"
 #include "wire/ipv4.h"
 #include "wire/payload.h"
 
@@ -148,7 +149,7 @@ struct LoadResult;
 /// A validated scenario. Built only by load(); every field is checked.
 struct Scenario {
   std::string title, description;
-  std::vector<std::string> watch;
+  std::vector<WatchItem> watch;  ///< what to watch, each with its trigger when it has one
   std::uint64_t seed = 1;
   SimTime duration = 60 * kSecond;
   Trace::Retention retention;
@@ -295,6 +296,8 @@ class ScenarioRunner : public EventHandler {
   std::map<int, std::string> names_by_id_;
   std::map<std::string, PortEntry> listeners_;
   std::map<std::string, PortEntry> udp_;
+  // The lesson's triggers (watch.h), listening to sim_'s trace: destroyed after sim_.
+  std::unique_ptr<LessonWatcher> watcher_;
   // After the observers: destroyed first, while the observers its connections call are alive.
   std::unique_ptr<Simulation> sim_;
   HandlerId handler_;

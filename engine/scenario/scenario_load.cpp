@@ -496,6 +496,7 @@ std::vector<ScenarioError> Loader::load(Scenario& out) {
     if (const Json* v = f.get("routes")) routes(*v, f.path("routes"));
     if (const Json* v = f.get("timeline")) timeline(*v, f.path("timeline"));
     scenario_detail::parse_components(c_, f.get("apps"), f.get("middleboxes"), s_);
+    scenario_detail::parse_watch(c_, f.get("watch"), f.path("watch"), s_);
   }
   out = std::move(s_);
   return std::move(c_.errors());
@@ -505,10 +506,6 @@ void Loader::lesson(Fields& f) {
   if (auto t = f.get("title")) s_.title = c_.string(*t, f.path("title"), false).value_or("");
   if (auto d = f.get("description"))
     s_.description = c_.string(*d, f.path("description"), false).value_or("");
-  if (const Json* w = f.get("watch"); w && c_.array(*w, f.path("watch"))) {
-    for (std::size_t i = 0; i < w->size(); ++i)
-      if (auto s = c_.string((*w)[i], child_path(f.path("watch"), i), false)) s_.watch.push_back(*s);
-  }
 }
 
 void Loader::settings(Fields& f) {

@@ -98,6 +98,10 @@ void copy_link_field(std::string_view field, const LinkParams& from, LinkParams&
 /// parameter, and ports two components would both listen on.
 void parse_components(Checker& c, const Json* apps, const Json* middleboxes, Scenario& scenario);
 
+/// Parses "watch" (may be null): strings, or {"text", "when"} items whose triggers are checked
+/// against the rest of the scenario (watch.h); call it last.
+void parse_watch(Checker& c, const Json* watch, const std::string& path, Scenario& scenario);
+
 /// Parses one timeline action whose time is `at`. Checks fields, hosts, links and TCP params,
 /// and registers the socket it defines in `scenario.sockets` (duplicates are errors); socket
 /// references are checked later by check_socket_refs, once every definition is known.

@@ -72,6 +72,11 @@ void ScenarioRunner::build() {
     net.add_link(l.name, *net.find_host(l.a), *net.find_host(l.b), l.params);
   for (const RouteSpec& r : scenario_.routes)
     net.find_host(r.host)->add_route(Route{r.prefix, r.prefix_len, net.find_link(r.link)->index()});
+  // The lesson's triggers watch every event from here on (watch.h).
+  std::vector<std::pair<std::string, std::string>> link_ends;
+  for (const LinkSpec& l : scenario_.links) link_ends.emplace_back(l.a, l.b);
+  watcher_ = std::make_unique<LessonWatcher>(scenario_.watch, std::move(link_ends));
+  if (watcher_->pending() > 0) sim_->trace().set_listener(watcher_.get());
   // Middleboxes first (an NLB's interceptor is in place before anything sends), then the apps;
   // their timers at time 0 run before the timeline's actions at time 0.
   for (const ComponentSpec& c : scenario_.middleboxes) c.create(*sim_, *net.find_host(c.host));
@@ -135,6 +140,7 @@ void ScenarioRunner::teardown() {
     sim_->net().sched().remove_handler(handler_);
     sim_.reset();  // before the observers its connections point to
   }
+  watcher_.reset();
   observers_.clear();
   sockets_.clear();
   names_by_id_.clear();

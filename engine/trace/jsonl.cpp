@@ -158,7 +158,8 @@ std::string event_to_json(const Trace& trace, const TraceEvent& e) {
   if (e.packet_id) o.num("packet", static_cast<long long>(e.packet_id));
   if (e.conn >= 0) o.num("conn", e.conn);
   if (e.peer_conn >= 0) o.num("peer_conn", e.peer_conn);
-  if (e.original) o.num("original", static_cast<long long>(e.original));
+  if (e.kind == TraceKind::lesson_point) o.num("point", static_cast<long long>(e.original));
+  else if (e.original) o.num("original", static_cast<long long>(e.original));
   if (e.tag && *e.tag) o.str("tag", e.tag);
   if (e.tuple != FourTuple{}) o.str("tuple", format_tuple(e.tuple));
   if (e.from && *e.from) o.str("from", e.from);

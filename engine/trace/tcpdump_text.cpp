@@ -589,6 +589,7 @@ std::string describe(const Trace& trace, const TraceEvent& e) {
     case TraceKind::note: return w + e.detail;
     case TraceKind::packet_duplicated:
       return w + "duplicated" + link + " (copy of packet " + std::to_string(e.original) + ")" + what;
+    case TraceKind::lesson_point: return w + "lesson point " + std::to_string(e.original) + ": " + e.detail;
   }
   return w + e.detail;
 }
@@ -724,7 +725,7 @@ std::string export_tcpdump_text(const Trace& trace, const TextExportOptions& opt
       out += fmt.format_line(*pkt, e.time);
       out += '\n';
     } else if (options.annotations && e.kind != TraceKind::packet_received &&
-               e.kind != TraceKind::packet_duplicated) {
+               e.kind != TraceKind::packet_duplicated && e.kind != TraceKind::lesson_point) {
       // A copy shows where it arrives or is dropped, as its original does: no line of its own.
       annotate(out, e.time, describe(trace, e));
     }

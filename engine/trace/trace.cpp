@@ -18,6 +18,7 @@ const char* to_string(TraceKind kind) {
     case TraceKind::param_change: return "param_change";
     case TraceKind::note: return "note";
     case TraceKind::packet_duplicated: return "packet_duplicated";
+    case TraceKind::lesson_point: return "lesson_point";
   }
   return "unknown";
 }
@@ -260,6 +261,13 @@ void Trace::enforce_retention() {
     const std::size_t whole = packets_.drop_before(keep_from);
     bytes_ -= drop * kPacketBytes + whole * kWholePacketBytes;
   }
+}
+
+void Trace::notify(std::uint64_t index) {
+  if (index < first_index_) return;  // retention tighter than one event
+  notifying_ = true;
+  listener_->on_trace_event(*this, index);
+  notifying_ = false;
 }
 
 void Trace::clear() {

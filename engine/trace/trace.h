@@ -31,6 +31,11 @@ enum class TraceKind : std::uint8_t {
   param_change,     ///< a parameter changed while running: `name` = path, `detail` = value
   note,             ///< anything else worth showing: `detail`
   packet_duplicated,  ///< a link made a copy of packet `original`; `packet_id` is the copy's id
+  /// A lesson's "watch" item whose trigger ("when") matched the event just before this one
+  /// (index - 1): `original` = the item's number counted from 1, `detail` = its text; host,
+  /// link and conn are the matched event's. Only in JSON Lines and the feed: the tcpdump text
+  /// and pcap leave it out (engine/scenario/watch.h).
+  lesson_point,
 };
 const char* to_string(TraceKind kind);
 
@@ -83,6 +88,16 @@ struct TraceEvent {
   const char* name = "";   ///< timer name, drop reason, app name, or parameter path
   SimTime deadline = kNever;  ///< timer_set
   std::string detail;      ///< cause of a state change, app message, new parameter value
+};
+
+class Trace;
+
+/// Told of every event as it is added (after retention), for watchers such as a lesson's
+/// triggers. It may add events itself; those are not reported to it.
+class TraceListener {
+ public:
+  virtual ~TraceListener() = default;
+  virtual void on_trace_event(Trace& trace, std::uint64_t index) = 0;
 };
 
 class Trace {
@@ -145,6 +160,9 @@ class Trace {
 
   void clear();
 
+  /// One listener (or nullptr); it may call set_listener(nullptr) from inside its callback.
+  void set_listener(TraceListener* l) { listener_ = l; }
+
  private:
   // One event in 24 bytes, no pointer (the same in WebAssembly): the trace of a long run keeps a
   // million of them, and writing them into memory last used a million events ago is most of what
@@ -189,8 +207,10 @@ class Trace {
   bool tuple_fits(std::int32_t conn, const FourTuple& tuple);
   std::uint64_t committed(std::uint64_t index) {
     if (over()) enforce_retention();
+    if (listener_ && !notifying_) notify(index);
     return index;  // the event itself may already be gone if retention is tighter than one event
   }
+  void notify(std::uint64_t index);
   std::uint64_t packet_id_of(std::uint64_t index) const;
   TraceEvent record_at(std::uint64_t index) const;  // at() without the packet's Meta
   /// The element of `ring` (sorted by index) for event `index`; it must be there.
@@ -214,6 +234,8 @@ class Trace {
   std::uint64_t first_index_ = 0;
   PacketStore packets_;
   std::size_t bytes_ = 0;
+  TraceListener* listener_ = nullptr;
+  bool notifying_ = false;
 };
 
 }  // namespace tcpplay

@@ -31,6 +31,7 @@ function checkRow(cols, r, e, labels, hosts, links, text, final) {
   if (final || e.kind !== 'packet_sent') assert.equal(cols.peerConn[r], e.peer_conn ?? -1, where);
   if ('packet' in e) assert.equal(cols.packet[r], e.packet, where);
   if ('original' in e) assert.equal(cols.original[r], e.original, where);
+  if ('point' in e) assert.equal(cols.original[r], e.point, where); // lesson_point: the watch item's number
   assert.equal(labels[cols.name[r]] || undefined, e.name, where);
   assert.equal(labels[cols.from[r]] || undefined, e.from, where);
   assert.equal(labels[cols.to[r]] || undefined, e.to, where);

@@ -15,6 +15,7 @@ export const FEED_KINDS = [
   'param_change',
   'note',
   'packet_duplicated',
+  'lesson_point',
 ] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 
@@ -37,7 +38,7 @@ export interface FeedColumns {
   peerConn: Int32Array;
   /** Packet id, 0 for none: a transmission's sent, received, dropped events share it. */
   packet: Float64Array;
-  /** packet_duplicated: the id of the packet copied; else 0. */
+  /** packet_duplicated: the id of the packet copied; lesson_point: the watch item's number (from 1); else 0. */
   original: Float64Array;
   /** timer_set: the deadline (ns); else -1. */
   deadline: Float64Array;

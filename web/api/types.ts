@@ -29,7 +29,9 @@ export type TraceKind =
   | 'app'
   | 'param_change'
   | 'note'
-  | 'packet_duplicated';
+  | 'packet_duplicated'
+  /** A lesson's watch item was reached (its trigger matched the event before it): `point`, `detail`. */
+  | 'lesson_point';
 
 /** Why TCP sent a segment (TraceEvent.tag). */
 export type PacketTag =
@@ -84,6 +86,8 @@ export interface TraceEvent {
   peer_conn?: number;
   /** packet_duplicated: the id of the packet the link copied (`packet` is the copy's). */
   original?: number;
+  /** lesson_point: the number of the watch item reached, from 1 (`detail` is its text). */
+  point?: number;
   /** Packet events: why TCP sent it, when it is not an ordinary segment. */
   tag?: PacketTag;
   /** "10.0.0.1:40000 > 10.0.0.2:80" */

@@ -7,6 +7,8 @@ export type SeekDetail = { t: number };
 export type ControlDetail = { action: 'play' | 'pause' | 'stepBack' | 'stepForward' | 'stepPacket' };
 export type SpeedDetail = { speed: number };
 export type LessonDetail = { id: string };
+/** A connection was chosen (its id), in the connection table. */
+export type ConnDetail = { conn: number };
 
 declare global {
   interface HTMLElementEventMap {
@@ -15,6 +17,7 @@ declare global {
     'tp-control': CustomEvent<ControlDetail>;
     'tp-speed': CustomEvent<SpeedDetail>;
     'tp-lesson': CustomEvent<LessonDetail>;
+    'tp-conn': CustomEvent<ConnDetail>;
     'tp-tour-done': CustomEvent<void>;
   }
 }

@@ -4,6 +4,7 @@
 // Seeking back is reset() and a run forward to t in slices, in seek() alone: the engine API's
 // fast seek (a later issue) replaces that one function.
 import { Playground } from '../../api/playground';
+import { LessonPoints } from '../model/lesson-points';
 import { TraceModel } from '../model/trace-model';
 import { EngineFeed } from './feed';
 
@@ -23,12 +24,17 @@ export interface LessonSource {
   number: number;
   title: string;
   description: string;
-  watch: string[];
+  /** What to watch: text, with the trigger the engine matches (engine/scenario/watch.h). */
+  watch: Array<string | { text: string; when?: Record<string, unknown> }>;
   json: string;
 }
 
 export class EngineController {
   readonly model = new TraceModel();
+  /** The lesson's points reached (lesson_point events), read with the model. */
+  readonly points = new LessonPoints();
+  /** Pause when a lesson point is reached while playing ("stop at each point"). */
+  stopAtPoints = false;
   feed!: EngineFeed;
   private pg!: Playground;
   lesson: LessonSource | null = null;
@@ -73,6 +79,7 @@ export class EngineController {
     const r = this.pg.load(lesson.json);
     if (!r.ok) throw new Error(r.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     this.lesson = lesson;
+    this.points.reset(lesson.id);
     this.durationNs = this.pg.duration();
     this.playing = false;
     this.seekTarget = NaN;
@@ -123,6 +130,7 @@ export class EngineController {
       // The run is deterministic: the model keeps what it has up to t, and the feed goes on
       // after it (the engine names packets, so nothing before needs reading again).
       this.model.truncateToTime(t <= 0 ? -1 : t);
+      this.points.truncateToTime(t <= 0 ? -1 : t);
       this.cursor = this.model.base + this.model.n;
       this.ahead = this.cursor > 0;
     }
@@ -190,6 +198,7 @@ export class EngineController {
     if (!page.count) return false;
     this.cursor = page.next;
     this.model.append(page, () => this.feed.labels());
+    this.points.append(page);
     return true;
   }
 
@@ -201,9 +210,10 @@ export class EngineController {
   tick(dtMs: number, drawMs = 0): void {
     const start = performance.now();
     const deadline = start + Math.max(2, Math.min(FRAME_BUDGET_MS, FRAME_WORK_MS - drawMs));
+    const wasPlaying = this.playing;
     // Reading comes first: the engine never runs far ahead of what the page shows.
     while (this.pull(deadline));
-    if (performance.now() >= deadline) return;
+    if (performance.now() >= deadline) return this.stopAtPoint(wasPlaying);
     // Half of what is left runs the engine; the rest reads what it made.
     // The engine checks the clock only every few hundred events, so the budget is also given in
     // events, from what an event has cost lately (ms per event, a moving average).
@@ -215,12 +225,32 @@ export class EngineController {
       if (r.reached) this.seekTarget = NaN;
       this.learn(r.events, performance.now() - runStart);
     } else if (this.playing) {
+      this.playRun = true;
       const target = Math.min(this.durationNs, this.now + Math.min(dtMs, 100) * 1e6 * this.speed);
       this.learn(this.feed.runUntil(target, budget).events, performance.now() - runStart);
       if (this.now >= this.durationNs) this.playing = false;
     }
     while (this.pull(deadline));
+    this.stopAtPoint(wasPlaying);
   }
+
+  /** With stopAtPoints, pauses at a point just reached while playing (back at its time if the run went past it). */
+  private stopAtPoint(wasPlaying: boolean): void {
+    const fresh = this.points.takeNew();
+    if (!fresh.length) {
+      if (!this.unread) this.playRun = false;
+      return;
+    }
+    // Events the playback ran (it may have reached the end, and stopped, before they were read).
+    const fromPlay = wasPlaying || this.playRun;
+    this.playRun = false;
+    if (!this.stopAtPoints || !fromPlay) return;
+    this.playing = false;
+    if (this.now > fresh[0].time) this.seek(fresh[0].time);
+  }
+
+  /** The playback ran events that may not all be read yet. */
+  private playRun = false;
 
   /** Engine plus reading and deriving, ms per event (a moving average); starts pessimistic. */
   private msPerEvent = 0.005;

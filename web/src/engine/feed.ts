@@ -18,6 +18,8 @@ export const enum Kind {
   ParamChange = 8,
   Note = 9,
   PacketDuplicated = 10,
+  /** A lesson's watch item was reached: `original` is its number (from 1). */
+  LessonPoint = 11,
 }
 
 /** TCP flag bits in the feed's `flags` column (the API's TCP_FLAGS). */

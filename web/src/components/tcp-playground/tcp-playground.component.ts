@@ -7,7 +7,10 @@ import { msg } from '../../i18n';
 import { browserSupported } from '../../util/support';
 import { parseTime } from '../../util/time';
 import type { ControlDetail, LessonDetail, SeekDetail, SelectDetail, SpeedDetail } from '../events';
+import type { TpConnections } from '../tp-connections/tp-connections.component';
 import type { TpLadder } from '../tp-ladder/tp-ladder.component';
+import { watchText } from '../tp-lessons/tp-lessons.component';
+import type { TpStateDiagram } from '../tp-state-diagram/tp-state-diagram.component';
 import type { TpLog } from '../tp-log/tp-log.component';
 import type { TpTimeControls } from '../tp-time-controls/tp-time-controls.component';
 import type { TpTour } from '../tp-tour/tp-tour.component';
@@ -16,6 +19,7 @@ import { styles } from './tcp-playground.styles';
 const TOUR_KEY = 'tcpplay.tour.done';
 
 type Status = 'loading' | 'ready' | 'error' | 'unsupported';
+type Tab = 'lesson' | 'log' | 'states' | 'connections';
 
 /** `#lesson=handshake&t=350s` -> { lesson, t (ns, NaN if none) }. */
 export function parseHash(hash: string): { lesson: string; t: number } {
@@ -44,7 +48,9 @@ export class TcpPlayground extends LitElement {
   /** start() runs once per element, even when it is moved in the document. */
   private starting = false;
   private error = '';
-  private tab: 'lesson' | 'log' = 'lesson';
+  private tab: Tab = 'lesson';
+  private lastPointsVersion = -1;
+  private lastPanelRefresh = 0;
   private showTour = false;
   private raf = 0;
   private lastTs = 0;
@@ -69,6 +75,12 @@ export class TcpPlayground extends LitElement {
   }
   private get log(): TpLog | null {
     return this.renderRoot.querySelector('tp-log');
+  }
+  private get diagram(): TpStateDiagram | null {
+    return this.renderRoot.querySelector('tp-state-diagram');
+  }
+  private get table(): TpConnections | null {
+    return this.renderRoot.querySelector('tp-connections');
   }
 
   override connectedCallback(): void {
@@ -153,7 +165,7 @@ export class TcpPlayground extends LitElement {
 
   /** Opens any scenario (JSON text) as if it were a lesson; its errors show in the page. */
   openScenario(json: string, t = NaN): void {
-    let doc: { title?: string; description?: string; watch?: string[] } = {};
+    let doc: { title?: string; description?: string; watch?: LessonSource['watch'] } = {};
     try {
       doc = JSON.parse(json);
     } catch {
@@ -176,7 +188,18 @@ export class TcpPlayground extends LitElement {
     const ladder = this.ladder;
     if (ladder) {
       ladder.controller = c;
+      ladder.watchTexts = lesson.watch.map(watchText);
       ladder.reset();
+    }
+    const diagram = this.diagram;
+    if (diagram) {
+      diagram.controller = c;
+      diagram.reset();
+    }
+    const table = this.table;
+    if (table) {
+      table.controller = c;
+      table.reset();
     }
     const log = this.log;
     if (log) {
@@ -226,6 +249,19 @@ export class TcpPlayground extends LitElement {
       }
       this.lastVersion = c.model.version;
       this.lastNow = now;
+      // The state diagram and the table redraw at most every 150 ms while the run moves.
+      if (!busy || t - this.lastPanelRefresh > 150) {
+        this.lastPanelRefresh = t;
+        if (this.tab === 'states') this.diagram?.refresh();
+        if (this.tab === 'connections' || this.tab === 'states') {
+          this.table?.refresh(busy);
+          if (this.diagram && this.table) this.diagram.names = this.table.names();
+        }
+      }
+    }
+    if (c.points.version !== this.lastPointsVersion || now !== this.lastNow) {
+      this.lastPointsVersion = c.points.version;
+      this.requestUpdate();
     }
     this.controls?.update2({ now, duration: c.duration, playing: c.playing, seeking: c.seeking, speed: c.speed });
   }
@@ -331,6 +367,8 @@ export class TcpPlayground extends LitElement {
     const c = this.controller;
     if (!c) return;
     const { event, source } = e.detail;
+    const col = c.model.cols;
+    this.showConnection(col.conn[event] >= 0 ? col.conn[event] : col.peerConn[event]);
     if (source === 'ladder') {
       this.log?.select(event);
     } else {
@@ -380,10 +418,37 @@ export class TcpPlayground extends LitElement {
     this.focus();
   };
 
-  private setTab(tab: 'lesson' | 'log'): void {
+  private setTab(tab: Tab): void {
     this.tab = tab;
     this.requestUpdate();
-    if (tab === 'log') void this.updateComplete.then(() => this.log?.refresh());
+    void this.updateComplete.then(() => {
+      if (tab === 'log') this.log?.refresh();
+      if (tab === 'states') this.diagram?.refresh();
+      if (tab === 'states' || tab === 'connections') {
+        this.table?.refresh();
+        if (this.diagram && this.table) this.diagram.names = this.table.names();
+      }
+      this.ladder?.invalidate();
+    });
+  }
+
+  /** Shows connection `conn` in the state diagram (chosen in the ladder, the log or the table). */
+  private showConnection(conn: number): void {
+    if (conn < 0) return;
+    this.diagram?.selectConnection(conn);
+  }
+
+  private onConn = (e: CustomEvent<{ conn: number }>): void => {
+    this.showConnection(e.detail.conn);
+    this.setTab('states');
+  };
+
+  private onStopAtPoints = (e: Event): void => {
+    if (this.controller) this.controller.stopAtPoints = (e.target as HTMLInputElement).checked;
+  };
+
+  private tabButton(tab: Tab, label: string) {
+    return html`<button role="tab" id=${`tab-${tab}`} aria-selected=${this.tab === tab ? 'true' : 'false'} aria-controls=${`panel-${tab}`} @click=${() => this.setTab(tab)}>${label}</button>`;
   }
 
   override render() {
@@ -398,17 +463,22 @@ export class TcpPlayground extends LitElement {
           <label class="picker">
             <span>${msg('lessons.pick')}</span>
             <select class="lesson-select" aria-label=${msg('lessons.label')} @change=${this.onPick}>
-              ${this.lessons.map((l) => html`<option value=${l.id} ?selected=${l.id === current}>${l.number}. ${l.title}</option>`)}
+              ${this.lessons.map((l) => {
+                const seen = this.controller?.points.seen(l.id).size ?? 0;
+                const title = `${l.number}. ${l.title}`;
+                return html`<option value=${l.id} ?selected=${l.id === current}>${seen ? msg('lessons.optionProgress', { title, seen, total: l.watch.length }) : title}</option>`;
+              })}
             </select>
           </label>
+          <label class="stop-at-points"><input type="checkbox" class="stop-points" .checked=${this.controller?.stopAtPoints ?? false} @change=${this.onStopAtPoints} /> ${msg('lessons.stopAtPoints')}</label>
         </header>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
-        <main class="main">
+        <main class=${this.tab === 'states' || this.tab === 'connections' ? 'main wide' : 'main'}>
           <tp-ladder class="ladder" .controller=${this.controller} @tp-select=${this.onSelect}></tp-ladder>
           <aside class="side">
             <div class="tabs" role="tablist" aria-label=${msg('tabs.label')}>
-              <button role="tab" id="tab-lesson" aria-selected=${this.tab === 'lesson' ? 'true' : 'false'} aria-controls="panel-lesson" @click=${() => this.setTab('lesson')}>${msg('tabs.lesson')}</button>
-              <button role="tab" id="tab-log" aria-selected=${this.tab === 'log' ? 'true' : 'false'} aria-controls="panel-log" @click=${() => this.setTab('log')}>${msg('tabs.log')}</button>
+              ${this.tabButton('lesson', msg('tabs.lesson'))} ${this.tabButton('states', msg('tabs.states'))}
+              ${this.tabButton('connections', msg('tabs.connections'))} ${this.tabButton('log', msg('tabs.log'))}
             </div>
             <tp-lessons
               id="panel-lesson"
@@ -417,8 +487,14 @@ export class TcpPlayground extends LitElement {
               ?hidden=${this.tab !== 'lesson'}
               .lessons=${this.lessons}
               .current=${current}
+              .seen=${this.controller?.points.seen(current) ?? new Set()}
+              .reached=${new Map(this.controller?.points.list.map((p) => [p.n, p.time]) ?? [])}
+              .latest=${this.controller?.points.latestAt(this.controller.now)?.n ?? 0}
               @tp-lesson=${this.onLesson}
+              @tp-seek=${this.onSeek}
             ></tp-lessons>
+            <tp-state-diagram id="panel-states" role="tabpanel" aria-labelledby="tab-states" ?hidden=${this.tab !== 'states'} .controller=${this.controller}></tp-state-diagram>
+            <tp-connections id="panel-connections" role="tabpanel" aria-labelledby="tab-connections" ?hidden=${this.tab !== 'connections'} .controller=${this.controller} @tp-conn=${this.onConn}></tp-connections>
             <tp-log id="panel-log" role="tabpanel" aria-labelledby="tab-log" ?hidden=${this.tab !== 'log'} .controller=${this.controller} @tp-select=${this.onSelect}></tp-log>
           </aside>
         </main>

@@ -73,8 +73,18 @@ export const styles = [
       grid-template-columns: minmax(0, 1fr) var(--tp-side-width);
       min-height: 0;
     }
+    .main.wide {
+      grid-template-columns: minmax(0, 1fr) var(--tp-side-wide-width);
+    }
     .ladder {
       min-height: 0;
+    }
+    .stop-at-points {
+      display: flex;
+      align-items: center;
+      gap: var(--tp-space-1);
+      white-space: nowrap;
+      font-size: var(--tp-font-size-small);
     }
     .side {
       display: flex;
@@ -87,6 +97,8 @@ export const styles = [
       display: none;
     }
     .side > tp-lessons,
+    .side > tp-state-diagram,
+    .side > tp-connections,
     .side > tp-log {
       flex: 1;
       min-height: 0;

@@ -1,5 +1,7 @@
 import { define } from '../define';
+import '../tp-connections/tp-connections';
 import '../tp-ladder/tp-ladder';
+import '../tp-state-diagram/tp-state-diagram';
 import '../tp-lessons/tp-lessons';
 import '../tp-log/tp-log';
 import '../tp-time-controls/tp-time-controls';

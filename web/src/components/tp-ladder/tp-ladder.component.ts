@@ -73,6 +73,7 @@ export class TpLadder extends LitElement {
           @pointerleave=${this.onPointerLeave}
         ></canvas>
         <div class="tooltip" hidden></div>
+        <div class="callouts" aria-live="polite"></div>
         </div>
         <ol class="twin" aria-label=${msg('ladder.label')}></ol>
       </div>
@@ -84,6 +85,7 @@ export class TpLadder extends LitElement {
     this.canvas = root.querySelector('canvas');
     this.tooltip = root.querySelector('.tooltip');
     this.twinList = root.querySelector('.twin');
+    this.calloutBox = root.querySelector('.callouts');
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(this.canvas!);
     this.resize();
@@ -239,6 +241,52 @@ export class TpLadder extends LitElement {
     }
     if (this.drawTimes.length > 600) this.drawTimes.splice(0, 300);
     if (this.frame.twin.length || this.twinWanted) this.scheduleTwin(this.frame.twin);
+    this.placeCallouts(th.headerHeight);
+  }
+
+  private calloutBox: HTMLElement | null = null;
+  /** Watch texts of the open lesson (point n is watchTexts[n - 1]). */
+  watchTexts: string[] = [];
+
+  /**
+   * The lesson's points reached so far, each a callout at its moment beside the lifeline of the
+   * host where it happened (the latest one highlighted); only those in view are placed.
+   */
+  private placeCallouts(headerHeight: number): void {
+    const box = this.calloutBox;
+    const c = this.controller;
+    if (!box || !c || !this.painter || !this.theme) return;
+    const p = this.painter;
+    const points = c.points.list;
+    const latest = c.points.latestAt(c.now);
+    const top = headerHeight + TOP_PAD;
+    const items: HTMLElement[] = [];
+    for (const pt of points) {
+      const y = top + p.axis.y(pt.time) - this.scrollY;
+      if (y < headerHeight - 4 || y > this.height) continue;
+      const x = pt.host >= 0 ? p.hostX(pt.host, this.width, this.theme) : this.width / 2;
+      let el = box.querySelector<HTMLElement>(`[data-point="${pt.n}"]`);
+      if (!el) {
+        el = document.createElement('div');
+        el.className = 'callout';
+        el.dataset.point = String(pt.n);
+        const num = document.createElement('span');
+        num.className = 'num';
+        num.textContent = String(pt.n);
+        const text = document.createElement('span');
+        text.className = 'text';
+        text.textContent = this.watchTexts[pt.n - 1] ?? '';
+        el.title = text.textContent;
+        el.append(num, text);
+      }
+      el.dataset.time = String(pt.time);
+      el.classList.toggle('latest', pt === latest);
+      el.classList.toggle('right', x < this.width / 2);
+      el.style.setProperty('--callout-x', `${Math.round(x)}px`);
+      el.style.setProperty('--callout-y', `${Math.round(y)}px`);
+      items.push(el);
+    }
+    box.replaceChildren(...items);
   }
 
   private twinWanted = true;

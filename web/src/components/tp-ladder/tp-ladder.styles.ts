@@ -27,6 +27,58 @@ export const styles = css`
     touch-action: none;
     cursor: crosshair;
   }
+  .callouts {
+    position: absolute;
+    inset: 0;
+    pointer-events: none;
+    overflow: hidden;
+  }
+  .callout {
+    position: absolute;
+    top: var(--callout-y);
+    right: calc(100% - var(--callout-x) + var(--tp-space-2));
+    transform: translateY(-50%);
+    max-width: var(--tp-callout-width);
+    display: flex;
+    gap: var(--tp-space-1);
+    align-items: flex-start;
+    padding: var(--tp-space-0) var(--tp-space-1);
+    background: var(--tp-callout-bg);
+    color: var(--tp-callout-text);
+    border: var(--tp-border-width) solid var(--tp-callout-border);
+    border-radius: var(--tp-radius);
+    font-size: var(--tp-font-size-small);
+    line-height: 1.25;
+    opacity: 0.75;
+  }
+  .callout.right {
+    right: auto;
+    left: calc(var(--callout-x) + var(--tp-space-2));
+  }
+  .callout.latest {
+    opacity: 1;
+    border-width: var(--tp-focus-width);
+    box-shadow: var(--tp-shadow);
+    z-index: 1;
+  }
+  .callout .num {
+    flex: none;
+    font-weight: bold;
+    min-width: 1.4em;
+    text-align: center;
+    border-radius: 50%;
+    background: var(--tp-callout-border);
+    color: var(--tp-callout-bg);
+  }
+  .callout .text {
+    display: -webkit-box;
+    -webkit-line-clamp: 3;
+    -webkit-box-orient: vertical;
+    overflow: hidden;
+  }
+  .callout:not(.latest) .text {
+    -webkit-line-clamp: 1;
+  }
   .toolbar {
     display: flex;
     justify-content: flex-end;

@@ -2,7 +2,13 @@ import { LitElement, html } from 'lit';
 
 import type { LessonSource } from '../../engine/controller';
 import { msg } from '../../i18n';
+import { formatTime } from '../../util/time';
 import { emit } from '../events';
+
+/** A watch item's text (a string, or {text, when}). */
+export function watchText(w: LessonSource['watch'][number]): string {
+  return typeof w === 'string' ? w : w.text;
+}
 import { styles } from './tp-lessons.styles';
 
 /**
@@ -15,7 +21,17 @@ export class TpLessons extends LitElement {
   static override properties = {
     lessons: { attribute: false },
     current: { attribute: false },
+    seen: { attribute: false },
+    reached: { attribute: false },
+    latest: { attribute: false },
   };
+
+  /** Points of the open lesson seen so far (numbers from 1). */
+  seen: Set<number> = new Set();
+  /** When each point was reached in this run (ns), to jump there. */
+  reached: Map<number, number> = new Map();
+  /** The point reached last (at or before now), 0 for none. */
+  latest = 0;
 
   /** Every lesson, in order. */
   lessons: LessonSource[] = [];
@@ -36,10 +52,19 @@ export class TpLessons extends LitElement {
                 ? html`<div class="body">
                     <p class="description">${l.description}</p>
                     ${l.watch.length
-                      ? html`<h3>${msg('lessons.watch')}</h3>
-                          <ul class="watch">
-                            ${l.watch.map((w) => html`<li>${w}</li>`)}
-                          </ul>`
+                      ? html`<h3>${msg('lessons.watch')} <span class="progress">${msg('lessons.progress', { seen: this.seen.size, total: l.watch.length })}</span></h3>
+                          <ol class="watch">
+                            ${l.watch.map((w, k) => {
+                              const n = k + 1;
+                              const t = this.reached.get(n);
+                              const cls = `point${this.seen.has(n) ? ' seen' : ''}${this.latest === n ? ' latest' : ''}`;
+                              return html`<li class=${cls} data-point=${n}>
+                                <span class="mark" aria-label=${this.seen.has(n) ? msg('lessons.seen') : msg('lessons.notSeen')}>${this.seen.has(n) ? '✓' : n}</span>
+                                <span class="text">${watchText(w)}</span>
+                                ${t !== undefined ? html`<button class="jump" title=${msg('lessons.jump')} @click=${() => emit(this, 'tp-seek', { t })}>${formatTime(t)}</button>` : ''}
+                              </li>`;
+                            })}
+                          </ol>`
                       : ''}
                   </div>`
                 : ''}
@@ -50,7 +75,11 @@ export class TpLessons extends LitElement {
     `;
   }
 
+  private lastScrolled = '';
+
   override updated(): void {
+    if (this.lastScrolled === this.current) return;
+    this.lastScrolled = this.current;
     this.renderRoot.querySelector('.lesson.current')?.scrollIntoView({ block: 'nearest' });
   }
 }

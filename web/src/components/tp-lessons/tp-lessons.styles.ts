@@ -60,4 +60,47 @@ export const styles = css`
   .watch li {
     margin-bottom: var(--tp-space-1);
   }
+
+  .watch {
+    list-style: none;
+    padding-left: 0;
+  }
+  .point {
+    display: flex;
+    gap: var(--tp-space-1);
+    align-items: flex-start;
+    padding: var(--tp-space-0) var(--tp-space-1);
+    border-radius: var(--tp-radius);
+  }
+  .point .mark {
+    flex: none;
+    min-width: 1.4em;
+    text-align: center;
+    border-radius: 50%;
+    border: var(--tp-border-width) solid var(--tp-border);
+    color: var(--tp-text-muted);
+  }
+  .point.seen .mark {
+    background: var(--tp-callout-border);
+    border-color: var(--tp-callout-border);
+    color: var(--tp-callout-bg);
+  }
+  .point.latest {
+    background: var(--tp-callout-bg);
+    outline: var(--tp-focus-width) solid var(--tp-callout-border);
+  }
+  .point .text {
+    flex: 1;
+  }
+  .jump {
+    flex: none;
+    font: inherit;
+    font-size: var(--tp-font-size-small);
+    cursor: pointer;
+  }
+  .progress {
+    font-weight: normal;
+    color: var(--tp-text-muted);
+    font-size: var(--tp-font-size-small);
+  }
 `;

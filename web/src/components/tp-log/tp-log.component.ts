@@ -115,7 +115,7 @@ export class TpLog extends LitElement {
     const m = this.controller!.model;
     const c = m.cols;
     const kind = c.kind[i];
-    if (kind === Kind.PacketReceived) return false;
+    if (kind === Kind.PacketReceived || kind === Kind.LessonPoint) return false;
     if (this.hostFilter < 0 && this.connFilter < 0) return true;
     if (kind === Kind.PacketSent || kind === Kind.PacketDuplicated) {
       const row = m.rowOfEvent(i);

@@ -1,0 +1,198 @@
+// The playground's state diagram, connection table and self-narrating lessons (issue 19), in
+// Debian's Chromium under the page's CSP: the RFC 9293 diagram follows the handshake step by
+// step, the table counts TIME_WAIT down and shows its expiry, and with "stop at each point" the
+// load-balancer lessons pause at each callout's moment. Screenshots go to build/test-artifacts/.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { allProblems, launch, openPlayground, screenshot, skip, startServer } from './helpers.mjs';
+
+if (skip) console.log(`# lesson tests skipped: ${skip}`);
+
+const el = 'tcp-playground';
+
+async function pressKey(page, code) {
+  await page.locator(el).focus();
+  await page.keyboard.press(code);
+}
+
+async function tab(page, name) {
+  await page.locator(`${el} #tab-${name}`).click();
+}
+
+/** Each diagram pane's host, state and animated edge (with its label). */
+function panes(page) {
+  return page.evaluate(() => {
+    const d = document.querySelector('tcp-playground').shadowRoot.querySelector('tp-state-diagram');
+    return [...d.shadowRoot.querySelectorAll('.pane')].map((p) => {
+      const last = p.querySelector('g.last');
+      return {
+        host: p.dataset.host,
+        state: p.dataset.state,
+        current: p.querySelector('.node.current')?.dataset.state,
+        edge: last?.querySelector('path')?.dataset.edge ?? '',
+        label: last ? [...last.querySelectorAll('text')].map((t) => t.textContent).join(' / ') : '',
+      };
+    });
+  });
+}
+
+async function waitPanes(page, pred, timeout = 5000) {
+  const end = Date.now() + timeout;
+  let p = [];
+  while (Date.now() < end) {
+    p = await panes(page);
+    if (pred(p)) return p;
+    await page.waitForTimeout(50);
+  }
+  return p;
+}
+
+async function seekAndWait(page, seconds) {
+  await page.evaluate((t) => document.querySelector('tcp-playground').seek(t * 1e9), seconds);
+  await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.seeking, null, { timeout: 20000 });
+}
+
+describe('state diagram, connection table, lesson points', { skip }, () => {
+  let browser;
+  let server;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+  });
+
+  test('the handshake step by step: client CLOSED -> SYN_SENT -> ESTABLISHED, server LISTEN -> SYN_RECEIVED -> ESTABLISHED', async () => {
+    const { page, problems } = await openPlayground(browser.context, `${server.url}index.html#lesson=handshake`);
+    await tab(page, 'states');
+    const steps = [
+      // [client state, server state, the pane whose edge was just taken, that edge, its label]
+      ['CLOSED', 'LISTEN', 'server', 'CLOSED>LISTEN', 'passive OPEN / create TCB'],
+      ['SYN_SENT', 'LISTEN', 'client', 'CLOSED>SYN_SENT', 'active OPEN / create TCB, snd SYN'],
+      ['SYN_SENT', 'SYN_RECEIVED', 'server', 'LISTEN>SYN_RECEIVED', 'rcv SYN / snd SYN,ACK'],
+      ['ESTABLISHED', 'SYN_RECEIVED', 'client', 'SYN_SENT>ESTABLISHED', 'rcv SYN,ACK / snd ACK'],
+      ['ESTABLISHED', 'ESTABLISHED', 'server', 'SYN_RECEIVED>ESTABLISHED', 'rcv ACK of SYN / x'],
+    ];
+    let first = await panes(page);
+    assert.deepEqual(first.map((p) => [p.host, p.state]), [['client', 'CLOSED'], ['server', 'CLOSED']]);
+    for (const [client, srv, who, edge, label] of steps) {
+      await pressKey(page, 'ArrowRight');
+      const p = await waitPanes(page, (ps) => ps.length === 2 && ps[0].state === client && ps[1].state === srv);
+      const where = JSON.stringify(p);
+      assert.deepEqual(p.map((x) => [x.host, x.state, x.current]), [['client', client, client], ['server', srv, srv]], where);
+      const mover = p.find((x) => x.host === who);
+      assert.equal(mover.edge, edge, where);
+      assert.equal(mover.label, label, where);
+      if (client === 'SYN_SENT' && srv === 'SYN_RECEIVED') await screenshot(page, 'states-mid-handshake.png');
+    }
+    assert.deepEqual(await allProblems(page, problems), []);
+    await page.close();
+  });
+
+  test('lesson 2: TIME_WAIT counts down in the connection table and expires to CLOSED at 243.005 s', async () => {
+    const { page, problems } = await openPlayground(browser.context, `${server.url}index.html#lesson=teardown-time-wait`);
+    await tab(page, 'connections');
+    await seekAndWait(page, 100);
+    const row = `${el} tp-connections tr.live[data-state="TIME_WAIT"]`;
+    await page.locator(row).waitFor();
+    assert.match(await page.locator(`${row} .timer[data-timer="time_wait"]`).textContent(), /^time_wait 143 s left$/);
+    assert.equal(await page.locator(`${row} .timer[data-timer="time_wait"]`).getAttribute('data-deadline'), '243005000000');
+    await seekAndWait(page, 200);
+    await page.waitForFunction(() => {
+      const t = document.querySelector('tcp-playground').shadowRoot.querySelector('tp-connections').shadowRoot.querySelector('.timer[data-timer="time_wait"]');
+      return t && /^time_wait 43 s left$/.test(t.textContent);
+    }, null, { timeout: 5000 });
+    // Just before and just after the expiry.
+    await seekAndWait(page, 243.004);
+    assert.equal(await page.locator(`${el} tp-connections tr.live[data-state="TIME_WAIT"]`).count(), 1);
+    await seekAndWait(page, 243.005);
+    await page.waitForFunction(() => !document.querySelector('tcp-playground').shadowRoot.querySelector('tp-connections').shadowRoot.querySelector('tr.live[data-state="TIME_WAIT"]'), null, { timeout: 5000 });
+    const closed = await page.locator(`${el} tp-connections tr.closed`).allTextContents();
+    assert.equal(closed.length, 2, closed.join('|'));
+    assert.ok(closed.some((t) => /c1[\s\S]*CLOSED: closed at 243\.005 s/.test(t)), closed.join("|"));
+    // The state diagram agrees: the client took TIME_WAIT -> CLOSED (Timeout=2MSL).
+    await tab(page, 'states');
+    const p = await waitPanes(page, (ps) => ps.some((x) => x.host === 'client' && x.edge === 'TIME_WAIT>CLOSED2'));
+    const client = p.find((x) => x.host === 'client');
+    assert.equal(client.label, 'Timeout=2MSL / delete TCB', JSON.stringify(p));
+    await seekAndWait(page, 100);
+    await waitPanes(page, (ps) => ps.some((x) => x.host === 'client' && x.state === 'TIME_WAIT'));
+    await screenshot(page, 'states-time-wait.png');
+    assert.deepEqual(await allProblems(page, problems), []);
+    await page.close();
+  });
+
+  // The points of the four load-balancer lessons: [point, time (s)], from the engine's triggers.
+  const LB = {
+    'alb-idle-504': [[1, 0.005], [2, 0.203], [3, 60.003], [4, 60.004], [6, 60.004], [5, 80.008]],
+    'server-timeout-504': [[1, 30.006], [2, 30.007], [3, 30.008], [4, 80.006], [5, 90.007]],
+    'nlb-idle-rst': [[1, 0.001], [2, 350.207], [3, 400.007], [4, 420.001], [5, 420.002]],
+    'nlb-server-timeout': [[1, 300.006], [2, 300.008], [4, 300.012], [3, 400.006], [5, 650.011]],
+  };
+
+  for (const [lesson, points] of Object.entries(LB)) {
+    test(`${lesson} with "stop at each point": each callout appears at its moment`, async () => {
+      const { page, problems } = await openPlayground(browser.context, `${server.url}index.html#lesson=${lesson}`);
+      await page.locator(`${el} .stop-points`).check();
+      await page.locator(`${el} tp-time-controls .speed input`).fill('4');
+      const stops = [];
+      for (let guard = 0; guard < 20; ++guard) {
+        await page.locator(`${el} tp-time-controls .play`).click();
+        await page.waitForFunction(() => {
+          const c = document.querySelector('tcp-playground').controller;
+          return !c.playing && !c.seeking;
+        }, null, { timeout: 20000 });
+        const s = await page.evaluate(() => {
+          const c = document.querySelector('tcp-playground').controller;
+          return { now: c.now, atEnd: c.atEnd, at: c.points.list.filter((p) => p.time === c.now).map((p) => p.n) };
+        });
+        if (s.atEnd && !s.at.length) break;
+        stops.push(s);
+        // The callout of each point reached now is on the ladder, the latest highlighted.
+        for (const n of s.at) {
+          const callout = page.locator(`${el} tp-ladder .callout[data-point="${n}"]`);
+          await callout.waitFor({ timeout: 5000 });
+          assert.equal(await callout.getAttribute('data-time'), String(s.now));
+        }
+        await page.locator(`${el} tp-ladder .callout.latest`).waitFor();
+        if (lesson === 'nlb-idle-rst' && s.at.includes(2)) await screenshot(page, 'callout-nlb-silent-expiry.png');
+        if (lesson === 'alb-idle-504' && s.at.includes(3)) await screenshot(page, 'callout-alb-504.png');
+        if (s.atEnd) break;
+      }
+      const expected = new Map();
+      for (const [n, t] of points) expected.set(Math.round(t * 1e9), [...(expected.get(Math.round(t * 1e9)) ?? []), n]);
+      assert.deepEqual(
+        stops.map((s) => [s.now, [...s.at].sort()]),
+        [...expected.entries()].map(([t, ns]) => [t, ns.sort()]),
+      );
+      // The lesson list shows them all seen, and the picker the progress.
+      assert.equal(await page.locator(`${el} tp-lessons .current .point.seen`).count(), points.length);
+      assert.match(await page.locator(`${el} .lesson-select option:checked`).textContent(), new RegExp(`\\(${points.length}/${points.length}\\)$`));
+      assert.deepEqual(await allProblems(page, problems), []);
+      await page.close();
+    });
+  }
+
+  test('lesson 18: the connection table mid-run, taken within the frame budget', async () => {
+    const { page, problems } = await openPlayground(browser.context, `${server.url}index.html#lesson=congestion-control`);
+    await tab(page, 'connections');
+    await seekAndWait(page, 10);
+    await page.locator(`${el} tp-connections tr.live`).first().waitFor();
+    const rows = await page.locator(`${el} tp-connections tr.live`).count();
+    assert.equal(rows, 4);
+    const ms = await page.evaluate(() => document.querySelector('tcp-playground').shadowRoot.querySelector('tp-connections').snapshotMs);
+    assert.ok(ms < 8, `snapshot took ${ms} ms`);
+    await screenshot(page, 'connections-lesson18.png');
+    // A row selects its connection in the state diagram.
+    await page.locator(`${el} tp-connections tr.live`).first().click();
+    const p = await waitPanes(page, (ps) => ps.length === 2 && ps[0].state === 'ESTABLISHED');
+    assert.deepEqual(p.map((x) => x.state), ['ESTABLISHED', 'ESTABLISHED']);
+    assert.deepEqual(await allProblems(page, problems), []);
+    await page.close();
+  });
+});
