@@ -96,6 +96,7 @@ TEST_CASE("api: packet ids never assigned, and ids that retention dropped") {
 
   NJson doc = NJson::parse(handshake());
   doc["trace"] = {{"max_events", 4}};
+  doc.erase("watch");  // its lesson points come after the last packet and would fill the four
   REQUIRE(p.load(doc.dump()) == "[]");
   p.run_until(p.duration());
   const std::string dropped = error_of([&] { p.packet_fields(1); });
