@@ -229,6 +229,12 @@ describe('state diagram, connection table, lesson points', { skip }, () => {
     const ms = await page.evaluate(() => document.querySelector('tcp-playground').shadowRoot.querySelector('tp-connections').snapshotMs);
     assert.ok(ms < 8, `snapshot took ${ms} ms`);
     await screenshot(page, 'connections-lesson18.png');
+    // Every column readable without scrolling sideways at 1280x720.
+    const fit = await page.evaluate(() => {
+      const t = document.querySelector('tcp-playground').shadowRoot.querySelector('tp-connections');
+      return { scroll: t.scrollWidth, client: t.clientWidth };
+    });
+    assert.ok(fit.scroll <= fit.client, `the table needs ${fit.scroll} px, the panel has ${fit.client}`);
     // A row selects its connection in the state diagram.
     await page.locator(`${el} tp-connections tr.live`).first().click();
     const p = await waitPanes(page, (ps) => ps.length === 2 && ps[0].state === 'ESTABLISHED');

@@ -261,6 +261,8 @@ export class LadderPainter {
       if (k >= 0 && t < axis.foldEnd[k]) continue;
       const yy = top + y - v.scrollY;
       if (yy - lastTickY < 64 || yy < top - 2 || t > axis.end) continue;
+      // Not beside the playhead: its time box and the live countdowns of the first host are there.
+      if (yy > yNow - 3 * (fs + 2) - fs && yy < yNow + fs + 6) continue;
       lastTickY = yy;
       ctx.fillText(formatTime(t), 6, yy + 4);
       ctx.beginPath();

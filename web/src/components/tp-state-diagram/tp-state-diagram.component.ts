@@ -154,7 +154,7 @@ export class TpStateDiagram extends LitElement {
         <h3 class="pane-title">${hostName} <span class="conn">${name}</span></h3>
         <svg class="figure" viewBox="0 0 ${W} ${H}" width=${W} height=${H} role="img" aria-label=${msg('states.figureLabel', { host: hostName, state: current })}>
           <defs>
-            <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
               <path d="M0,0 L8,4 L0,8 z" class="arrowhead"></path>
             </marker>
           </defs>
