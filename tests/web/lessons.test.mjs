@@ -37,6 +37,45 @@ function panes(page) {
   });
 }
 
+/**
+ * What is wrong with the drawn state diagrams: labels under 11 px on screen, labels overlapping
+ * each other or a state's box, and edges running through a label (sampled every 2 px).
+ */
+function figureProblems(page) {
+  return page.evaluate(() => {
+    const d = document.querySelector('tcp-playground').shadowRoot.querySelector('tp-state-diagram');
+    const out = [];
+    const hit = (a, b, m = 0) => a.left + m < b.right && b.left + m < a.right && a.top + m < b.bottom && b.top + m < a.bottom;
+    for (const svg of d.shadowRoot.querySelectorAll('svg.figure')) {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const labels = [...svg.querySelectorAll('g.edge text.label, g.taken text.label, g.last text.label')].filter((t) => t.textContent);
+      const boxes = [...svg.querySelectorAll('.node rect')].map((r) => r.getBoundingClientRect());
+      const rects = labels.map((t) => t.getBoundingClientRect());
+      labels.forEach((t, k) => {
+        const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+        if (px < 11) out.push(`${t.textContent}: ${px.toFixed(1)} px`);
+        for (let j = k + 1; j < labels.length; ++j) if (hit(rects[k], rects[j], 1)) out.push(`${t.textContent} overlaps ${labels[j].textContent}`);
+        for (const b of boxes) if (hit(rects[k], b)) out.push(`${t.textContent} overlaps a state`);
+      });
+      const m = svg.getScreenCTM();
+      for (const path of svg.querySelectorAll('g > path[data-edge]')) {
+        const len = path.getTotalLength();
+        for (let l = 0; l <= len; l += 2) {
+          const p = path.getPointAtLength(l);
+          const x = m.a * p.x + m.c * p.y + m.e;
+          const y = m.b * p.x + m.d * p.y + m.f;
+          const k = rects.findIndex((r) => x > r.left + 1 && x < r.right - 1 && y > r.top + 1 && y < r.bottom - 1);
+          if (k >= 0) {
+            out.push(`edge ${path.dataset.edge} crosses ${labels[k].textContent}`);
+            break;
+          }
+        }
+      }
+    }
+    return [...new Set(out)];
+  });
+}
+
 async function waitPanes(page, pred, timeout = 5000) {
   const end = Date.now() + timeout;
   let p = [];
@@ -90,6 +129,8 @@ describe('state diagram, connection table, lesson points', { skip }, () => {
       assert.equal(mover.label, label, where);
       if (client === 'SYN_SENT' && srv === 'SYN_RECEIVED') await screenshot(page, 'states-mid-handshake.png');
     }
+    // Readable at 1280x720: every label at least 11 px, none covering another, a state or an edge.
+    assert.deepEqual(await figureProblems(page), []);
     assert.deepEqual(await allProblems(page, problems), []);
     await page.close();
   });
@@ -188,6 +229,12 @@ describe('state diagram, connection table, lesson points', { skip }, () => {
     const ms = await page.evaluate(() => document.querySelector('tcp-playground').shadowRoot.querySelector('tp-connections').snapshotMs);
     assert.ok(ms < 8, `snapshot took ${ms} ms`);
     await screenshot(page, 'connections-lesson18.png');
+    // Every column readable without scrolling sideways at 1280x720.
+    const fit = await page.evaluate(() => {
+      const t = document.querySelector('tcp-playground').shadowRoot.querySelector('tp-connections');
+      return { scroll: t.scrollWidth, client: t.clientWidth };
+    });
+    assert.ok(fit.scroll <= fit.client, `the table needs ${fit.scroll} px, the panel has ${fit.client}`);
     // A row selects its connection in the state diagram.
     await page.locator(`${el} tp-connections tr.live`).first().click();
     const p = await waitPanes(page, (ps) => ps.length === 2 && ps[0].state === 'ESTABLISHED');

@@ -41,12 +41,16 @@ export const tokens = css`
     --tp-header-height: 44px;
     --tp-side-width: 380px;
     --tp-side-wide-width: 760px;
-    --tp-callout-width: 300px;
+    --tp-callout-width: 230px;
+    --tp-callout-lines: 6;
+    --tp-callout-min-ladder: 700px;
+    --tp-callout-badge-margin: 30px;
     --tp-callout-bg: #fff8d6;
     --tp-callout-text: #1b1f24;
     --tp-callout-border: #b07a00;
     --tp-state-font-size: 11px;
-    --tp-state-label-size: 10px;
+    --tp-state-label-size: 11px;
+    --tp-state-figure-width: 360px;
     --tp-state-node-bg: #f6f7f9;
     --tp-state-node-border: #8a929c;
     --tp-state-node-visited: #e4ecf8;
@@ -59,6 +63,7 @@ export const tokens = css`
     --tp-state-anim: 0.8s;
     --tp-conn-closed-bg: #eef0f3;
     --tp-conn-closed-text: #6b737c;
+    --tp-conn-mono-size: 11px;
     --tp-speed-width: 140px;
     --tp-marker-height: 9px;
     --tp-log-row-height: 18px;

@@ -38,6 +38,8 @@ export interface LadderTheme {
   stateTimeWait: string;
   stateClosed: string;
   marks: Record<number, string>;
+  /** Lesson callouts' guide lines and rings. */
+  callout: string;
   font: string;
   fontSize: number;
   headerHeight: number;
@@ -105,13 +107,20 @@ export class LadderPainter {
   private widthCache = new Map<string, number>();
   private segs = new Float32Array(4 * 4096);
   private rows = new Int32Array(4096);
+  /**
+   * Width (px) kept free right of the lifelines for the lesson callouts (tp-ladder places them
+   * there, so that no callout covers a packet label or a lifeline).
+   */
+  rightMargin = 0;
+  /** The lesson points to mark: a guide from the lifeline to the callout margin at each moment. */
+  guides: Array<{ time: number; host: number; latest: boolean }> = [];
 
   constructor(private model: TraceModel, private text: (event: number) => string) {}
 
   /** x of host i's lifeline. */
   hostX(i: number, width: number, theme: LadderTheme): number {
     const n = Math.max(1, this.model.hostNames.length);
-    const col = (width - theme.gutter - 24) / n;
+    const col = (width - theme.gutter - 24 - this.rightMargin) / n;
     return theme.gutter + (i + 0.5) * col;
   }
 
@@ -231,7 +240,7 @@ export class LadderPainter {
       ctx.fillStyle = th.text;
       ctx.font = small;
       const tw = this.measure(ctx, idle);
-      const lx = th.gutter + (W - th.gutter - tw) / 2;
+      const lx = th.gutter + (W - this.rightMargin - th.gutter - tw) / 2;
       ctx.fillStyle = th.fold;
       ctx.fillRect(lx - 6, fy + GAP_PX / 2 - fs / 2 - 3, tw + 12, fs + 6);
       ctx.fillStyle = th.text;
@@ -252,6 +261,8 @@ export class LadderPainter {
       if (k >= 0 && t < axis.foldEnd[k]) continue;
       const yy = top + y - v.scrollY;
       if (yy - lastTickY < 64 || yy < top - 2 || t > axis.end) continue;
+      // Not beside the playhead: its time box and the live countdowns of the first host are there.
+      if (yy > yNow - 3 * (fs + 2) - fs && yy < yNow + fs + 6) continue;
       lastTickY = yy;
       ctx.fillText(formatTime(t), 6, yy + 4);
       ctx.beginPath();
@@ -300,6 +311,30 @@ export class LadderPainter {
     for (let h = 0; h < nHosts; ++h) {
       const prev = lastState[h];
       if (prev) drawBand(h, prev.y, yNow, prev.colour);
+    }
+
+    // Lesson points: a dashed guide from the lifeline (a ring there) to the callout margin, drawn
+    // under arrows and labels (label backgrounds hide it), so the callout itself stays clear of them.
+    if (this.guides.length) {
+      const xr = W - this.rightMargin;
+      ctx.strokeStyle = th.callout;
+      ctx.fillStyle = th.callout;
+      for (const g of this.guides) {
+        if (g.time > v.now) continue;
+        const y = sy(g.time);
+        if (y < th.headerHeight || y > H) continue;
+        const x = g.host >= 0 && g.host < nHosts ? xs[g.host] : th.gutter;
+        ctx.lineWidth = g.latest ? 1.5 : 1;
+        ctx.setLineDash([3, 3]);
+        ctx.beginPath();
+        ctx.moveTo(x + 5, Math.round(y) + 0.5);
+        ctx.lineTo(xr, Math.round(y) + 0.5);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.beginPath();
+        ctx.arc(x, y, g.latest ? 5 : 4, 0, Math.PI * 2);
+        ctx.stroke();
+      }
     }
 
     // Timers: thin spans beside the lifeline (left; right of the last host), one lane per name.
@@ -611,7 +646,7 @@ export class LadderPainter {
       const right = side(h) > 0;
       const out = 8 + lanesOf[h] * 6;
       const room = right
-        ? (h + 1 < nHosts ? Math.min(96, xs[h + 1] - xs[h] - out - 40) : W - xs[h] - out - 8)
+        ? (h + 1 < nHosts ? Math.min(96, xs[h + 1] - xs[h] - out - 40) : W - this.rightMargin - xs[h] - out - 8)
         : xs[h] - out - th.gutter - 4;
       const txt = this.elide(ctx, full, room);
       if (!txt) continue;

@@ -97,7 +97,19 @@ export class TpConnections extends LitElement {
 
   private timers(c: ConnectionInfo, now: number) {
     if (!c.timers.length) return '—';
-    return html`${c.timers.map((t) => html`<span class="timer" data-timer=${t.name} data-deadline=${t.deadline_ns}>${t.name} ${this.countdown(t.deadline_ns, now)}</span>`)}`;
+    return html`${c.timers.map((t) => html`<span class="timer" data-timer=${t.name} data-deadline=${t.deadline_ns}>${t.name} <span class="left">${this.countdown(t.deadline_ns, now)}</span></span>`)}`;
+  }
+
+  /** The first cell: name and host, then the 4-tuple on two lines (local, then remote). */
+  private who(c: { id: number; name: string; host: string; tuple: string }) {
+    const [local, remote] = c.tuple.split(' > ');
+    return html`<td class="who"><span class="name">${c.name || `#${c.id}`}</span> <span class="host">${c.host}</span>
+      <span class="line mono">${local}</span>${remote !== undefined ? html`<span class="line mono">&gt; ${remote}</span>` : nothing}</td>`;
+  }
+
+  /** Values stacked one per line, each with its short name (a two- or three-line cell). */
+  private pairs(list: Array<[string, string | number]>) {
+    return list.map(([k, v]) => html`<span class="line mono"><span class="key">${k}</span> ${v}</span>`);
   }
 
   override render() {
@@ -109,7 +121,7 @@ export class TpConnections extends LitElement {
       <table class="conns" aria-label=${msg('conns.label')}>
         <thead>
           <tr>
-            <th>${msg('conns.conn')}</th><th>${msg('conns.host')}</th><th>${msg('conns.tuple')}</th><th>${msg('conns.state')}</th>
+            <th>${msg('conns.conn')}</th><th>${msg('conns.state')}</th>
             <th title="SND.UNA / SND.NXT / RCV.NXT">${msg('conns.seq')}</th><th>${msg('conns.windows')}</th>
             <th>${msg('conns.cwnd')}</th><th>${msg('conns.rtt')}</th><th>${msg('conns.timers')}</th>
           </tr>
@@ -117,17 +129,21 @@ export class TpConnections extends LitElement {
         <tbody>
           ${s.connections.map(
             (c) => html`<tr class="live" data-conn=${c.id} data-state=${c.state} @click=${() => this.choose(c.id)}>
-              <td>${c.name || `#${c.id}`}</td><td>${c.host}</td><td class="mono">${c.tuple}</td><td class="state">${c.state}</td>
-              <td class="mono">${rel(c.snd_una, c.iss)} / ${rel(c.snd_nxt, c.iss)} / ${c.state === 'SYN_SENT' || c.state === 'LISTEN' ? '—' : rel(c.rcv_nxt, c.irs)}</td>
-              <td class="mono">${c.snd_wnd} / ${c.rcv_wnd}</td>
-              <td class="mono">${c.cwnd} / ${c.ssthresh >= 2 ** 31 ? '∞' : c.ssthresh}</td>
-              <td class="mono">${c.srtt_ns > 0 ? formatDuration(c.srtt_ns) : '—'} / ${formatDuration(c.rto_ns)}</td>
+              ${this.who(c)}<td class="state">${c.state}</td>
+              <td>${this.pairs([
+                ['SND.UNA', rel(c.snd_una, c.iss)],
+                ['SND.NXT', rel(c.snd_nxt, c.iss)],
+                ['RCV.NXT', c.state === 'SYN_SENT' || c.state === 'LISTEN' ? '—' : rel(c.rcv_nxt, c.irs)],
+              ])}</td>
+              <td>${this.pairs([[msg('conns.snd'), c.snd_wnd], [msg('conns.rcv'), c.rcv_wnd]])}</td>
+              <td>${this.pairs([['cwnd', c.cwnd], ['ssthresh', c.ssthresh >= 2 ** 31 ? '∞' : c.ssthresh]])}</td>
+              <td>${this.pairs([['SRTT', c.srtt_ns > 0 ? formatDuration(c.srtt_ns) : '—'], ['RTO', formatDuration(c.rto_ns)]])}</td>
               <td class="timers">${this.timers(c, now)}</td>
             </tr>`,
           )}
           ${s.closed.map(
             (c) => html`<tr class="closed" data-conn=${c.id} data-reason=${c.reason} @click=${() => this.choose(c.id)}>
-              <td>${c.name || `#${c.id}`}</td><td>${c.host}</td><td class="mono">${c.tuple}</td>
+              ${this.who(c)}
               <td class="state" colspan="6">${msg('conns.closed', { reason: c.reason, time: formatTime(c.closed_at_ns) })}</td>
             </tr>`,
           )}

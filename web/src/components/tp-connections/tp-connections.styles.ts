@@ -37,7 +37,21 @@ export const styles = css`
   }
   .mono {
     font-family: var(--tp-font-mono);
+    font-size: var(--tp-conn-mono-size);
     white-space: nowrap;
+  }
+  /* Two- and three-line cells: one value per line, each with its short name. */
+  .line {
+    display: block;
+  }
+  .key {
+    color: var(--tp-text-muted);
+  }
+  .who .name {
+    font-weight: bold;
+  }
+  .who .host {
+    color: var(--tp-text-muted);
   }
   .state {
     font-family: var(--tp-font-mono);
@@ -46,7 +60,14 @@ export const styles = css`
   .timer {
     display: block;
     font-family: var(--tp-font-mono);
+    font-size: var(--tp-conn-mono-size);
+  }
+  /* A timer's countdown may go to a second line, never out of the panel. */
+  .timer .left {
     white-space: nowrap;
+  }
+  tr.closed .state {
+    font-weight: normal;
   }
   h3 {
     font-size: var(--tp-font-size);

@@ -184,6 +184,7 @@ export class TpLadder extends LitElement {
         [Mark.Other]: v('--tp-mark-other', '#555'),
         [Mark.WindowUpdate]: v('--tp-mark-window-update', '#2e7d32'),
       },
+      callout: v('--tp-callout-border', '#b07a00'),
       font: v('--tp-ladder-font-family', 'ui-monospace, monospace'),
       fontSize: n('--tp-ladder-font-size', 11),
       headerHeight: n('--tp-ladder-header-height', 46),
@@ -215,6 +216,7 @@ export class TpLadder extends LitElement {
     const p = this.painter;
     p.axis.build(m.cols.time, m.n, Math.max(now, 0), m.version);
     const th = this.theme;
+    this.layoutCallouts();
     const viewH = this.height - th.headerHeight;
     const contentH = p.axis.y(now) + TOP_PAD + 40;
     if (this.follow) this.scrollY = Math.max(0, p.axis.y(now) + TOP_PAD - viewH * 0.8);
@@ -247,10 +249,33 @@ export class TpLadder extends LitElement {
   private calloutBox: HTMLElement | null = null;
   /** Watch texts of the open lesson (point n is watchTexts[n - 1]). */
   watchTexts: string[] = [];
+  /** Callouts as full boxes in a right margin (wide ladder), or as numbered badges (narrow). */
+  private calloutsWide = false;
 
   /**
-   * The lesson's points reached so far, each a callout at its moment beside the lifeline of the
-   * host where it happened (the latest one highlighted); only those in view are placed.
+   * Keeps a margin right of the lifelines for the lesson's callouts: a column as wide as
+   * --tp-callout-width when the ladder is at least --tp-callout-min-ladder wide, else a narrow
+   * strip of numbered badges (the text is in their tooltip and in the lesson panel). The painter
+   * draws a guide from each point's lifeline to that margin.
+   */
+  private layoutCallouts(): void {
+    const c = this.controller;
+    const p = this.painter;
+    if (!c || !p) return;
+    const cs = getComputedStyle(this);
+    const px = (name: string, fallback: number) => parseFloat(cs.getPropertyValue(name)) || fallback;
+    const hasPoints = this.watchTexts.length > 0;
+    this.calloutsWide = this.width >= px('--tp-callout-min-ladder', 700);
+    p.rightMargin = !hasPoints ? 0 : this.calloutsWide ? px('--tp-callout-width', 230) + 8 : px('--tp-callout-badge-margin', 30);
+    const latest = c.points.latestAt(c.now);
+    p.guides = c.points.list.map((pt) => ({ time: pt.time, host: pt.host, latest: pt === latest }));
+  }
+
+  /**
+   * The lesson's points reached so far, each a callout in the right margin at its moment (moved
+   * down or up only as far as needed so that none covers another), joined by a leader to the
+   * guide the painter drew from the host's lifeline; the latest one highlighted. Only those in
+   * view are placed, always inside the ladder.
    */
   private placeCallouts(headerHeight: number): void {
     const box = this.calloutBox;
@@ -260,12 +285,14 @@ export class TpLadder extends LitElement {
     const points = c.points.list;
     const latest = c.points.latestAt(c.now);
     const top = headerHeight + TOP_PAD;
+    const left = this.width - p.rightMargin + 4;
     const items: HTMLElement[] = [];
+    const ys: number[] = [];
     for (const pt of points) {
+      if (pt.time > c.now) continue;
       const y = top + p.axis.y(pt.time) - this.scrollY;
       if (y < headerHeight - 4 || y > this.height) continue;
-      const x = pt.host >= 0 ? p.hostX(pt.host, this.width, this.theme) : this.width / 2;
-      let el = box.querySelector<HTMLElement>(`[data-point="${pt.n}"]`);
+      let el = box.querySelector<HTMLElement>(`.callout[data-point="${pt.n}"]`);
       if (!el) {
         el = document.createElement('div');
         el.className = 'callout';
@@ -281,12 +308,41 @@ export class TpLadder extends LitElement {
       }
       el.dataset.time = String(pt.time);
       el.classList.toggle('latest', pt === latest);
-      el.classList.toggle('right', x < this.width / 2);
-      el.style.setProperty('--callout-x', `${Math.round(x)}px`);
-      el.style.setProperty('--callout-y', `${Math.round(y)}px`);
+      el.classList.toggle('badge', !this.calloutsWide);
+      el.style.setProperty('--callout-x', `${Math.round(left)}px`);
       items.push(el);
+      ys.push(y);
     }
-    box.replaceChildren(...items);
+    let leaders = box.querySelector<SVGSVGElement>('svg.leaders');
+    if (!leaders) {
+      leaders = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      leaders.classList.add('leaders');
+      leaders.setAttribute('aria-hidden', 'true');
+    }
+    box.replaceChildren(leaders, ...items);
+    // Stack: each at its moment's height, pushed down past the one above, then up from the bottom.
+    const gap = 4;
+    const hs = items.map((el) => el.offsetHeight);
+    const tops = ys.map((y, k) => y - Math.min(hs[k] / 2, 10));
+    for (let k = 0; k < tops.length; ++k) tops[k] = Math.max(tops[k], headerHeight + gap, k ? tops[k - 1] + hs[k - 1] + gap : -Infinity);
+    let limit = this.height - gap;
+    for (let k = tops.length - 1; k >= 0; --k) {
+      tops[k] = Math.min(tops[k], limit - hs[k]);
+      limit = tops[k] - gap;
+    }
+    const lines: SVGElement[] = [];
+    const xr = this.width - p.rightMargin;
+    items.forEach((el, k) => {
+      el.style.setProperty('--callout-y', `${Math.round(tops[k])}px`);
+      // The leader: from the end of the guide (the margin's edge, at the moment) to the badge.
+      const line = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+      const yb = tops[k] + Math.min(hs[k] / 2, 10);
+      line.setAttribute('d', `M${xr.toFixed(1)},${ys[k].toFixed(1)} L${(left + 1).toFixed(1)},${yb.toFixed(1)}`);
+      line.classList.add('leader');
+      if (el.classList.contains('latest')) line.classList.add('latest');
+      lines.push(line);
+    });
+    leaders.replaceChildren(...lines);
   }
 
   private twinWanted = true;

@@ -33,12 +33,29 @@ export const styles = css`
     pointer-events: none;
     overflow: hidden;
   }
+  /* Callouts sit in the margin right of the lifelines (tp-ladder keeps it free), joined by a
+     leader to the dashed guide the canvas draws from the host's lifeline at the moment. */
+  .leaders {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    overflow: visible;
+  }
+  .leader {
+    stroke: var(--tp-callout-border);
+    stroke-width: 1;
+    fill: none;
+  }
+  .leader.latest {
+    stroke-width: 1.5;
+  }
   .callout {
     position: absolute;
     top: var(--callout-y);
-    right: calc(100% - var(--callout-x) + var(--tp-space-2));
-    transform: translateY(-50%);
-    max-width: var(--tp-callout-width);
+    left: var(--callout-x);
+    width: var(--tp-callout-width);
+    box-sizing: border-box;
     display: flex;
     gap: var(--tp-space-1);
     align-items: flex-start;
@@ -49,11 +66,7 @@ export const styles = css`
     border-radius: var(--tp-radius);
     font-size: var(--tp-font-size-small);
     line-height: 1.25;
-    opacity: 0.75;
-  }
-  .callout.right {
-    right: auto;
-    left: calc(var(--callout-x) + var(--tp-space-2));
+    opacity: 0.85;
   }
   .callout.latest {
     opacity: 1;
@@ -72,12 +85,20 @@ export const styles = css`
   }
   .callout .text {
     display: -webkit-box;
-    -webkit-line-clamp: 3;
+    -webkit-line-clamp: var(--tp-callout-lines);
     -webkit-box-orient: vertical;
     overflow: hidden;
   }
   .callout:not(.latest) .text {
-    -webkit-line-clamp: 1;
+    -webkit-line-clamp: 2;
+  }
+  /* A narrow ladder: only the number, in a thin strip (the text is the tooltip and the lesson's). */
+  .callout.badge {
+    width: auto;
+    padding: var(--tp-space-0);
+  }
+  .callout.badge .text {
+    display: none;
   }
   .toolbar {
     display: flex;

@@ -8,24 +8,26 @@ export interface Node {
   y: number;
 }
 
-export const W = 460;
-export const H = 560;
-export const NODE_W = 104;
-export const NODE_H = 26;
+// Sized to be drawn at 1:1 (no scaling) in half of the wide side panel at 1280x720, so that its
+// 11 px labels stay 11 px (--tp-state-figure-width).
+export const W = 360;
+export const H = 514;
+export const NODE_W = 84;
+export const NODE_H = 22;
 
 export const NODES: Node[] = [
-  { id: 'CLOSED', x: 230, y: 22 },
-  { id: 'LISTEN', x: 230, y: 100 },
-  { id: 'SYN_RECEIVED', x: 70, y: 180 },
-  { id: 'SYN_SENT', x: 390, y: 180 },
-  { id: 'ESTABLISHED', x: 230, y: 262 },
-  { id: 'FIN_WAIT_1', x: 70, y: 344 },
-  { id: 'CLOSE_WAIT', x: 390, y: 344 },
-  { id: 'FIN_WAIT_2', x: 70, y: 436 },
-  { id: 'CLOSING', x: 230, y: 436 },
-  { id: 'LAST_ACK', x: 390, y: 436 },
-  { id: 'TIME_WAIT', x: 230, y: 528 },
-  { id: 'CLOSED2', x: 390, y: 528 },
+  { id: 'CLOSED', x: 180, y: 14 },
+  { id: 'LISTEN', x: 180, y: 96 },
+  { id: 'SYN_RECEIVED', x: 44, y: 184 },
+  { id: 'SYN_SENT', x: 316, y: 184 },
+  { id: 'ESTABLISHED', x: 180, y: 262 },
+  { id: 'FIN_WAIT_1', x: 44, y: 332 },
+  { id: 'CLOSE_WAIT', x: 316, y: 332 },
+  { id: 'FIN_WAIT_2', x: 44, y: 404 },
+  { id: 'CLOSING', x: 180, y: 404 },
+  { id: 'LAST_ACK', x: 316, y: 404 },
+  { id: 'TIME_WAIT', x: 180, y: 500 },
+  { id: 'CLOSED2', x: 316, y: 500 },
 ];
 
 export interface Edge {
@@ -34,32 +36,46 @@ export interface Edge {
   /** Event (above the rule) and action (below), as the RFC's figure writes them. */
   event: string;
   action: string;
-  /** Sideways bend of the curve (px); edges both ways between two states bend apart. */
-  bend: number;
+  /** The route, box border to box border (the arrowhead at the last point). */
+  pts: Array<[number, number]>;
+  /** Where the label goes: the event's baseline at (lx, ly), the action 15 px below. */
+  lx: number;
+  ly: number;
+  anchor: 'start' | 'middle' | 'end';
+  /** No rule of its own: the edge itself runs between event and action (a horizontal edge). */
+  noRule?: boolean;
 }
 
+// Every label is placed by hand in free space beside its edge, clear of the boxes, of the other
+// edges and of the other labels (tests/web/lessons.test.mjs checks that no two overlap).
 export const EDGES: Edge[] = [
-  { from: 'CLOSED', to: 'LISTEN', event: 'passive OPEN', action: 'create TCB', bend: 22 },
-  { from: 'LISTEN', to: 'CLOSED', event: 'CLOSE', action: 'delete TCB', bend: 22 },
-  { from: 'CLOSED', to: 'SYN_SENT', event: 'active OPEN', action: 'create TCB, snd SYN', bend: -24 },
-  { from: 'SYN_SENT', to: 'CLOSED', event: 'CLOSE', action: 'delete TCB', bend: -24 },
-  { from: 'LISTEN', to: 'SYN_RECEIVED', event: 'rcv SYN', action: 'snd SYN,ACK', bend: 14 },
-  { from: 'SYN_RECEIVED', to: 'LISTEN', event: 'rcv RST', action: '(note 1)', bend: 14 },
-  { from: 'LISTEN', to: 'SYN_SENT', event: 'SEND', action: 'snd SYN', bend: 10 },
-  { from: 'SYN_SENT', to: 'SYN_RECEIVED', event: 'rcv SYN', action: 'snd ACK', bend: 0 },
-  { from: 'SYN_SENT', to: 'ESTABLISHED', event: 'rcv SYN,ACK', action: 'snd ACK', bend: 0 },
-  { from: 'SYN_RECEIVED', to: 'ESTABLISHED', event: 'rcv ACK of SYN', action: 'x', bend: 0 },
-  { from: 'SYN_RECEIVED', to: 'FIN_WAIT_1', event: 'CLOSE', action: 'snd FIN', bend: 0 },
-  { from: 'ESTABLISHED', to: 'FIN_WAIT_1', event: 'CLOSE', action: 'snd FIN', bend: 0 },
-  { from: 'ESTABLISHED', to: 'CLOSE_WAIT', event: 'rcv FIN', action: 'snd ACK', bend: 0 },
-  { from: 'FIN_WAIT_1', to: 'FIN_WAIT_2', event: 'rcv ACK of FIN', action: 'x', bend: 0 },
-  { from: 'FIN_WAIT_1', to: 'CLOSING', event: 'rcv FIN', action: 'snd ACK', bend: 0 },
-  { from: 'CLOSE_WAIT', to: 'LAST_ACK', event: 'CLOSE', action: 'snd FIN', bend: 0 },
-  { from: 'FIN_WAIT_2', to: 'TIME_WAIT', event: 'rcv FIN', action: 'snd ACK', bend: 0 },
-  { from: 'CLOSING', to: 'TIME_WAIT', event: 'rcv ACK of FIN', action: 'x', bend: 0 },
-  { from: 'LAST_ACK', to: 'CLOSED2', event: 'rcv ACK of FIN', action: 'x', bend: 0 },
-  { from: 'TIME_WAIT', to: 'CLOSED2', event: 'Timeout=2MSL', action: 'delete TCB', bend: 0 },
+  { from: 'CLOSED', to: 'LISTEN', event: 'passive OPEN', action: 'create TCB', pts: [[168, 25], [168, 85]], lx: 162, ly: 44, anchor: 'end' },
+  { from: 'LISTEN', to: 'CLOSED', event: 'CLOSE', action: 'delete TCB', pts: [[192, 85], [192, 25]], lx: 198, ly: 64, anchor: 'start' },
+  { from: 'CLOSED', to: 'SYN_SENT', event: 'active OPEN', action: 'create TCB, snd SYN', pts: [[222, 9], [352, 9], [352, 173]], lx: 272, ly: 34, anchor: 'middle' },
+  { from: 'SYN_SENT', to: 'CLOSED', event: 'CLOSE', action: 'delete TCB', pts: [[336, 173], [336, 19], [222, 19]], lx: 330, ly: 110, anchor: 'end' },
+  { from: 'LISTEN', to: 'SYN_RECEIVED', event: 'rcv SYN', action: 'snd SYN,ACK', pts: [[150, 107], [70, 173]], lx: 98, ly: 128, anchor: 'end' },
+  { from: 'SYN_RECEIVED', to: 'LISTEN', event: 'rcv RST', action: '(note 1)', pts: [[14, 173], [14, 100], [138, 100]], lx: 76, ly: 76, anchor: 'middle' },
+  { from: 'LISTEN', to: 'SYN_SENT', event: 'SEND', action: 'snd SYN', pts: [[210, 107], [290, 173]], lx: 240, ly: 148, anchor: 'end' },
+  // RFC 9293 Figure 5 (unlike RFC 793's): a SYN in SYN-SENT is answered with SYN,ACK (§3.5 Fig. 7).
+  { from: 'SYN_SENT', to: 'SYN_RECEIVED', event: 'rcv SYN', action: 'snd SYN,ACK', pts: [[274, 184], [86, 184]], lx: 170, ly: 180, anchor: 'middle', noRule: true },
+  { from: 'SYN_SENT', to: 'ESTABLISHED', event: 'rcv SYN,ACK', action: 'snd ACK', pts: [[290, 195], [210, 251]], lx: 280, ly: 218, anchor: 'start' },
+  { from: 'SYN_RECEIVED', to: 'ESTABLISHED', event: 'rcv ACK of SYN', action: 'x', pts: [[70, 195], [150, 251]], lx: 130, ly: 218, anchor: 'start' },
+  { from: 'SYN_RECEIVED', to: 'FIN_WAIT_1', event: 'CLOSE', action: 'snd FIN', pts: [[14, 195], [14, 321]], lx: 20, ly: 242, anchor: 'start' },
+  { from: 'ESTABLISHED', to: 'FIN_WAIT_1', event: 'CLOSE', action: 'snd FIN', pts: [[150, 273], [70, 321]], lx: 86, ly: 288, anchor: 'end' },
+  { from: 'ESTABLISHED', to: 'CLOSE_WAIT', event: 'rcv FIN', action: 'snd ACK', pts: [[210, 273], [290, 321]], lx: 274, ly: 288, anchor: 'start' },
+  { from: 'FIN_WAIT_1', to: 'FIN_WAIT_2', event: 'rcv ACK of FIN', action: 'x', pts: [[24, 343], [24, 393]], lx: 30, ly: 362, anchor: 'start' },
+  { from: 'FIN_WAIT_1', to: 'CLOSING', event: 'rcv FIN', action: 'snd ACK', pts: [[86, 332], [170, 332], [170, 393]], lx: 176, ly: 362, anchor: 'start' },
+  { from: 'CLOSE_WAIT', to: 'LAST_ACK', event: 'CLOSE', action: 'snd FIN', pts: [[316, 343], [316, 393]], lx: 310, ly: 362, anchor: 'end' },
+  { from: 'FIN_WAIT_2', to: 'TIME_WAIT', event: 'rcv FIN', action: 'snd ACK', pts: [[24, 415], [24, 500], [138, 500]], lx: 30, ly: 440, anchor: 'start' },
+  { from: 'CLOSING', to: 'TIME_WAIT', event: 'rcv ACK of FIN', action: 'x', pts: [[200, 415], [200, 489]], lx: 194, ly: 440, anchor: 'end' },
+  { from: 'LAST_ACK', to: 'CLOSED2', event: 'rcv ACK of FIN', action: 'x', pts: [[316, 415], [316, 489]], lx: 310, ly: 434, anchor: 'end' },
+  { from: 'TIME_WAIT', to: 'CLOSED2', event: 'Timeout=2MSL', action: 'delete TCB', pts: [[222, 500], [274, 500]], lx: 226, ly: 470, anchor: 'start' },
 ];
+
+/** The SVG path of an edge's route. */
+export function edgePath(e: Edge): string {
+  return e.pts.map(([x, y], k) => `${k ? 'L' : 'M'}${x},${y}`).join(' ');
+}
 
 export function node(id: string): Node {
   return NODES.find((n) => n.id === id) ?? NODES[0];

@@ -5,8 +5,11 @@ import type { EngineController } from '../../engine/controller';
 import { msg, type MessageKey } from '../../i18n';
 import { ConnPath, Transition, connectionPaths, peerOf } from '../../model/conn-states';
 import { formatTime } from '../../util/time';
-import { EDGES, H, NODES, NODE_H, NODE_W, W, curve, figureEdge, node, targetNode } from './figure';
+import { EDGES, H, NODES, NODE_H, NODE_W, W, curve, edgePath, figureEdge, node, targetNode } from './figure';
 import { styles } from './tp-state-diagram.styles';
+
+/** Estimated advance of one label character (px), for the length of the rule under an event. */
+const RULE_CHAR = 5.6;
 
 /** One diagram: a host and one of its connections (-1: the host's listener, or nothing yet). */
 interface Pane {
@@ -149,23 +152,25 @@ export class TpStateDiagram extends LitElement {
     return html`
       <section class="pane" data-host=${hostName} data-conn=${pane.conn} data-state=${current} aria-label=${msg('states.paneLabel', { host: hostName, conn: name })}>
         <h3 class="pane-title">${hostName} <span class="conn">${name}</span></h3>
-        <svg class="figure" viewBox="0 0 ${W} ${H}" role="img" aria-label=${msg('states.figureLabel', { host: hostName, state: current })}>
+        <svg class="figure" viewBox="0 0 ${W} ${H}" width=${W} height=${H} role="img" aria-label=${msg('states.figureLabel', { host: hostName, state: current })}>
           <defs>
-            <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
               <path d="M0,0 L8,4 L0,8 z" class="arrowhead"></path>
             </marker>
           </defs>
           ${EDGES.map((e) => {
-            const { d, mx, my } = curve(node(e.from), node(e.to), e.bend);
             const key = `${e.from}>${e.to}`;
             const isLast = !!lastEdge && lastEdge === e;
             const cls = `edge${taken.has(key) ? ' taken' : ''}${isLast ? ' last' : ''}`;
-            const path = svg`<path class=${cls} d=${d} marker-end="url(#arrow)" data-edge=${key}></path>`;
+            const path = svg`<path class=${cls} d=${edgePath(e)} marker-end="url(#arrow)" data-edge=${key}></path>`;
+            // The rule between event and action, as long as the longer of the two (estimated).
+            const rw = Math.max(e.event.length, e.action.length) * RULE_CHAR;
+            const rx = e.anchor === 'start' ? e.lx : e.anchor === 'end' ? e.lx - rw : e.lx - rw / 2;
             return svg`<g class=${cls}>
               ${isLast ? keyed(last!.event, path) : path}
-              <text class="label ev" x=${mx} y=${my - 3}>${e.event}</text>
-              <line class="rule" x1=${mx - 22} x2=${mx + 22} y1=${my} y2=${my}></line>
-              <text class="label act" x=${mx} y=${my + 10}>${e.action}</text>
+              <text class="label ev" text-anchor=${e.anchor} x=${e.lx} y=${e.ly}>${e.event}</text>
+              ${e.noRule ? nothing : svg`<line class="rule" x1=${rx} x2=${rx + rw} y1=${e.ly + 3.5} y2=${e.ly + 3.5}></line>`}
+              <text class="label act" text-anchor=${e.anchor} x=${e.lx} y=${e.ly + (e.noRule ? 17 : 15)}>${e.action}</text>
             </g>`;
           })}
           ${extra.map(({ t, cause, last: isLast }) => {
@@ -173,7 +178,7 @@ export class TpStateDiagram extends LitElement {
             const path = svg`<path class="edge offfig${isLast ? ' last' : ''}" d=${d} marker-end="url(#arrow)" data-edge=${`${t.from}>${t.to}`}></path>`;
             return svg`<g class="offfig${isLast ? ' last' : ''}">
               ${isLast ? keyed(t.event, path) : path}
-              <text class="label cause" x=${mx} y=${my}>${cause || msg('states.notInFigure')}</text>
+              <text class="label cause" text-anchor="middle" x=${mx} y=${my}>${cause || msg('states.notInFigure')}</text>
             </g>`;
           })}
           ${NODES.map((n) => {

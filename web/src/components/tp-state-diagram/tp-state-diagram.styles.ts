@@ -12,7 +12,7 @@ export const styles = css`
     display: flex;
     gap: var(--tp-space-3);
     align-items: center;
-    padding: var(--tp-space-1) var(--tp-space-2);
+    padding: 0 var(--tp-space-2);
     color: var(--tp-text-muted);
   }
   .hint {
@@ -28,17 +28,20 @@ export const styles = css`
     min-width: 0;
   }
   .pane-title {
-    margin: var(--tp-space-1) 0;
+    margin: 0;
     font-size: var(--tp-font-size);
   }
   .conn {
     color: var(--tp-text-muted);
     font-weight: normal;
   }
+  /* Drawn at 1:1 where there is room (half the wide panel at 1280x720), smaller only if not. */
   .figure {
     width: 100%;
+    max-width: var(--tp-state-figure-width);
     height: auto;
     display: block;
+    margin: 0 auto;
   }
   .node rect {
     fill: var(--tp-state-node-bg);
@@ -60,7 +63,7 @@ export const styles = css`
     font-weight: bold;
     fill: var(--tp-text);
   }
-  .edge {
+  path.edge {
     fill: none;
     stroke: var(--tp-state-edge);
     stroke-width: 1;
@@ -104,7 +107,6 @@ export const styles = css`
     }
   }
   .label {
-    text-anchor: middle;
     font-size: var(--tp-state-label-size);
     fill: var(--tp-text-muted);
     paint-order: stroke;
