@@ -79,7 +79,7 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
   const auto newline = [&](int d) {
     if (indent <= 0) return;
     out += '\n';
-    out.append(static_cast<std::size_t>(indent * d), ' ');
+    out.append(static_cast<std::size_t>(indent) * static_cast<std::size_t>(d), ' ');
   };
   for (std::size_t i = 0; i < items_.size(); ++i) {
     if (i) out += ',';
