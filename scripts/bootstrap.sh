@@ -5,7 +5,8 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 # chromium: the WASM module's browser tests (tests/wasm/browser.test.mjs, through playwright-core).
-for p in cmake g++ make nlohmann-json3-dev doctest-dev emscripten nodejs tcpdump tshark zopfli clang libclang-rt-14-dev python3 chromium; do
+# clang-format, clang-tidy: scripts/lint.sh (formatting and lint, run by .ci/run).
+for p in cmake g++ make nlohmann-json3-dev doctest-dev emscripten nodejs tcpdump tshark zopfli clang libclang-rt-14-dev clang-format clang-tidy python3 chromium; do
   have_pkg "$p" || need+=("$p")
 done
 # fonts-nanum: a Korean font, so that the lessons' Korean terms (from the seed note) show in the

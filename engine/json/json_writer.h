@@ -10,6 +10,12 @@
 
 namespace tcpplay {
 
+namespace json_writer_detail {
+/// The double nearest to printf's "%.*g" text, for value(double)'s round-trip check (declared
+/// here for its test).
+double parse_decimal(std::string_view text);
+}  // namespace json_writer_detail
+
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}

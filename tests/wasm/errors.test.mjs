@@ -29,7 +29,12 @@ describe('errors: same messages as the CLI, and the module keeps working', () =>
   after(() => pg.dispose());
 
   test('bad JSON', () => {
-    for (const text of ['{"hosts": [}', '{', '', '{"duration": "10s" "hosts": []}', '[1, 2,]']) {
+    // The syntax errors, then what nlohmann_json accepts and the engine refuses or words itself
+    // (duplicate keys, the depth limit, NaN, a number beyond a double, leading zeros, a tab).
+    const bad = ['{"hosts": [}', '{', '', '{"duration": "10s" "hosts": []}', '[1, 2,]',
+      '{"title": "a",\n "title": "b"}', '{"loss": NaN}', '[1e400]', '['.repeat(300), '[01]',
+      '{"title": "a\tb"}', '{"title": "\\ud800"}'];
+    for (const text of bad) {
       const r = pg.load(text);
       assert.equal(r.ok, false);
       assert.equal(r.errors.length, 1);
