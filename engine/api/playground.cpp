@@ -161,7 +161,11 @@ void Playground::set_path(std::string_view path, std::string_view value) {
     std::string text = scenario_json();
     std::vector<Override> overrides{Override{std::string(path), std::string(value)}};
     LoadResult r = Scenario::load(text, overrides);
-    if (!r.ok()) throw PlaygroundError(r.error_text(), std::move(r.errors));
+    if (!r.ok()) {
+      std::string message = r.error_text();
+      message.pop_back();  // "path: message" lines, without the last newline
+      throw PlaygroundError(message, std::move(r.errors));
+    }
     start_fresh(std::move(text), std::move(overrides));
   });
 }
