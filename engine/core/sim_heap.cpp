@@ -41,7 +41,11 @@ struct Range {
 Range* g_ranges = nullptr;
 std::size_t g_count = 0, g_capacity = 0;
 std::uintptr_t g_min = UINTPTR_MAX, g_max = 0;
+#ifdef __EMSCRIPTEN__
+SimHeap* g_active = nullptr;  // one thread (thread-local storage needs wasm atomics)
+#else
 thread_local SimHeap* g_active = nullptr;
+#endif
 
 void recompute_bounds() {
   g_min = g_count ? g_ranges[0].begin : UINTPTR_MAX;
