@@ -399,9 +399,10 @@ export class Playground {
     return this.engine.eventsRun();
   }
 
-  /** Wasm heap use (for leak checks), checkpoint memory and the simulation's own heap. */
+  /** Wasm heap use (for leak checks), checkpoint memory and the simulation's own heap (zeros after dispose()). */
   memoryStats(): MemoryStats {
-    const cp = JSON.parse(this.engine.checkpointStats()) as {
+    // After dispose() only the module's figures are left.
+    const cp = JSON.parse(this.raw ? this.raw.checkpointStats() : '{"count":0,"bytes":0,"arena_bytes":0,"arena_in_use":0}') as {
       count: number;
       bytes: number;
       arena_bytes: number;
