@@ -220,6 +220,21 @@ std::string scenario(Playground& p) {
   return guarded([&] { return p.scenario_json(); });
 }
 
+// --- seeking, branches and undo (engine/api/playground_seek.cpp) -------------------------------
+
+void seek(Playground& p, double t) { guarded_void([&] { p.seek(Playground::integer_arg(t, "t")); }); }
+bool step_back(Playground& p) { return guarded([&] { return p.step_back(); }); }
+void undo_last_action(Playground& p) { guarded_void([&] { p.undo_last_action(); }); }
+std::string actions(Playground& p) {
+  return guarded([&] { return p.actions_json(); });
+}
+std::string checkpoint_stats(Playground& p) {
+  return guarded([&] { return p.checkpoint_stats(); });
+}
+double events_run(Playground& p) {
+  return guarded([&] { return static_cast<double>(p.events_run()); });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(tcpplay) {
@@ -258,5 +273,11 @@ EMSCRIPTEN_BINDINGS(tcpplay) {
       .function("packetFields", &packet_fields)
       .function("tcpdumpText", &tcpdump_text)
       .function("jsonl", &jsonl)
-      .function("scenario", &scenario);
+      .function("scenario", &scenario)
+      .function("seek", &seek)
+      .function("stepBack", &step_back)
+      .function("undoLastAction", &undo_last_action)
+      .function("actions", &actions)
+      .function("checkpointStats", &checkpoint_stats)
+      .function("eventsRun", &events_run);
 }

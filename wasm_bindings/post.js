@@ -25,6 +25,7 @@ var tcpplaySignatures = {
   packetBytes: [['id', 'n']],
   packetFields: [['id', 'n']],
   parseTime: [['text', 's']],
+  seek: [['t', 'n']],
 };
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.

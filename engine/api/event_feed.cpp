@@ -65,6 +65,38 @@ void EventFeed::reset() {
   recent_ = {};
   label_cache_ = {};
   based_until_ = 0;
+  base_marks_.clear();
+}
+
+void EventFeed::rewind(const Trace& trace, std::uint64_t end) {
+  by_pointer_.clear();
+  label_cache_ = {};
+  recent_ = {};
+  if (based_until_ <= end) return;
+  while (!base_marks_.empty() && base_marks_.back().index > end) base_marks_.pop_back();
+  if (base_marks_.empty()) {
+    base_.clear();
+    based_until_ = 0;
+  } else {
+    base_ = base_marks_.back().base;
+    based_until_ = base_marks_.back().index;
+  }
+  for (std::uint64_t i = std::max(based_until_, trace.first_index()); i < end; ++i) {
+    if (trace.kind_at(i) != TraceKind::packet_sent) continue;
+    const TraceEvent e = trace.at(i);
+    if (!e.packet_id) continue;
+    if (const std::optional<Packet> p = trace.packet(e.packet_id)) learn(*p);
+  }
+  recent_ = {};
+  based_until_ = end;
+}
+
+void EventFeed::learn(const Packet& p) {
+  if (!p.is_tcp()) return;
+  const Direction fwd{p.ip.src, p.ip.dst, p.tcp.src_port, p.tcp.dst_port};
+  auto it = base_.find(fwd);
+  if (it == base_.end()) base_.emplace(fwd, p.tcp.seq);
+  else if (p.tcp.has(tcp_flag::syn)) it->second = p.tcp.seq;
 }
 
 namespace {
@@ -129,7 +161,10 @@ void EventFeed::fill(const Trace& trace, std::uint64_t start, std::uint64_t stop
       seq_[row] = 0, ack_[row] = 0, rel_seq_[row] = 0, rel_ack_[row] = 0, win_[row] = 0, len_[row] = 0;
     }
   }
-  if (stop > based_until_) based_until_ = stop;
+  if (stop > based_until_) {
+    if (base_marks_.empty() || stop - base_marks_.back().index >= kBaseMarkEvents) base_marks_.push_back({stop, base_});
+    based_until_ = stop;
+  }
 }
 
 void EventFeed::fill_packet(std::size_t row, const Packet& p, bool learn) {

@@ -46,6 +46,10 @@ class EventFeed {
   const std::vector<std::string>& labels() const { return labels_; }
   /// Forgets labels and sequence bases (a new run).
   void reset();
+  /// The run went back (a restored checkpoint) and `trace` now ends at `end`: forgets the label
+  /// pointers (the trace's strings were restored too; labels and their ids stay) and puts the
+  /// sequence bases back to what reading [0, end) in order made them.
+  void rewind(const Trace& trace, std::uint64_t end);
 
  private:
   int label_id(const char* s);
@@ -88,6 +92,14 @@ class EventFeed {
   // Events before this index have been read once: re-reading them (a page that asks again)
   // does not move the bases.
   std::uint64_t based_until_ = 0;
+  // The bases before event `index`, every kBaseMarkEvents events read, for rewind().
+  static constexpr std::uint64_t kBaseMarkEvents = 8192;
+  struct BaseMark {
+    std::uint64_t index;
+    std::map<Direction, std::uint32_t> base;
+  };
+  std::vector<BaseMark> base_marks_;
+  void learn(const Packet& p);
 };
 
 }  // namespace tcpplay

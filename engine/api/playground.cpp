@@ -71,7 +71,6 @@ std::string port_error(std::string_view what, std::int64_t v) {
 
 }  // namespace
 
-Playground::Playground() = default;
 Playground::~Playground() = default;
 
 ScenarioRunner& Playground::runner() const {
@@ -82,10 +81,6 @@ ScenarioRunner& Playground::runner() const {
   return *runner_;
 }
 
-void Playground::start(std::unique_ptr<ScenarioRunner> runner) {
-  runner_ = std::move(runner);
-  restarted();
-}
 
 void Playground::check_not_ended() const {
   if (!ended_.empty())
@@ -94,6 +89,7 @@ void Playground::check_not_ended() const {
 
 void Playground::running_impl(void (*call)(void*), void* f) {
   try {
+    SimHeapScope scope(heap_.get());  // everything the simulation allocates goes to its heap
     return call(f);
   } catch (const RunLimitExceeded& e) {
     end_run(e.what(), false);
@@ -111,11 +107,11 @@ void Playground::end_run(std::string why, bool drop_runner) {
     // The trace is most of the memory: freed first, so that the document can be copied out.
     runner_->sim().trace().clear();
     try {
-      dropped_scenario_ = runner_->scenario_json();
+      dropped_scenario_ = scenario_json();
     } catch (const std::bad_alloc&) {
       dropped_scenario_.clear();  // reset() then says there is nothing to reset to
     }
-    runner_.reset();
+    drop_run();
   }
   ended_ = std::move(why);
 }
@@ -129,17 +125,19 @@ void Playground::restarted() {
   lines_.clear();
   live_named_.clear();
   feed_.reset();
+  text_marks_.clear();
+  actions_.clear();
 }
 
 // --- loading ---------------------------------------------------------------------------------
 
 std::string Playground::load(std::string_view scenario_json) {
   return guarded([&] {
+    // Checked outside the simulation's heap first: the errors are returned from here, and the
+    // tables the loader builds on first use are made in the system heap (sim_heap.h).
     LoadResult r = Scenario::load(scenario_json);
     if (!r.ok()) return errors_json(r.errors);
-    runner_.reset();  // its memory is reused by the new run
-    ended_.clear();
-    running([&] { start(std::make_unique<ScenarioRunner>(std::move(*r.scenario))); });
+    start_fresh(std::string(scenario_json), {});
     return std::string("[]");
   });
 }
@@ -147,24 +145,28 @@ std::string Playground::load(std::string_view scenario_json) {
 void Playground::reset() {
   guarded([&] {
     const bool dropped = !runner_ && !dropped_scenario_.empty();
-    LoadResult r = Scenario::load(dropped ? dropped_scenario_ : runner().scenario_json());
+    std::string text = dropped ? dropped_scenario_ : (runner(), scenario_json());
     // The document came from a loaded scenario plus validated actions, so it loads again; if it
     // ever did not, that is a bug worth reporting with its errors.
+    LoadResult r = Scenario::load(text);
     if (!r.ok()) throw PlaygroundError("internal error: the current scenario no longer loads:\n" + r.error_text());
-    runner_.reset();  // its memory is reused by the new run
-    ended_.clear();
-    running([&] { start(std::make_unique<ScenarioRunner>(std::move(*r.scenario))); });
+    start_fresh(std::move(text), {});
   });
 }
 
 void Playground::set_path(std::string_view path, std::string_view value) {
   guarded([&] {
-    ScenarioRunner& r = runner();
-    std::vector<ScenarioError> errors;
-    Status st = Status::success();
-    running([&] { st = r.apply_set(path, value, &errors); });
-    if (!st) throw PlaygroundError(st.error(), std::move(errors));
-    restarted();  // apply_set rebuilt the simulation in place
+    runner();
+    // The document with every recorded action and the change; checked outside the heap.
+    std::string text = scenario_json();
+    std::vector<Override> overrides{Override{std::string(path), std::string(value)}};
+    LoadResult r = Scenario::load(text, overrides);
+    if (!r.ok()) {
+      std::string message = r.error_text();
+      message.pop_back();  // "path: message" lines, without the last newline
+      throw PlaygroundError(message, std::move(r.errors));
+    }
+    start_fresh(std::move(text), std::move(overrides));
   });
 }
 
@@ -203,13 +205,7 @@ RunResult Playground::run_until(SimTime t, RunBudget budget) {
     if (t < r.now())
       throw PlaygroundError("run_until: " + format_duration(t) + " is before the current time " +
                             format_duration(r.now()) + " (virtual time never goes backwards)");
-    Scheduler& sched = r.sim().net().sched();
-    return run_budgeted(budget, [&](std::uint64_t n) {
-      const std::uint64_t before = sched.events_run();
-      bool done = false;
-      running([&] { done = r.run_until(t, n); });
-      return std::pair<std::uint64_t, bool>(sched.events_run() - before, done);
-    });
+    return run_budgeted(budget, [&](std::uint64_t n) { return advance(Position{t, UINT64_MAX}, n); });
   });
 }
 
@@ -224,9 +220,7 @@ RunResult Playground::step_packet(RunBudget budget) {
       std::uint64_t ran = 0;
       for (; ran < n && total < kStepPacketLimit; ++ran, ++total) {
         const std::uint64_t before = trace.end_index();
-        bool stepped = false;
-        running([&] { stepped = r.step(); });
-        if (!stepped) {
+        if (!step_one()) {
           none_left = true;
           break;
         }
@@ -247,10 +241,8 @@ RunResult Playground::step_packet(RunBudget budget) {
 bool Playground::step() {
   return guarded([&] {
     check_not_ended();
-    ScenarioRunner& r = runner();
-    bool ran = false;
-    running([&] { ran = r.step(); });
-    return ran;
+    runner();
+    return step_one();
   });
 }
 
@@ -271,10 +263,20 @@ void Playground::apply(std::string_view action_json) {
   guarded([&] {
     check_not_ended();
     ScenarioRunner& r = runner();
+    const Position at = here();
+    const std::size_t before = applied();
     std::vector<ScenarioError> errors;
     Status st = Status::success();
     running([&] { st = r.apply_action_text(action_json, &errors); });
     if (!st) throw PlaygroundError(st.error(), std::move(errors));
+    // Acting in the past starts a new branch: the actions ahead of the playhead are dropped, and
+    // so are the checkpoints after this place (they were taken without this action).
+    if (before < actions_.size()) {
+      actions_.resize(before);
+      std::erase_if(live_named_, [&](const NamedSocket& s) { return s.action >= before; });
+    }
+    invalidate_after(at, before);
+    actions_.push_back({at, std::string(r.live_action(before))});  // copied out of the heap
     remember_named_socket(action_json);
   });
 }
@@ -345,6 +347,7 @@ void Playground::remember_named_socket(std::string_view action_json) {
   } else {
     return;
   }
+  s.action = actions_.size() - 1;
   live_named_.push_back(std::move(s));
 }
 
@@ -359,7 +362,9 @@ std::vector<Playground::NamedSocket> Playground::named_sockets() const {
       if (const UdpSocket* u = runner_->udp_socket(a.name)) out.push_back({true, a.host, a.name, u->port()});
     }
   }
-  out.insert(out.end(), live_named_.begin(), live_named_.end());
+  const std::size_t n = applied();
+  for (const NamedSocket& s : live_named_)
+    if (s.action < n) out.push_back(s);
   return out;
 }
 
@@ -370,6 +375,9 @@ void Playground::format_lines_until(std::uint64_t end) {
   const Trace& trace = runner().sim().trace();
   for (std::uint64_t i = std::max(formatted_until_, trace.first_index()); i < end; ++i) {
     if (trace.kind_at(i) != TraceKind::packet_sent) continue;  // the kind alone is cheap
+    // Every so many lines, the formatter's state, for a seek back to return to (rewound()).
+    if (lines_.empty() || lines_.size() % kTextMarkLines == 0)
+      if (text_marks_.empty() || text_marks_.back().index < i) text_marks_.push_back({i, formatter_});
     const TraceEvent e = trace.at(i);
     if (!e.packet_id) continue;
     if (const std::optional<Packet> p = trace.packet(e.packet_id)) lines_.push_back({i, formatter_.format_line(*p, e.time)});
@@ -464,7 +472,17 @@ std::string Playground::jsonl() const {
 }
 
 std::string Playground::scenario_json() const {
-  return guarded([&] { return runner().scenario_json(); });
+  return guarded([&] {
+    // The runner's document plus every recorded action (the runner itself knows only those
+    // before the playhead). The same text as ScenarioRunner::scenario_json().
+    Json doc = Json::parse(runner().scenario().document).value_or(Json::object());
+    if (!actions_.empty()) {
+      if (!doc.find("timeline")) doc.set("timeline", Json::array());
+      Json& timeline = *doc.find("timeline");
+      for (const RecordedAction& a : actions_) timeline.push_back(Json::parse(a.json).value_or(Json()));
+    }
+    return doc.dump(2) + "\n";
+  });
 }
 
 

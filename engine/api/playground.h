@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "api/event_feed.h"
+#include "core/heap_checkpoints.h"
+#include "core/sim_heap.h"
 #include "core/time.h"
 #include "scenario/scenario.h"
 #include "trace/tcpdump_text.h"
@@ -174,8 +176,54 @@ class Playground {
   std::vector<std::uint8_t> pcap() const;
   std::string tcpdump_text() const;
   std::string jsonl() const;
-  /// The current scenario, live edits included, as indented JSON.
+  /// The current scenario, live edits included, as indented JSON: every recorded action,
+  /// also those ahead of the playhead after a seek back (see actions_json()).
   std::string scenario_json() const;
+
+  // --- seeking, branches and undo (playground_seek.cpp) ----------------------------------------
+  //
+  // The simulation lives in its own heap (engine/core/sim_heap.h); a checkpoint of that heap is
+  // taken every kCheckpointEvents events (at the first time the run gets there), kept as page
+  // diffs within kCheckpointBytes. Seeking restores the newest checkpoint at or before the
+  // target and replays from it, so the trace, snapshots and series after a seek are those of
+  // the run at that time, and the trace ends where it ended then.
+  //
+  // The live actions (apply(), set_link()) are recorded with their place: time and how many of
+  // that instant's events had run. The rule:
+  //  - seeking back alone changes nothing: the actions after the playhead stay recorded ("ahead")
+  //    and run again at their place when the run gets there;
+  //  - acting while actions are ahead (acting in the past) starts a new branch: the ahead
+  //    actions are dropped, and so are the checkpoints after the playhead;
+  //  - undo_last_action() drops the newest recorded action and seeks to where it was taken.
+  // reset() and set_path() bake the recorded actions into the scenario (its timeline) and start
+  // again: nothing is left to undo after them.
+
+  /// Events between two checkpoints: a seek replays at most this many (about 4 ms in
+  /// WebAssembly). Fewer would keep more copies of the pages that change between two of them
+  /// (about 2 MB each in lesson 18, besides the trace itself).
+  static constexpr std::uint64_t kCheckpointEvents = 16384;
+  /// The most memory checkpoints keep; past it old checkpoints are merged away (the closest
+  /// pair first).
+  static constexpr std::size_t kCheckpointBytes = 64u << 20;
+
+  /// Goes to virtual time `t` (ns): back by restoring a checkpoint and replaying, forward by
+  /// running (from a later checkpoint when one is nearer). Every event at or before `t` has run
+  /// after it, and the clock is `t`.
+  void seek(SimTime t);
+  /// Goes back one event (the state after the one before the last, with the actions recorded
+  /// right after it); false at time 0 with no event run.
+  bool step_back();
+  /// Drops the newest recorded action and goes to where it was taken (just before it); throws
+  /// when there is none.
+  void undo_last_action();
+  /// The recorded actions in order: [{"index","at","after_events","ahead","action"}], "at" in ns,
+  /// "action" the JSON as recorded, "ahead" true for those after the playhead.
+  std::string actions_json() const;
+  /// {"count","bytes","arena_bytes","arena_in_use","interval_events","cap_bytes"}: checkpoints
+  /// and the simulation's own heap.
+  std::string checkpoint_stats() const;
+  /// Events run since time 0 (a replay counts them again from its checkpoint).
+  std::uint64_t events_run() const;
 
   // --- packets by id (playground_packet.cpp) ---------------------------------------------------
 
@@ -197,15 +245,63 @@ class Playground {
     bool udp = false;
     std::string host, name;
     std::uint16_t port = 0;
+    std::size_t action = 0;  // the recorded action that defined it (live ones)
   };
   struct PacketLine {
     std::uint64_t index;
     std::string text;
   };
 
+  /// A place in the run: virtual time, and events of that instant run.
+  struct Position {
+    SimTime t = 0;
+    std::uint64_t k = 0;
+    auto operator<=>(const Position&) const = default;
+  };
+  struct RecordedAction {
+    Position at;
+    std::string json;  // as the runner recorded it, with "at" and "after_events"
+  };
+  struct CheckpointInfo {
+    std::uint64_t id = 0;
+    Position at;
+    std::uint64_t events = 0;  // events run
+    std::size_t applied = 0;   // recorded actions applied
+  };
+  struct TextMark {  // the tcpdump formatter before packet line `index`
+    std::uint64_t index;
+    TcpdumpFormatter formatter;
+  };
+
   ScenarioRunner& runner() const;
-  void start(std::unique_ptr<ScenarioRunner> runner);
   void restarted();
+  /// Drops the run, its heap and checkpoints, then builds `text` (with `overrides`) in a new
+  /// heap at time 0.
+  void start_fresh(std::string text, std::vector<Override> overrides);
+  void drop_run();
+  Position here() const;
+  std::size_t applied() const;
+  /// Runs toward `target`, at most `max_events` events, applying the recorded actions ahead at
+  /// their places and taking checkpoints: {events run, reached}.
+  std::pair<std::uint64_t, bool> advance(Position target, std::uint64_t max_events);
+  std::pair<std::uint64_t, bool> run_to(Position target, std::uint64_t max_events);
+  void apply_due_actions();
+  void maybe_checkpoint();
+  void take_checkpoint();
+  /// Restores the newest checkpoint whose `keep` is true; false when none is newer than now.
+  template <typename Keep>
+  bool restore_latest(Keep&& keep, bool only_if_ahead);
+  void restore(const CheckpointInfo& cp);
+  /// Forgets the checkpoints after `at` and those with more than `applied` actions.
+  void invalidate_after(Position at, std::size_t applied);
+  /// After a restore: what lives outside the heap follows the trace back to its end.
+  void rewound();
+  void seek_to(Position target);
+  /// Runs one event, with the recorded actions due before and right after it; false when none
+  /// is left.
+  bool step_one();
+  /// Packet lines between two saved formatter states.
+  static constexpr std::size_t kTextMarkLines = 2048;
   void format_lines_until(std::uint64_t end);
   /// Runs `chunk(n)` (which runs at most n events and returns how many it ran and whether it is
   /// done) with n from the budget.
@@ -226,8 +322,14 @@ class Playground {
   /// Throws "the run ended: ..." once a run ended on an error.
   void check_not_ended() const;
 
+  // The simulation's heap: declared before runner_, so destroyed after it.
+  std::unique_ptr<SimHeap> heap_;
   std::unique_ptr<ScenarioRunner> runner_;
   std::uint64_t run_number_ = 0;
+  HeapCheckpoints checkpoints_;
+  std::vector<CheckpointInfo> cp_info_;
+  std::vector<RecordedAction> actions_;
+  std::vector<TextMark> text_marks_;
   // Why the run ended ("" while it can go on), and the document to reset() to when the runner
   // was dropped.
   std::string ended_;
@@ -237,7 +339,7 @@ class Playground {
   TcpdumpFormatter formatter_;
   std::uint64_t formatted_until_ = 0;
   std::deque<PacketLine> lines_;
-  std::vector<NamedSocket> live_named_;  // named sockets defined by live actions
+  std::vector<NamedSocket> live_named_;  // named sockets defined by live actions (index: action)
   EventFeed feed_;
 };
 

@@ -221,6 +221,10 @@ class ScenarioRunner : public EventHandler {
   Status apply_set(std::string_view path, std::string_view value, std::vector<ScenarioError>* errors = nullptr);
   /// The current scenario, including live actions, as indented JSON.
   std::string scenario_json() const;
+  /// The live actions run so far (since the runner was built), as recorded (JSON with "at" and
+  /// "after_events").
+  std::size_t live_action_count() const { return live_actions_.size(); }
+  const std::string& live_action(std::size_t i) const { return live_actions_[i]; }
 
   /// The live TCP connection with this name ("c1", "srv.2"), or nullptr.
   TcpConnection* socket(const std::string& name);

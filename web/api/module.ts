@@ -46,6 +46,15 @@ export interface RawPlayground {
   tcpdumpText(): string;
   jsonl(): string;
   scenario(): string;
+  /** Seeking (engine/api/playground_seek.cpp). */
+  seek(ns: number): void;
+  stepBack(): boolean;
+  undoLastAction(): void;
+  /** The recorded actions as JSON text. */
+  actions(): string;
+  /** Checkpoint memory as JSON text. */
+  checkpointStats(): string;
+  eventsRun(): number;
   /** Frees the C++ object (Embind). */
   delete(): void;
   isDeleted(): boolean;

@@ -24,6 +24,7 @@ import type {
   PacketDetail,
   PacketLayer,
   DissectError,
+  RecordedAction,
   ParamValue,
   ScenarioError,
   SegmentSpec,
@@ -353,9 +354,68 @@ export class Playground {
     return this.engine.scenario();
   }
 
-  /** Wasm heap use, for leak checks. */
+  // --- seeking, branches and undo ------------------------------------------------------------
+
+  /**
+   * Goes to virtual time `t` (ns, or a duration like "2s"), back or forward, at once: back
+   * restores the newest checkpoint before `t` and replays from it (under 50 ms for any time of
+   * a 200,000-event run). After it the trace, snapshots and series are those of the run at `t`:
+   * the trace ends where it ended then (read on from at most that `end`; events before it are
+   * unchanged), and the run number stays the same.
+   *
+   * The rule for live actions: seeking back alone changes nothing (the actions after `t` stay
+   * recorded, `ahead` in actions(), and run again at their place when playing on); acting while
+   * actions are ahead (acting in the past) starts a new branch: those actions are dropped and
+   * scenario() has the new branch only.
+   */
+  seek(t: Time): void {
+    this.engine.seek(typeof t === 'number' ? t : this.module.parseTime(t));
+  }
+
+  /** Goes back one event (with the actions recorded right after it); false at time 0 with no event run. */
+  stepBack(): boolean {
+    return this.engine.stepBack();
+  }
+
+  /** Drops the last recorded action and goes to where it was taken (just before it). Throws when there is none. */
+  undoLastAction(): void {
+    this.engine.undoLastAction();
+  }
+
+  /** The recorded live actions in order, with those after the playhead marked `ahead`. */
+  actions(): RecordedAction[] {
+    const raw = JSON.parse(this.engine.actions()) as {
+      index: number;
+      at: number;
+      after_events: number;
+      ahead: boolean;
+      action: RecordedAction['action'];
+    }[];
+    return raw.map((a) => ({ index: a.index, at: a.at, afterEvents: a.after_events, ahead: a.ahead, action: a.action }));
+  }
+
+  /** Events run since time 0. */
+  eventsRun(): number {
+    return this.engine.eventsRun();
+  }
+
+  /** Wasm heap use (for leak checks), checkpoint memory and the simulation's own heap (zeros after dispose()). */
   memoryStats(): MemoryStats {
-    return { heapUsed: this.module.heapUsed(), heapSize: this.module.HEAP8.length };
+    // After dispose() only the module's figures are left.
+    const cp = JSON.parse(this.raw ? this.raw.checkpointStats() : '{"count":0,"bytes":0,"arena_bytes":0,"arena_in_use":0}') as {
+      count: number;
+      bytes: number;
+      arena_bytes: number;
+      arena_in_use: number;
+    };
+    return {
+      heapUsed: this.module.heapUsed(),
+      heapSize: this.module.HEAP8.length,
+      checkpoints: cp.count,
+      checkpointBytes: cp.bytes,
+      simHeapBytes: cp.arena_bytes,
+      simHeapInUse: cp.arena_in_use,
+    };
   }
 
   // --- lifetime ------------------------------------------------------------------------------

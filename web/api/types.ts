@@ -355,10 +355,30 @@ export interface LinkParams {
 
 /** Wasm memory use, for leak checks. */
 export interface MemoryStats {
-  /** Bytes allocated now. */
+  /** Bytes allocated now (the simulation's heap and the checkpoints included). */
   heapUsed: number;
   /** Size of the wasm memory (it only grows). */
   heapSize: number;
+  /** Checkpoints kept for seeking back: how many, and the bytes they hold (at most 64 MB). */
+  checkpoints: number;
+  checkpointBytes: number;
+  /** The simulation's own heap: bytes taken from the wasm heap, and in use inside it. */
+  simHeapBytes: number;
+  simHeapInUse: number;
+}
+
+/** One live action as recorded (actions()), in the order taken. */
+export interface RecordedAction {
+  /** Position in the list (undoLastAction() drops the last one). */
+  index: number;
+  /** Virtual time it was taken at (ns). */
+  at: number;
+  /** How many events of that instant had run: a replay applies it at exactly that point. */
+  afterEvents: number;
+  /** True when it lies after the playhead (after a seek back): it runs again when the run gets there. */
+  ahead: boolean;
+  /** The action as the scenario's timeline records it ({at, after_events, do, ...}). */
+  action: { do: string; [key: string]: unknown };
 }
 
 /** How much one runUntil/stepPacket call may do; both default to no limit. */

@@ -1,8 +1,8 @@
 // One playground's engine: loads a lesson, plays it in budgeted slices per animation frame,
 // steps, and seeks. The page never calls the engine except through here (and feed.ts below it).
 //
-// Seeking back is reset() and a run forward to t in slices, in seek() alone: the engine API's
-// fast seek (a later issue) replaces that one function.
+// Seeking back is the engine's seek() (a checkpoint restored and a short replay, under 50 ms):
+// the model keeps what it read up to t and reads on from there.
 import { Playground } from '../../api/playground';
 import { LessonPoints } from '../model/lesson-points';
 import { TraceModel } from '../model/trace-model';
@@ -119,20 +119,23 @@ export class EngineController {
   }
 
   /**
-   * Goes to virtual time t (ns). Forward: runs there in slices (tick() does it). Back: reset()
-   * and run forward again; the model keeps what it had up to t, so the view is right at once.
+   * Goes to virtual time t (ns). Forward: runs there in slices (tick() does it). Back: the
+   * engine's seek, at once; the model keeps what it had up to t, so the view is right at once.
    */
   seek(t: number): void {
     t = Math.floor(Math.max(0, Math.min(t, this.durationNs)));
     if (t < this.now) {
-      this.pg.reset();
-      this.feed.restart();
-      // The run is deterministic: the model keeps what it has up to t, and the feed goes on
-      // after it (the engine names packets, so nothing before needs reading again).
-      this.model.truncateToTime(t <= 0 ? -1 : t);
-      this.points.truncateToTime(t <= 0 ? -1 : t);
+      // The engine's trace now ends with the events at t, the same ones as before: the model
+      // keeps those it has, and the feed goes on after them (the engine names packets, so
+      // nothing before needs reading again).
+      this.pg.seek(t);
+      this.model.truncateToTime(t);
+      this.points.truncateToTime(t);
       this.cursor = this.model.base + this.model.n;
-      this.ahead = this.cursor > 0;
+      this.ahead = false;
+      this.seekTarget = NaN;
+      this.unread = true;
+      return;
     }
     this.seekTarget = t > 0 ? t : NaN;
     if (t > 0 && this.now >= t) this.seekTarget = NaN;
