@@ -25,6 +25,7 @@ var tcpplaySignatures = {
   packetBytes: [['id', 'n']],
   packetFields: [['id', 'n']],
   parseTime: [['text', 's']],
+  parameters: [],
 };
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
@@ -80,4 +81,5 @@ addOnInit(function () {
     proto[name] = tcpplayWrap(name, raw);
   });
   Module['parseTime'] = tcpplayWrap('parseTime', Module['parseTime']);
+  Module['parameters'] = tcpplayWrap('parameters', Module['parameters']);
 });
