@@ -70,6 +70,11 @@ val take_error() {
   return out;
 }
 
+/// The parameter catalogue as JSON text (no playground needed).
+std::string parameters() {
+  return guarded([] { return Playground::parameters(); });
+}
+
 /// Bytes allocated on the wasm heap now (malloc's view): for leak checks.
 double heap_used() { return static_cast<double>(mallinfo().uordblks); }
 
@@ -241,6 +246,7 @@ EMSCRIPTEN_BINDINGS(tcpplay) {
   emscripten::function("takeError", &take_error);
   emscripten::function("heapUsed", &heap_used);
   emscripten::function("parseTime", &parse_time);
+  emscripten::function("parameters", &parameters);
   emscripten::class_<Playground>("Playground")
       .constructor<>()
       .function("load", &load)

@@ -26,6 +26,7 @@ var tcpplaySignatures = {
   packetFields: [['id', 'n']],
   parseTime: [['text', 's']],
   seek: [['t', 'n']],
+  parameters: [],
 };
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
@@ -81,4 +82,5 @@ addOnInit(function () {
     proto[name] = tcpplayWrap(name, raw);
   });
   Module['parseTime'] = tcpplayWrap('parseTime', Module['parseTime']);
+  Module['parameters'] = tcpplayWrap('parameters', Module['parameters']);
 });

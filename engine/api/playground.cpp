@@ -283,11 +283,15 @@ void Playground::apply(std::string_view action_json) {
 
 void Playground::set_link(std::string_view link, std::string_view params_json) {
   guarded([&] {
-    runner();
+    check_not_ended();
+    ScenarioRunner& r = runner();
     const std::optional<Json> params = Json::parse(params_json);
     if (!params || !params->is_object())
       throw PlaygroundError("set_link: expected an object of link parameters like {\"loss\": 0.1}, got " +
                             std::string(params_json));
+    // All or nothing: every field is checked before any is applied. A checked link `set`
+    // cannot fail when it runs, so the applying loop below never stops half way.
+    std::vector<std::string> actions;
     for (std::size_t i = 0; i < params->size(); ++i) {
       const std::string& param = params->key(i);
       std::string action;
@@ -299,8 +303,18 @@ void Playground::set_link(std::string_view link, std::string_view params_json) {
           .key("value")
           .raw((*params)[i].dump())
           .end_object();
-      apply(action);
+      std::vector<ScenarioError> errors;
+      if (!r.check_action(*Json::parse(action), &errors)) {
+        // Named by the field (or the link), not by the timeline entry the action would have been.
+        const ScenarioError& e = errors.front();
+        const bool about_link = e.path.size() >= 7 && e.path.compare(e.path.size() - 7, 7, "/target") == 0;
+        const std::string where = about_link ? "link" : param;
+        throw PlaygroundError("set_link: " + where + ": " + e.message,
+                              {ScenarioError{where, e.message}});
+      }
+      actions.push_back(std::move(action));
     }
+    for (const std::string& a : actions) apply(a);
   });
 }
 

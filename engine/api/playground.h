@@ -129,9 +129,12 @@ class Playground {
   /// when it is invalid, or with the run-time error a valid action met (its socket is gone);
   /// either way nothing changes and nothing is recorded. errors() has them as data.
   void apply(std::string_view action_json);
-  /// Sets several link parameters: `params_json` is an object such as {"loss":0.1,"delay":"5ms"},
-  /// applied as one `set` action per key, in key order; stops at the first error (the ones
-  /// before it stay applied).
+  /// Sets several link parameters: `params_json` is an object such as {"loss":0.1,"delay":"5ms"}.
+  /// All or nothing: every field is checked first, and on an error nothing changes and the
+  /// error names the field ("set_link: delay: expected a duration ...", errors() path "delay",
+  /// or "link" for an unknown link). Recorded as one `set` action per key, in key order, all at
+  /// this instant. Packets already on the wire keep their arrival time; later ones see the new
+  /// values (Link::set_params).
   void set_link(std::string_view link, std::string_view params_json);
   /// The seq/ack that an inject from `host` (port `src_port`) to `to` (host name or address,
   /// port `dst_port`) would fill in: {"seq":N,"ack":N}. An error when there is no connection
@@ -224,6 +227,12 @@ class Playground {
   std::string checkpoint_stats() const;
   /// Events run since time 0 (a replay counts them again from its checkpoint).
   std::uint64_t events_run() const;
+
+  // --- the parameter catalogue (scenario/param_catalogue.h) -----------------------------------
+
+  /// Every TCP, link, app and middlebox parameter as a JSON array (param_catalogue_json()):
+  /// name, type, unit, range or values, default per profile, description. Needs no scenario.
+  static std::string parameters();
 
   // --- packets by id (playground_packet.cpp) ---------------------------------------------------
 

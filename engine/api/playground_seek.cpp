@@ -17,6 +17,7 @@
 #include "json/json.h"
 #include "json/json_writer.h"
 #include "net/network.h"
+#include "scenario/param_catalogue.h"
 #include "scenario/scenario.h"
 #include "tcp/tcp_config.h"
 
@@ -29,6 +30,7 @@ namespace {
 void warm_up_tables() {
   static const bool done = [] {
     (void)TcpConfig::params();
+    (void)param_catalogue();
     (void)app_types();
     (void)middlebox_types();
     (void)component_keys("http_client");

@@ -3,7 +3,9 @@
 // snapshot() keys, times in ns:
 //   time_ns, next_event_ns (-1 = none), duration_ns, events_run, run,
 //   trace {first, end},
-//   hosts [{name, index, addrs, forwarding, manual, profile,
+//   hosts [{name, index, addrs, forwarding, manual, profile, tcp {PARAM: value} (the host's
+//           TCP parameters now: what its new connections get; every "tcp" entry of the
+//           parameter catalogue, durations as "240s", counts as numbers),
 //           listeners [{port, backlog, pending, name?}],
 //           udp [{port, name?, sent, received, bytes_sent, bytes_received, errors, last_error}]}],
 //   connections [TcpSnapshot: id, name, host, tuple, local, remote, state, passive, manual, iss,
@@ -11,7 +13,7 @@
 //                recv_buffered, recv_buffer, cwnd, ssthresh, in_flight, mss, srtt_ns, rttvar_ns,
 //                rto_ns, sack, timestamps, snd_wscale, rcv_wscale, congestion_control,
 //                in_recovery, bytes_sent, bytes_acked, bytes_delivered, retransmits,
-//                timers [{name, deadline_ns}]],
+//                timers [{name, deadline_ns}], params {PARAM: value} (the connection's own)],
 //   closed [{id, name, host, tuple, reason, closed_at_ns, bytes_sent, bytes_delivered}],
 //   links [{name, index, a, b, params {...}, directions [{from, to, sent, delivered, dropped,
 //           bytes_sent, queued, queued_bytes}]}],
@@ -42,7 +44,19 @@ void name_field(JsonWriter& w, const Names& names, const std::string& host, std:
   else w.value(it->second);
 }
 
-void connection_json(JsonWriter& w, const TcpSnapshot& s, const std::string& name) {
+/// Every TCP parameter's value, typed as the catalogue lists it.
+void tcp_params_json(JsonWriter& w, const TcpConfig& cfg) {
+  w.begin_object();
+  for (const TcpConfig::ParamInfo& p : TcpConfig::params()) {
+    const std::string v = *cfg.get(p.name);
+    w.key(p.name);
+    if (p.kind == TcpConfig::Kind::count || p.kind == TcpConfig::Kind::boolean) w.raw(v);
+    else w.value(v);
+  }
+  w.end_object();
+}
+
+void connection_json(JsonWriter& w, const TcpSnapshot& s, const std::string& name, const TcpConfig& cfg) {
   w.begin_object()
       .field("id", s.id).field("name", name).field("host", s.host).field("tuple", format_tuple(s.tuple))
       .field("local", endpoint(s.tuple.local_addr, s.tuple.local_port))
@@ -61,7 +75,10 @@ void connection_json(JsonWriter& w, const TcpSnapshot& s, const std::string& nam
       .field("bytes_delivered", s.bytes_delivered).field("retransmits", s.retransmits);
   w.key("timers").begin_array();
   for (const TimerView& t : s.timers) w.begin_object().field("name", t.name).field("deadline_ns", t.deadline).end_object();
-  w.end_array().end_object();
+  w.end_array();
+  w.key("params");
+  tcp_params_json(w, cfg);
+  w.end_object();
 }
 
 void link_json(JsonWriter& w, const Link& l) {
@@ -93,6 +110,8 @@ void host_json(JsonWriter& w, Simulation& sim, Host& h, const Names& listen_name
   for (Ipv4Addr a : h.addrs()) w.value(format_ipv4(a));
   w.end_array();
   w.field("forwarding", h.forwarding).field("manual", tcp.manual).field("profile", tcp.defaults().profile);
+  w.key("tcp");
+  tcp_params_json(w, tcp.defaults());
   w.key("listeners").begin_array();
   for (const auto& [port, l] : tcp.listeners()) {
     w.begin_object().field("port", port).field("backlog", l.backlog).field("pending", l.pending);
@@ -142,7 +161,7 @@ std::string Playground::snapshot() {
 
     w.key("connections").begin_array();
     for (std::size_t i = 0; i < net.host_count(); ++i)
-      for (TcpConnection* c : sim.tcp(i).connections()) connection_json(w, c->snapshot(), r.socket_name(c->id()));
+      for (TcpConnection* c : sim.tcp(i).connections()) connection_json(w, c->snapshot(), r.socket_name(c->id()), c->config());
     w.end_array();
 
     w.key("closed").begin_array();

@@ -97,6 +97,10 @@ struct Action {
   std::string path;    ///< where it came from, "/timeline/3" (or "live")
   std::string host;    ///< listen, connect, manual, inject, udp_bind
   std::string socket;  ///< send, shutdown, close, abort, read, udp_send; set "socket:" target
+  /// send, shutdown, close, abort, read, set "conn:ID": the connection by its trace id instead
+  /// of a socket name (-1: by name). Ids are given in creation order by the network, so a
+  /// replay of the same document meets the same connection under the same id.
+  int conn = -1;
   std::string name;    ///< listen, connect, udp_bind: the socket name defined
   std::string to;      ///< connect, inject, udp_send: as written (host name or address)
   Ipv4Addr to_addr = 0;
@@ -214,6 +218,9 @@ class ScenarioRunner : public EventHandler {
   /// note, so that what was recorded replays to the same trace. `errors`, when given, receives
   /// the same errors as data.
   Status apply_action(const Json& action, std::vector<ScenarioError>* errors = nullptr);
+  /// Checks a live action as apply_action() would, without running or recording it (errors
+  /// as there). What it cannot know is whether a valid action fails when run (a gone socket).
+  Status check_action(const Json& action, std::vector<ScenarioError>* errors = nullptr);
   /// The same, from JSON text.
   Status apply_action_text(std::string_view action_json, std::vector<ScenarioError>* errors = nullptr);
   /// Changes the document (`--set` form) and restarts the run from time 0 with it; on error
@@ -266,12 +273,16 @@ class ScenarioRunner : public EventHandler {
   Status do_end(const Action& a);
   Status do_read(const Action& a);
   Status do_set(const Action& a);
+  /// A `set` on one connection: traced as a param_change, then applied (set_option).
+  Status set_on_connection(TcpConnection& c, const Action& a);
   Status do_link_up_down(const Action& a);
   Status do_drop(const Action& a);
   Status do_manual(const Action& a);
   Status do_inject(const Action& a);
   Status do_udp_bind(const Action& a);
   Status do_udp_send(const Action& a);
+  /// send, read, shutdown, close, abort and set on a connection given by id (scenario_conn.cpp).
+  Status do_by_conn(const Action& a);
   SocketEntry* entry(const std::string& name);
   void pump(SocketEntry& e, TcpConnection& c);
   void add_socket(const std::string& name, TcpConnection& c);

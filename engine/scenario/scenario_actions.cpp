@@ -2,6 +2,7 @@
 // the ScenarioRunner methods that take JSON (live actions, overrides, the current document).
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <exception>
 
 #include "core/duration.h"
@@ -45,11 +46,11 @@ const std::vector<ActionSpec>& action_specs() {
   static const std::vector<ActionSpec> specs = {
       {"listen", K::listen, {"host", "port", "backlog", "name", "params", "auto_read"}},
       {"connect", K::connect, {"host", "to", "port", "src_port", "name", "params", "auto_read"}},
-      {"send", K::send, {"socket", "text", "bytes", "urgent"}},
-      {"shutdown", K::shutdown, {"socket"}},
-      {"close", K::close, {"socket"}},
-      {"abort", K::abort, {"socket"}},
-      {"read", K::read, {"socket", "bytes"}},
+      {"send", K::send, {"socket", "conn", "text", "bytes", "urgent"}},
+      {"shutdown", K::shutdown, {"socket", "conn"}},
+      {"close", K::close, {"socket", "conn"}},
+      {"abort", K::abort, {"socket", "conn"}},
+      {"read", K::read, {"socket", "conn", "bytes"}},
       {"set", K::set, {"target", "param", "value"}},
       {"link_down", K::link_down, {"link"}},
       {"link_up", K::link_up, {"link"}},
@@ -93,6 +94,7 @@ class ActionParser {
   std::string host(std::string_view key);
   bool destination(std::string_view key);
   std::string socket_ref();
+  void socket_or_conn();
   void define(std::string_view key, SocketDef::Kind kind, bool required);
   void tcp_params();
   void data(bool required_one, std::uint64_t max_bytes);
@@ -141,6 +143,19 @@ bool ActionParser::destination(std::string_view key) {
 }
 
 std::string ActionParser::socket_ref() { return f_.string("socket", true).value_or(""); }
+
+/// `socket` (a name) or `conn` (a connection's trace id: any connection, whoever opened it).
+void ActionParser::socket_or_conn() {
+  if (!f_.has("conn")) {
+    a_.socket = socket_ref();
+    return;
+  }
+  if (f_.has("socket")) {
+    c_.error(f_.path(), "give either \"socket\" or \"conn\", not both");
+    return;
+  }
+  if (auto n = f_.integer("conn", 1, INT32_MAX, true)) a_.conn = static_cast<int>(*n);
+}
 
 /// The NAME.N form of a listener's accepted connections: returns NAME, or "" if not that form.
 std::string listener_prefix(const std::string& name) {
@@ -247,9 +262,18 @@ void ActionParser::set() {
     a_.host = name;
   } else if (kind == "socket") {
     a_.socket = name;  // checked with the other socket references
+  } else if (kind == "conn") {
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), n);
+    if (ec == std::errc() && end == name.data() + name.size() && n >= 1 && n <= INT32_MAX) {
+      a_.conn = static_cast<int>(n);
+    } else {
+      c_.error(f_.path("target"), "expected \"conn:ID\" with a connection id of 1 or more, got \"" + *target + "\"");
+      return;
+    }
   } else {
     c_.error(f_.path("target"),
-             "expected \"link:NAME\", \"tcp:HOST\" or \"socket:NAME\", got \"" + *target + "\"");
+             "expected \"link:NAME\", \"tcp:HOST\", \"socket:NAME\" or \"conn:ID\", got \"" + *target + "\"");
     return;
   }
   const auto& known = TcpConfig::params();
@@ -436,17 +460,17 @@ void ActionParser::parse() {
     case ActionKind::listen: return listen();
     case ActionKind::connect: return connect();
     case ActionKind::send:
-      a_.socket = socket_ref();
+      socket_or_conn();
       data(true, 1ULL << 40);
       a_.urgent = f_.boolean("urgent").value_or(false);
       return;
     case ActionKind::shutdown:
     case ActionKind::close:
     case ActionKind::abort:
-      a_.socket = socket_ref();
+      socket_or_conn();
       return;
     case ActionKind::read:
-      a_.socket = socket_ref();
+      socket_or_conn();
       a_.bytes = f_.integer("bytes", 1, UINT32_MAX, true).value_or(0);
       return;
     case ActionKind::set: return set();
@@ -556,6 +580,9 @@ void parse_action(Checker& c, const Json& v, const std::string& path, SimTime at
 
 void check_socket_refs(Checker& c, const Scenario& s, const Action& a, std::size_t order) {
   using K = SocketDef::Kind;
+  // A connection id is looked up when the action runs (connections opened by apps and
+  // middleboxes have no name in the document).
+  if (a.conn >= 0) return;
   const std::string socket_path = child_path(a.path, "socket");
   switch (a.kind) {
     case ActionKind::send:
@@ -637,6 +664,20 @@ Status ScenarioRunner::apply_action(const Json& action, std::vector<ScenarioErro
     if (errors) *errors = {ScenarioError{"", std::string("internal error: ") + e.what()}};
     return make_error(std::string("internal error: ") + e.what());
   }
+}
+
+Status ScenarioRunner::check_action(const Json& action, std::vector<ScenarioError>* errors) {
+  using scenario_detail::Checker;
+  const std::size_t order = scenario_.timeline.size() + live_actions_.size();
+  const auto saved = scenario_.sockets;
+  Checker c;
+  Action parsed;
+  scenario_detail::parse_action(c, action, "/timeline/" + std::to_string(order), now(), order, scenario_, parsed);
+  if (c.count() == 0) scenario_detail::check_socket_refs(c, scenario_, parsed, order);
+  scenario_.sockets = saved;
+  if (c.count() == 0) return Status::success();
+  if (errors) *errors = c.errors();
+  return errors_status(c.errors());
 }
 
 Status ScenarioRunner::apply_action_text(std::string_view action_json, std::vector<ScenarioError>* errors) {

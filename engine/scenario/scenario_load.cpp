@@ -10,6 +10,7 @@
 
 #include "core/duration.h"
 
+#include "scenario/param_catalogue.h"
 #include "scenario/scenario_parse.h"
 
 namespace tcpplay {
@@ -302,14 +303,22 @@ bool set_link_field(Checker& c, std::string_view field, const Json& v, const std
   if (field == "duplicate") return set(p.duplicate, c.probability(v, path));
   if (field == "reorder") return set(p.reorder, c.probability(v, path));
   if (field == "up") return set(p.up, c.boolean(v, path));
-  if (field == "queue.bytes") return set(p.queue_bytes, c.integer(v, path));
+  // Integer bounds from the parameter catalogue (one list for the loader and the API).
+  const auto bounded = [&](std::string_view name) {
+    const ParamDef* d = find_param("link", name);
+    const auto bound = [](const std::string& b, std::uint64_t none) {
+      return b.empty() ? none : std::stoull(b);
+    };
+    return c.integer(v, path, bound(d->min, 0), bound(d->max, UINT64_MAX));
+  };
+  if (field == "queue.bytes") return set(p.queue_bytes, bounded(field));
   if (field == "mtu") {
-    auto n = c.integer(v, path, 68, 65535);
+    auto n = bounded(field);
     if (n) p.mtu = static_cast<std::uint32_t>(*n);
     return n.has_value();
   }
   if (field == "queue.packets") {
-    auto n = c.integer(v, path, 0, UINT32_MAX);
+    auto n = bounded(field);
     if (n) p.queue_packets = static_cast<std::uint32_t>(*n);
     return n.has_value();
   }

@@ -154,7 +154,9 @@ void ScenarioRunner::on_event(std::uint32_t kind, std::uint64_t arg) {
 
 Status ScenarioRunner::run_action(const Action& a, bool note_failure) {
   Status st;
-  switch (a.kind) {
+  if (a.conn >= 0) {
+    st = do_by_conn(a);
+  } else switch (a.kind) {
     case ActionKind::listen: st = do_listen(a); break;
     case ActionKind::connect: st = do_connect(a); break;
     case ActionKind::send: st = do_send(a); break;
@@ -299,9 +301,15 @@ Status ScenarioRunner::do_set(const Action& a) {
   }
   TcpConnection* c = socket(a.socket);
   if (!c) return make_error("socket " + a.socket + " does not exist");
-  Status st = c->set_option(a.param, a.value);
-  if (st) trace_param(c->stack().host().index(), a.target + "." + a.param, a.value);
-  return st;
+  return set_on_connection(*c, a);
+}
+
+Status ScenarioRunner::set_on_connection(TcpConnection& c, const Action& a) {
+  // Checked first, so that the change is traced before what it does (an armed timer moved).
+  TcpConfig check = c.config();
+  if (Status st = check.set(a.param, a.value); !st) return st;
+  trace_param(c.stack().host().index(), a.target + "." + a.param, a.value);
+  return c.set_option(a.param, a.value);
 }
 
 Status ScenarioRunner::do_drop(const Action& a) {

@@ -78,10 +78,17 @@ struct TcpConfig {
   bool same_as(const TcpConfig& other) const;
 
   enum class Kind { duration, count, boolean, text };
+  /// One parameter, as the parameter catalogue (scenario/param_catalogue.h) lists it: set()
+  /// enforces exactly these bounds and choices, so the catalogue cannot drift from what is taken.
   struct ParamInfo {
     const char* name;
     Kind kind;
     const char* help;
+    const char* unit = "";          ///< "bytes", "segments", "s" (a duration), ...
+    std::uint64_t min = 0;          ///< smallest value (ns for a duration)
+    std::uint64_t max = UINT64_MAX; ///< largest value (UINT64_MAX: as large as the type holds)
+    const char* choices = "";       ///< text kind: the allowed values, comma separated
+    const char* timer = "";         ///< the timer whose length it is (a live change moves it)
   };
   static const std::vector<ParamInfo>& params();
 

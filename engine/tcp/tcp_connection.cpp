@@ -175,13 +175,30 @@ Status TcpConnection::set_option(std::string_view name, std::string_view value) 
   TcpConfig own = *cfg_;
   Status s = own.set(name, value);
   if (!s) return s;
+  const std::shared_ptr<const TcpConfig> before = std::move(cfg_);
   cfg_ = std::make_shared<const TcpConfig>(std::move(own));
   rtt_.set_bounds(cfg_->rto_min, cfg_->rto_max);
   if (name == "congestion_control") {
     cc_ = make_congestion_control(cfg_->congestion_control);
   }
-  if (name == "keepalive" || name == "keepalive_idle") restart_keepalive();
-  if (name == "idle_timeout") restart_idle();
+  // A timer already armed follows a change of its length: deadline = start + new length, at
+  // once if that has passed (TIME_WAIT = 2 MSL, RFC 9293 §3.4.2; delayed ACK §3.8.6.3;
+  // keepalive §3.8.4). Timers computed from the connection (retransmission, persist) are not
+  // parameters: a change of rto_min or rto_max applies when they are next armed.
+  if (name == "time_wait") rearm_for_param(kTimeWait, before->time_wait, cfg_->time_wait);
+  if (name == "fin_wait_2_timeout") rearm_for_param(kFinWait2, before->fin_wait_2_timeout, cfg_->fin_wait_2_timeout);
+  if (name == "connect_timeout") rearm_for_param(kConnect, before->connect_timeout, cfg_->connect_timeout);
+  if (name == "delayed_ack_timeout") rearm_for_param(kDelayedAck, before->delayed_ack_timeout, cfg_->delayed_ack_timeout);
+  if (name == "keepalive") restart_keepalive();
+  if ((name == "keepalive_idle" || name == "keepalive_interval") && !armed(kKeepalive)) restart_keepalive();
+  if (name == "keepalive_idle" && !keepalive_on_interval_)
+    rearm_for_param(kKeepalive, before->keepalive_idle, cfg_->keepalive_idle);
+  if (name == "keepalive_interval" && keepalive_on_interval_)
+    rearm_for_param(kKeepalive, before->keepalive_interval, cfg_->keepalive_interval);
+  if (name == "idle_timeout") {
+    if (armed(kIdle)) rearm_for_param(kIdle, before->idle_timeout, cfg_->idle_timeout);
+    else restart_idle();  // not armed: armed afresh, from now (off when 0)
+  }
   if (name == "read_rate") deliver_to_app();
   if (name == "nagle" && is_synchronized(state_)) output();
   return s;

@@ -137,6 +137,11 @@ class TcpConnection : public EventHandler {
   void on_read_timer();
   void restart_keepalive();
   void restart_idle();
+  /// A live change of the parameter that sets timer k's length, from old_len to new_len: an
+  /// armed timer gets deadline = its start + new_len (at once if that has passed), traced as a
+  /// timer_set with the detail "param_change"; a length of 0 turns off the timers where 0 means
+  /// off (FIN_WAIT_2, connect, idle).
+  void rearm_for_param(TimerKind k, SimTime old_len, SimTime new_len);
 
   // tcp_input.cpp
   void input_syn_sent(const Packet& p, std::uint64_t packet_id);
@@ -274,6 +279,7 @@ class TcpConnection : public EventHandler {
   bool syn_retransmitted_ = false;
   bool in_recovery_ = false;
   bool sws_override_ = false;  // the persist timer forces one small segment (§3.8.6.2.1)
+  bool keepalive_on_interval_ = false;  // the keepalive timer runs keepalive_interval (after a probe time)
 
  public:
   /// With read_rate > 0 the app reads on a timer; with manual reads (read_rate = 0 and

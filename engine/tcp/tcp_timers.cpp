@@ -172,6 +172,7 @@ void TcpConnection::restart_keepalive() {
     return;
   }
   keepalive_probes_ = 0;
+  keepalive_on_interval_ = false;
   arm(kKeepalive, cfg_->keepalive_idle);
 }
 
@@ -188,6 +189,7 @@ void TcpConnection::on_keepalive_timeout() {
     send_keepalive_probe();
     ++keepalive_probes_;
   }
+  keepalive_on_interval_ = true;
   arm(kKeepalive, cfg_->keepalive_interval);
 }
 
@@ -197,6 +199,30 @@ void TcpConnection::restart_idle() {
     return;
   }
   arm(kIdle, cfg_->idle_timeout);
+}
+
+void TcpConnection::rearm_for_param(TimerKind k, SimTime old_len, SimTime new_len) {
+  if (!timers_[k].armed() || old_len == new_len) return;
+  if (new_len == 0 && (k == kFinWait2 || k == kConnect || k == kIdle)) {
+    disarm(k);  // 0 means "no such timeout"
+    return;
+  }
+  Network& net = stack_.net();
+  // The deadline is start + length for these timers (the keepalive and idle timers' start moves
+  // with the traffic that restarts them), so the start is the deadline less the old length.
+  const SimTime start = timers_[k].deadline() - old_len;
+  const SimTime at = std::max(start + new_len, net.now());  // already past: fires at once
+  timers_[k].arm(net.sched(), handler_, k, at);
+  TraceEvent ev;
+  ev.time = net.now();
+  ev.kind = TraceKind::timer_set;
+  ev.host = stack_.host().index();
+  ev.conn = id_;
+  ev.tuple = tuple_;
+  ev.name = timer_name(k);
+  ev.deadline = at;
+  ev.detail = "param_change";
+  net.trace().add(std::move(ev));
 }
 
 void TcpConnection::on_read_timer() {

@@ -581,7 +581,8 @@ std::string describe(const Trace& trace, const TraceEvent& e) {
       return w + e.from + " -> " + e.to + (e.detail.empty() ? "" : " (" + e.detail + ")");
     case TraceKind::timer_set:
       return w + "timer " + e.name + " set" +
-             (e.deadline == kNever ? "" : ", fires at " + format_tcpdump_time(e.deadline));
+             (e.deadline == kNever ? "" : ", fires at " + format_tcpdump_time(e.deadline)) +
+             (e.detail.empty() ? "" : " (" + e.detail + ")");  // why, when not the usual: param_change
     case TraceKind::timer_fired: return w + "timer " + e.name + " fired";
     case TraceKind::timer_cancelled: return w + "timer " + e.name + " cancelled";
     case TraceKind::app: return w + "app " + e.name + ": " + e.detail;

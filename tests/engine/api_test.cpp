@@ -226,7 +226,7 @@ TEST_CASE("playground: live actions are recorded, and bad ones change nothing") 
             .find("/timeline/5/value: ") == 0);
   CHECK(error_of([&] { p.apply("{not json"); }).rfind(": invalid JSON", 0) == 0);
   CHECK(error_of([&] { p.set_link("lan", R"({"loss": 2})"); }) ==
-        "/timeline/5/value: expected a probability between 0 and 1, got 2");
+        "set_link: loss: expected a probability between 0 and 1, got 2");
   CHECK(error_of([&] { p.set_link("lan", "[1]"); }).find("set_link: expected an object") == 0);
   CHECK(error_of([&] { p.run_until(kSecond); }) ==
         "run_until: 1s is before the current time 2s (virtual time never goes backwards)");

@@ -65,6 +65,8 @@ export interface TcpPlayModule {
   Playground: new () => RawPlayground;
   /** A duration ("2s") or a count of nanoseconds as text, in ns; throws when it is neither. */
   parseTime(text: string): number;
+  /** The parameter catalogue as JSON text (Playground.parameters()). */
+  parameters(): string;
   /** Bytes allocated on the wasm heap now (for leak checks). */
   heapUsed(): number;
   /** The wasm memory; its length is the heap size, which only grows. */

@@ -25,11 +25,13 @@ import type {
   PacketLayer,
   DissectError,
   RecordedAction,
+  ParamDef,
   ParamValue,
   ScenarioError,
   SegmentSpec,
   SendData,
   Series,
+  SocketRef,
   Snapshot,
   Time,
 } from './types.js';
@@ -64,6 +66,11 @@ function defaultFactory(): TcpPlayModuleFactory {
     );
   }
   return f;
+}
+
+/** The action field that names a connection: its socket name, or its trace id. */
+function socketField(socket: SocketRef): { socket: string } | { conn: number } {
+  return typeof socket === 'number' ? { conn: socket } : { socket };
 }
 
 /** Events run between two readings of the clock under a time budget. */
@@ -187,34 +194,42 @@ export class Playground {
     this.action({ do: 'connect', host, to, port, name, ...options });
   }
 
-  send(socket: string, data: SendData, options: { urgent?: boolean } = {}): void {
+  /**
+   * Sends on a connection: `socket` is its name ("c1") or its trace id (a number: any
+   * connection, one an app or a middlebox opened too; see controlling by id in the README).
+   */
+  send(socket: SocketRef, data: SendData, options: { urgent?: boolean } = {}): void {
     const payload = typeof data === 'string' ? { text: data } : { bytes: data.bytes };
-    this.action({ do: 'send', socket, ...payload, ...options });
+    this.action({ do: 'send', ...socketField(socket), ...payload, ...options });
   }
 
   /** Reads up to `bytes` on a socket whose data waits for the application (auto_read false). */
-  read(socket: string, bytes: number): void {
-    this.action({ do: 'read', socket, bytes });
+  read(socket: SocketRef, bytes: number): void {
+    this.action({ do: 'read', ...socketField(socket), bytes });
   }
 
   /** Half-close: sends FIN after the queued data and keeps receiving. */
-  shutdown(socket: string): void {
-    this.action({ do: 'shutdown', socket });
+  shutdown(socket: SocketRef): void {
+    this.action({ do: 'shutdown', ...socketField(socket) });
   }
 
-  /** Closes a connection, stops a named listener, or closes a UDP socket. */
-  close(socket: string): void {
-    this.action({ do: 'close', socket });
+  /** Closes a connection (by name or id), stops a named listener, or closes a UDP socket. */
+  close(socket: SocketRef): void {
+    this.action({ do: 'close', ...socketField(socket) });
   }
 
-  /** Sends RST and drops the connection. */
-  abort(socket: string): void {
-    this.action({ do: 'abort', socket });
+  /** Sends RST and drops the connection (by name or id). */
+  abort(socket: SocketRef): void {
+    this.action({ do: 'abort', ...socketField(socket) });
   }
 
-  /** Sets a TCP parameter of one connection ("nagle", false). */
-  setOption(socket: string, param: string, value: ParamValue): void {
-    this.action({ do: 'set', target: `socket:${socket}`, param, value });
+  /**
+   * Sets a TCP parameter of one connection (by name or id: "nagle", false). An armed timer
+   * whose length it is moves to its start + the new length (at once if that has passed).
+   */
+  setOption(socket: SocketRef, param: string, value: ParamValue): void {
+    const target = typeof socket === 'number' ? `conn:${socket}` : `socket:${socket}`;
+    this.action({ do: 'set', target, param, value });
   }
 
   /** Sets a TCP parameter of a host, for its connections opened afterwards. */
@@ -222,7 +237,11 @@ export class Playground {
     this.action({ do: 'set', target: `tcp:${host}`, param, value });
   }
 
-  /** Changes link parameters now ({loss: 0.1, delay: "50ms", up: false}), in key order. */
+  /**
+   * Changes link parameters now ({loss: 0.1, delay: "50ms", up: false}): all of them, or none
+   * when one is wrong (the error names it: "set_link: delay: ..."). Packets already on the
+   * wire keep their arrival time; later ones see the new values.
+   */
   setLink(link: string, params: LinkParams): void {
     this.engine.setLink(link, JSON.stringify(params));
   }
@@ -260,6 +279,16 @@ export class Playground {
   /** Adds a note to the trace. */
   note(text: string): void {
     this.action({ do: 'note', text });
+  }
+
+  // --- the parameter catalogue ---------------------------------------------------------------
+
+  /**
+   * Every TCP, link, app and middlebox parameter: name, type, unit, range or values, default
+   * per profile, whether it changes live, its timer, and a description. Needs no scenario.
+   */
+  parameters(): ParamDef[] {
+    return JSON.parse(this.module.parameters()) as ParamDef[];
   }
 
   // --- reading -------------------------------------------------------------------------------

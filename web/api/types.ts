@@ -165,7 +165,40 @@ export interface ConnectionInfo {
   bytes_delivered: number;
   retransmits: number;
   timers: TimerInfo[];
+  /** The connection's own TCP parameters now (the "tcp" entries of parameters()). */
+  params: TcpParamValues;
 }
+
+/** Every TCP parameter's value: durations as text ("4min", "40ms"), counts as numbers. */
+export type TcpParamValues = Record<string, string | number | boolean>;
+
+/** One parameter of the catalogue (pg.parameters()). */
+export interface ParamDef {
+  /** "tcp", "link", "app:http_client", "middlebox:alb", ... */
+  scope: string;
+  /** As written in a scenario: "time_wait", "queue.packets", "pool.idle_timeout". */
+  name: string;
+  /** duration, integer, boolean, choice, probability, bandwidth, string, port, address, endpoint, endpoints, durations or object. */
+  type: string;
+  /** "bytes", "s" (a duration written like "40ms"), "" when none. */
+  unit: string;
+  min: ParamValue | null;
+  max: ParamValue | null;
+  choices: string[] | null;
+  /** The default under each TCP profile; null when there is none (required, or absent = unused). */
+  defaults: { rfc: unknown; linux: unknown; windows: unknown };
+  /** A valid value, for entries without a default. */
+  example: unknown;
+  required: boolean;
+  /** Changes while running (a `set` action, setTcp/setOption/setLink). */
+  live: boolean;
+  /** The timer whose length it is: a live change moves that timer if armed. */
+  timer: string | null;
+  description: { en: string; ko: string };
+}
+
+/** A connection by socket name ("c1", "srv.2") or by its trace id (any connection, apps' too). */
+export type SocketRef = string | number;
 
 export interface ClosedConnectionInfo {
   id: number;
@@ -204,6 +237,8 @@ export interface HostInfo {
   forwarding: boolean;
   manual: boolean;
   profile: string;
+  /** The host's TCP parameters now: what its new connections get. */
+  tcp: TcpParamValues;
   listeners: ListenerInfo[];
   udp: UdpSocketInfo[];
 }
