@@ -111,7 +111,8 @@ void Playground::apply_due_actions() {
     const std::string& json = actions_[i].json;
     running([&] { st = r.apply_action_text(json); });
     // It ran at this very place before; the run is deterministic, so it runs again.
-    if (!st || applied() != i + 1) throw PlaygroundError("internal error: a recorded action failed on replay: " + json);
+    if (!st || applied() != i + 1)
+      throw PlaygroundError("internal error: a recorded action failed on replay: " + json);
   }
 }
 
@@ -171,7 +172,8 @@ std::pair<std::uint64_t, bool> Playground::advance(Position target, std::uint64_
       apply_due_actions();
       return {ran, false};
     }
-    if (!done && n == 0) throw PlaygroundError("internal error: the run does not move toward its target");
+    if (!done && n == 0)
+      throw PlaygroundError("internal error: the run does not move toward its target");
   }
 }
 
@@ -201,7 +203,8 @@ void Playground::take_checkpoint() {
   while (checkpoints_.bytes() > kCheckpointBytes && cp_info_.size() > 2) {
     std::size_t best = 1;
     for (std::size_t i = 2; i + 1 < cp_info_.size(); ++i)
-      if (cp_info_[i + 1].events - cp_info_[i - 1].events < cp_info_[best + 1].events - cp_info_[best - 1].events)
+      if (cp_info_[i + 1].events - cp_info_[i - 1].events <
+          cp_info_[best + 1].events - cp_info_[best - 1].events)
         best = i;
     checkpoints_.drop(cp_info_[best].id);
     cp_info_.erase(cp_info_.begin() + static_cast<std::ptrdiff_t>(best));
@@ -210,13 +213,21 @@ void Playground::take_checkpoint() {
 
 void Playground::maybe_checkpoint() {
   const std::uint64_t events = runner().sim().net().sched().events_run();
-  if (events % kCheckpointEvents != 0 || (!cp_info_.empty() && cp_info_.back().events >= events)) return;
+  if (events % kCheckpointEvents != 0 || (!cp_info_.empty() && cp_info_.back().events >= events))
+    return;
+  // A heap over twice the cap could give one checkpoint larger than the cap (the pages changed
+  // since the last one), briefly doubling the memory: past that size no more are taken, and a
+  // seek replays from the newest one there is. The lessons' heaps are under 32 MB; a routing
+  // loop with a million packets in flight took the module past its 1 GiB before it reached its
+  // max_packets limit.
+  if (heap_ && heap_->reserved_bytes() > 2 * kCheckpointBytes) return;
   take_checkpoint();
 }
 
 void Playground::invalidate_after(Position at, std::size_t applied_count) {
   std::size_t keep = cp_info_.size();
-  while (keep > 0 && (cp_info_[keep - 1].at > at || cp_info_[keep - 1].applied > applied_count)) --keep;
+  while (keep > 0 && (cp_info_[keep - 1].at > at || cp_info_[keep - 1].applied > applied_count))
+    --keep;
   if (keep == cp_info_.size()) return;
   checkpoints_.drop_after(keep ? cp_info_[keep - 1].id : 0, *heap_);
   cp_info_.resize(keep);
@@ -269,7 +280,8 @@ void Playground::seek_to(Position target) {
 
 void Playground::seek(SimTime t) {
   guarded_seek([&] {
-    if (t < 0) throw PlaygroundError("seek: expected a time of 0 or more, got " + std::to_string(t));
+    if (t < 0)
+      throw PlaygroundError("seek: expected a time of 0 or more, got " + std::to_string(t));
     seek_to(Position{t, UINT64_MAX});
   });
 }
@@ -305,7 +317,9 @@ void Playground::undo_last_action() {
     invalidate_after(last.at, actions_.size());
     // Where it was taken, without it: every checkpoint at or after that place had it.
     if (applied() > actions_.size() || here() >= last.at) {
-      restore_latest([&](const CheckpointInfo& c) { return c.at <= last.at && c.applied <= actions_.size(); }, false);
+      restore_latest(
+          [&](const CheckpointInfo& c) { return c.at <= last.at && c.applied <= actions_.size(); },
+          false);
     }
     advance(last.at, UINT64_MAX);
   });
