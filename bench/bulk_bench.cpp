@@ -47,8 +47,8 @@ struct BulkSender : TcpObserver {
 
 /// The TCP settings of the ns-3 comparison (see bench/README.md for each one's ns-3 attribute).
 TcpConfig bench_tcp_config(bool prr) {
-  TcpConfig cfg;  // "rfc" profile: NewReno, delayed ACK 200 ms, min RTO 1 s
-  cfg.mss = 1460;                    // advertised; 1448 payload bytes once timestamps take 12
+  TcpConfig cfg;   // "rfc" profile: NewReno, delayed ACK 200 ms, min RTO 1 s
+  cfg.mss = 1460;  // advertised; 1448 payload bytes once timestamps take 12
   cfg.timestamps = true;
   cfg.sack = true;
   cfg.window_scaling = true;
@@ -56,11 +56,11 @@ TcpConfig bench_tcp_config(bool prr) {
   cfg.recv_buffer = 4u << 20;        // TcpSocket::RcvBufSize
   cfg.initial_window_segments = 10;  // TcpSocket::InitialCwnd
   cfg.delayed_ack = true;
-  cfg.ack_every_segments = 2;        // TcpSocket::DelAckCount
+  cfg.ack_every_segments = 2;                    // TcpSocket::DelAckCount
   cfg.delayed_ack_timeout = 200 * kMillisecond;  // TcpSocket::DelAckTimeout
-  cfg.rto_min = 1 * kSecond;         // TcpSocketBase::MinRto
+  cfg.rto_min = 1 * kSecond;                     // TcpSocketBase::MinRto
   cfg.congestion_control = "newreno";
-  cfg.nagle = false;                 // TcpSocket::TcpNoDelay is true by default in ns-3
+  cfg.nagle = false;                       // TcpSocket::TcpNoDelay is true by default in ns-3
   cfg.recovery = prr ? "prr" : "rfc6675";  // TcpSocketBase::RecoveryType = TcpPrrRecovery (default)
   return cfg;
 }
@@ -107,7 +107,8 @@ int main(int argc, char** argv) {
   Link& link = sim.net().add_link("ab", a, b, lp);
   if (loss > 0) {
     // Enough draws for every full-size packet the link can carry in the run, plus slack.
-    const auto max_packets = static_cast<std::uint64_t>(rate_mbps * 1e6 * seconds / (8 * 1500) * 1.1) + 10000;
+    const auto max_packets =
+        static_cast<std::uint64_t>(rate_mbps * 1e6 * seconds / (8 * 1500) * 1.1) + 10000;
     link.script_drops(0, loss_schedule(loss, max_packets, seed));
   }
 

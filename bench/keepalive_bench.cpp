@@ -63,7 +63,8 @@ void operator delete[](void* p, std::size_t) noexcept { counted_free(p); }
 // Aligned forms too: the trace's rings allocate their chunks and slabs with them.
 void* operator new(std::size_t n, std::align_val_t a) {
   void* p = std::aligned_alloc(static_cast<std::size_t>(a), (n + static_cast<std::size_t>(a) - 1) /
-                                                            static_cast<std::size_t>(a) * static_cast<std::size_t>(a));
+                                                                static_cast<std::size_t>(a) *
+                                                                static_cast<std::size_t>(a));
   if (!p) throw std::bad_alloc();
   g_heap_live += malloc_usable_size(p);
   return p;
@@ -186,8 +187,8 @@ int main(int argc, char** argv) {
   const double heap_bytes = static_cast<double>(heap_open) - static_cast<double>(heap_before);
   const double trace_bytes = static_cast<double>(trace_open) - static_cast<double>(trace_before);
   const auto events = static_cast<double>(sim.net().sched().events_run());
-  const auto packets = static_cast<double>(front.stats(0).sent + front.stats(1).sent + back.stats(0).sent +
-                                           back.stats(1).sent);
+  const auto packets = static_cast<double>(front.stats(0).sent + front.stats(1).sent +
+                                           back.stats(0).sent + back.stats(1).sent);
   const NlbBalancer::Counters& nc = nlb.counters();
   bench::JsonLine()
       .str("engine", "tcpplay")

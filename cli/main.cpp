@@ -63,7 +63,8 @@ struct UsageError {
 };
 
 /// Takes the value of `--name value` or `--name=value`.
-std::string option_value(const std::vector<std::string>& args, std::size_t& i, const std::string& name) {
+std::string option_value(const std::vector<std::string>& args, std::size_t& i,
+                         const std::string& name) {
   const std::string& a = args[i];
   if (a.size() > name.size() && a[name.size()] == '=') return a.substr(name.size() + 1);
   if (i + 1 >= args.size()) throw UsageError{name + " needs a value"};
@@ -106,12 +107,14 @@ Options parse_args(const std::vector<std::string>& args) {
   Options o;
   if (args.empty()) throw UsageError{"missing command"};
   o.command = args[0];
-  if (o.command != "run" && o.command != "validate") throw UsageError{"unknown command \"" + o.command + "\""};
+  if (o.command != "run" && o.command != "validate")
+    throw UsageError{"unknown command \"" + o.command + "\""};
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a.size() > 2 && a.rfind("--", 0) == 0) {
       parse_option(args, i, o);
-      if (o.command == "validate" && !is_option(a, "--set")) throw UsageError{"validate takes only --set"};
+      if (o.command == "validate" && !is_option(a, "--set"))
+        throw UsageError{"validate takes only --set"};
     } else if (o.file.empty()) {
       o.file = a;
     } else {
@@ -175,7 +178,8 @@ void run_with_progress(ScenarioRunner& runner, SimTime end) {
     runner.run_until(std::min(end, runner.now() + slice));
     const auto t = Clock::now();
     if (t - last >= std::chrono::milliseconds(100)) {
-      std::fprintf(stderr, "\r  %s / %s", seconds_text(runner.now()).c_str(), seconds_text(end).c_str());
+      std::fprintf(stderr, "\r  %s / %s", seconds_text(runner.now()).c_str(),
+                   seconds_text(end).c_str());
       std::fflush(stderr);
       last = t;
       shown = true;

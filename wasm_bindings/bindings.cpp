@@ -84,7 +84,8 @@ double to_number(std::int64_t v) { return static_cast<double>(v); }
 
 tcpplay::RunBudget budget_of(double max_events) {
   const std::int64_t events = Playground::integer_arg(max_events, "maxEvents");
-  if (events < 0) throw tcpplay::PlaygroundError("maxEvents: expected 0 or more, got " + std::to_string(events));
+  if (events < 0)
+    throw tcpplay::PlaygroundError("maxEvents: expected 0 or more, got " + std::to_string(events));
   return {static_cast<std::uint64_t>(events)};
 }
 
@@ -100,7 +101,9 @@ val run_result(const tcpplay::RunResult& r) {
 std::string load(Playground& p, const std::string& json) {
   return guarded([&] { return p.load(json); });
 }
-void reset(Playground& p) { guarded_void([&] { p.reset(); }); }
+void reset(Playground& p) {
+  guarded_void([&] { p.reset(); });
+}
 void set_path(Playground& p, const std::string& path, const std::string& value) {
   guarded_void([&] { p.set_path(path, value); });
 }
@@ -110,29 +113,47 @@ bool loaded(Playground& p) { return p.loaded(); }
 void run_until(Playground& p, double t) {
   guarded_void([&] { p.run_until(Playground::integer_arg(t, "run_until")); });
 }
-void run_until_text(Playground& p, const std::string& t) { guarded_void([&] { p.run_until_text(t); }); }
+void run_until_text(Playground& p, const std::string& t) {
+  guarded_void([&] { p.run_until_text(t); });
+}
 val run_until_budget(Playground& p, double t, double max_events) {
-  return guarded([&] { return run_result(p.run_until(Playground::integer_arg(t, "t"), budget_of(max_events))); },
-                 val::undefined());
+  return guarded(
+      [&] {
+        return run_result(p.run_until(Playground::integer_arg(t, "t"), budget_of(max_events)));
+      },
+      val::undefined());
 }
 val step_packet_budget(Playground& p, double max_events) {
-  return guarded([&] { return run_result(p.step_packet(budget_of(max_events))); }, val::undefined());
+  return guarded([&] { return run_result(p.step_packet(budget_of(max_events))); },
+                 val::undefined());
 }
 double parse_time(const std::string& t) {
   return guarded([&] { return to_number(Playground::time_arg(t)); });
 }
-bool step(Playground& p) { return guarded([&] { return p.step(); }); }
-bool step_packet(Playground& p) { return guarded([&] { return p.step_packet(); }); }
-double now(Playground& p) { return guarded([&] { return to_number(p.now()); }); }
-double next_event_time(Playground& p) { return guarded([&] { return to_number(p.next_event_time()); }); }
-double duration(Playground& p) { return guarded([&] { return to_number(p.duration()); }); }
+bool step(Playground& p) {
+  return guarded([&] { return p.step(); });
+}
+bool step_packet(Playground& p) {
+  return guarded([&] { return p.step_packet(); });
+}
+double now(Playground& p) {
+  return guarded([&] { return to_number(p.now()); });
+}
+double next_event_time(Playground& p) {
+  return guarded([&] { return to_number(p.next_event_time()); });
+}
+double duration(Playground& p) {
+  return guarded([&] { return to_number(p.duration()); });
+}
 
-void apply(Playground& p, const std::string& action) { guarded_void([&] { p.apply(action); }); }
+void apply(Playground& p, const std::string& action) {
+  guarded_void([&] { p.apply(action); });
+}
 void set_link(Playground& p, const std::string& link, const std::string& params) {
   guarded_void([&] { p.set_link(link, params); });
 }
-std::string suggest_seq_ack(Playground& p, const std::string& host, const std::string& to, double src_port,
-                            double dst_port) {
+std::string suggest_seq_ack(Playground& p, const std::string& host, const std::string& to,
+                            double src_port, double dst_port) {
   return guarded([&] {
     return p.suggest_seq_ack(host, to, Playground::integer_arg(src_port, "src_port"),
                              Playground::integer_arg(dst_port, "dst_port"));
@@ -141,7 +162,8 @@ std::string suggest_seq_ack(Playground& p, const std::string& host, const std::s
 
 std::string events_since(Playground& p, double cursor, double max_events) {
   return guarded([&] {
-    return p.events_since(Playground::integer_arg(cursor, "cursor"), Playground::integer_arg(max_events, "max_events"));
+    return p.events_since(Playground::integer_arg(cursor, "cursor"),
+                          Playground::integer_arg(max_events, "max_events"));
   });
 }
 /// Fills the feed's columns; returns the page and each column's address in the wasm memory
@@ -149,8 +171,9 @@ std::string events_since(Playground& p, double cursor, double max_events) {
 val feed_fill(Playground& p, double cursor, double max_events) {
   return guarded(
       [&] {
-        const tcpplay::FeedPage page = p.feed_fill(Playground::integer_arg(cursor, "cursor"),
-                                                   Playground::integer_arg(max_events, "maxEvents"));
+        const tcpplay::FeedPage page =
+            p.feed_fill(Playground::integer_arg(cursor, "cursor"),
+                        Playground::integer_arg(max_events, "maxEvents"));
         val out = val::object();
         out.set("run", static_cast<double>(page.run));
         out.set("first", static_cast<double>(page.first));
@@ -186,7 +209,8 @@ std::string snapshot(Playground& p) {
 }
 std::string series(Playground& p, double conn_id, double since) {
   return guarded([&] {
-    return p.series(Playground::integer_arg(conn_id, "conn_id"), Playground::integer_arg(since, "since"));
+    return p.series(Playground::integer_arg(conn_id, "conn_id"),
+                    Playground::integer_arg(since, "since"));
   });
 }
 /// A Uint8Array holding a copy of the capture.
@@ -194,7 +218,8 @@ val pcap(Playground& p) {
   return guarded(
       [&] {
         const std::vector<std::uint8_t> bytes = p.pcap();
-        return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+        return val::global("Uint8Array")
+            .new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
       },
       val::undefined());
 }
@@ -208,7 +233,8 @@ val packet_bytes(Playground& p, double id) {
   return guarded(
       [&] {
         const std::vector<std::uint8_t> bytes = p.packet_bytes(packet_id(id));
-        return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+        return val::global("Uint8Array")
+            .new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
       },
       val::undefined());
 }
@@ -227,9 +253,15 @@ std::string scenario(Playground& p) {
 
 // --- seeking, branches and undo (engine/api/playground_seek.cpp) -------------------------------
 
-void seek(Playground& p, double t) { guarded_void([&] { p.seek(Playground::integer_arg(t, "t")); }); }
-bool step_back(Playground& p) { return guarded([&] { return p.step_back(); }); }
-void undo_last_action(Playground& p) { guarded_void([&] { p.undo_last_action(); }); }
+void seek(Playground& p, double t) {
+  guarded_void([&] { p.seek(Playground::integer_arg(t, "t")); });
+}
+bool step_back(Playground& p) {
+  return guarded([&] { return p.step_back(); });
+}
+void undo_last_action(Playground& p) {
+  guarded_void([&] { p.undo_last_action(); });
+}
 std::string actions(Playground& p) {
   return guarded([&] { return p.actions_json(); });
 }

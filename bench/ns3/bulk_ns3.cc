@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
   NodeContainer nodes;
   nodes.Create(2);  // 0 = A (sender), 1 = B (receiver)
   PointToPointHelper p2p;
-  p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(static_cast<std::uint64_t>(rate_mbps * 1e6))));
+  p2p.SetDeviceAttribute("DataRate",
+                         DataRateValue(DataRate(static_cast<std::uint64_t>(rate_mbps * 1e6))));
   p2p.SetDeviceAttribute("Mtu", UintegerValue(1500));
   p2p.SetChannelAttribute("Delay", TimeValue(MilliSeconds(10)));
   p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", QueueSizeValue(QueueSize("100p")));
@@ -115,7 +116,7 @@ int main(int argc, char** argv) {
     sinks.push_back(DynamicCast<PacketSink>(sink_app.Get(0)));
 
     BulkSendHelper bulk("ns3::TcpSocketFactory", InetSocketAddress(ifaces.GetAddress(1), port));
-    bulk.SetAttribute("MaxBytes", UintegerValue(0));  // unlimited
+    bulk.SetAttribute("MaxBytes", UintegerValue(0));      // unlimited
     bulk.SetAttribute("SendSize", UintegerValue(65536));  // 64 KiB writes, as bulk_bench does
     ApplicationContainer bulk_app = bulk.Install(nodes.Get(0));
     bulk_app.Start(Seconds(0));
@@ -126,7 +127,8 @@ int main(int argc, char** argv) {
 
   Simulator::Stop(Seconds(seconds));
   Simulator::Run();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto events = static_cast<double>(Simulator::GetEventCount());
 
   std::vector<double> goodputs;
@@ -147,8 +149,8 @@ int main(int argc, char** argv) {
       "{\"engine\": \"ns-3.37\", \"wall_s\": %.9g, \"events\": %.9g, \"events_per_s\": %.9g, "
       "\"packets\": %.9g, \"packets_per_s\": %.9g, \"peak_rss_kib\": %ld, \"goodput_bps\": %.9g, "
       "\"flow_goodput_bps\": [%s], \"jain\": %.9g}\n",
-      wall, events, events / wall, static_cast<double>(g_packets), static_cast<double>(g_packets) / wall,
-      peak_rss_kib(), total, flow_list.c_str(), jain);
+      wall, events, events / wall, static_cast<double>(g_packets),
+      static_cast<double>(g_packets) / wall, peak_rss_kib(), total, flow_list.c_str(), jain);
   Simulator::Destroy();
   return 0;
 }

@@ -4,15 +4,32 @@ namespace tcpplay {
 
 int EventFeed::element_size(Column c) {
   switch (c) {
-    case time: case packet: case original: case deadline: case seq: case ack: case rel_seq: case rel_ack:
-      return 8;
-    case host: case link: case conn: case peer_conn: case name: case from: case to: case tag:
-    case src: case dst: case win: case len:
-      return 4;
-    case flags: case sport: case dport:
-      return 2;
-    case kind: case has_text: case proto:
-      return 1;
+    case time:
+    case packet:
+    case original:
+    case deadline:
+    case seq:
+    case ack:
+    case rel_seq:
+    case rel_ack: return 8;
+    case host:
+    case link:
+    case conn:
+    case peer_conn:
+    case name:
+    case from:
+    case to:
+    case tag:
+    case src:
+    case dst:
+    case win:
+    case len: return 4;
+    case flags:
+    case sport:
+    case dport: return 2;
+    case kind:
+    case has_text:
+    case proto: return 1;
     case column_count: break;
   }
   return 0;
@@ -107,7 +124,8 @@ std::size_t slot_of(std::uint64_t key, std::size_t slots) {
 
 int EventFeed::label_id(const char* s) {
   if (!s || !*s) return 0;
-  CachedLabel& cached = label_cache_[slot_of(reinterpret_cast<std::uintptr_t>(s), label_cache_.size())];
+  CachedLabel& cached =
+      label_cache_[slot_of(reinterpret_cast<std::uintptr_t>(s), label_cache_.size())];
   if (cached.pointer == s) return cached.id;
   cached.pointer = s;
   if (auto it = by_pointer_.find(s); it != by_pointer_.end()) return cached.id = it->second;
@@ -117,17 +135,16 @@ int EventFeed::label_id(const char* s) {
   return cached.id = it->second;
 }
 
-
 std::uint32_t* EventFeed::find_base(const Direction& d) {
-  auto& cached = recent_[slot_of((std::uint64_t{d.src} << 32 | d.dst) ^ (std::uint64_t{d.sport} << 16 | d.dport) * 31,
-                                 recent_.size())];
+  auto& cached = recent_[slot_of(
+      (std::uint64_t{d.src} << 32 | d.dst) ^ (std::uint64_t{d.sport} << 16 | d.dport) * 31,
+      recent_.size())];
   if (cached.second && cached.first == d) return cached.second;
   auto it = base_.find(d);
   if (it == base_.end()) return nullptr;
   cached = {d, &it->second};
   return &it->second;
 }
-
 
 void EventFeed::fill(const Trace& trace, std::uint64_t start, std::uint64_t stop) {
   const std::size_t n = stop > start ? static_cast<std::size_t>(stop - start) : 0;
@@ -157,12 +174,15 @@ void EventFeed::fill(const Trace& trace, std::uint64_t start, std::uint64_t stop
       const bool learn = e.kind == TraceKind::packet_sent && index >= based_until_;
       fill_packet(row, *p, learn);
     } else {
-      proto_[row] = 0, flags_[row] = 0, sport_[row] = 0, dport_[row] = 0, src_[row] = 0, dst_[row] = 0;
-      seq_[row] = 0, ack_[row] = 0, rel_seq_[row] = 0, rel_ack_[row] = 0, win_[row] = 0, len_[row] = 0;
+      proto_[row] = 0, flags_[row] = 0, sport_[row] = 0, dport_[row] = 0, src_[row] = 0,
+      dst_[row] = 0;
+      seq_[row] = 0, ack_[row] = 0, rel_seq_[row] = 0, rel_ack_[row] = 0, win_[row] = 0,
+      len_[row] = 0;
     }
   }
   if (stop > based_until_) {
-    if (base_marks_.empty() || stop - base_marks_.back().index >= kBaseMarkEvents) base_marks_.push_back({stop, base_});
+    if (base_marks_.empty() || stop - base_marks_.back().index >= kBaseMarkEvents)
+      base_marks_.push_back({stop, base_});
     based_until_ = stop;
   }
 }

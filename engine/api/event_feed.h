@@ -26,8 +26,32 @@ class EventFeed {
  public:
   /// The columns, in this order (the Embind layer hands out their addresses by this index).
   enum Column : int {
-    time, kind, host, link, conn, peer_conn, packet, original, deadline, name, from, to, tag,
-    has_text, proto, flags, sport, dport, src, dst, seq, ack, rel_seq, rel_ack, win, len,
+    time,
+    kind,
+    host,
+    link,
+    conn,
+    peer_conn,
+    packet,
+    original,
+    deadline,
+    name,
+    from,
+    to,
+    tag,
+    has_text,
+    proto,
+    flags,
+    sport,
+    dport,
+    src,
+    dst,
+    seq,
+    ack,
+    rel_seq,
+    rel_ack,
+    win,
+    len,
     column_count
   };
   /// Bytes per element of each column (8: float64, 4: int32/uint32, 2: uint16, 1: uint8).
@@ -38,7 +62,9 @@ class EventFeed {
   std::size_t count() const { return count_; }
   /// The columns lie one after another (each at a multiple of 8 bytes) in one block, so a
   /// reader copies a page with one memcpy: block() is its start, block_bytes() its length.
-  const void* column(Column c) const { return reinterpret_cast<const char*>(block_.data()) + offset_[c]; }
+  const void* column(Column c) const {
+    return reinterpret_cast<const char*>(block_.data()) + offset_[c];
+  }
   const void* block() const { return block_.data(); }
   std::size_t block_bytes() const { return bytes_; }
 

@@ -10,7 +10,12 @@ namespace tcpplay {
 namespace {
 
 void write_error(JsonWriter& w, const DissectError& e) {
-  w.key("error").begin_object().field("layer", e.layer).field("field", e.field).field("message", e.message).end_object();
+  w.key("error")
+      .begin_object()
+      .field("layer", e.layer)
+      .field("field", e.field)
+      .field("message", e.message)
+      .end_object();
 }
 
 void write_field(JsonWriter& w, const DissectField& f) {
@@ -29,12 +34,18 @@ void write_field(JsonWriter& w, const DissectField& f) {
 }
 
 void write_option(JsonWriter& w, const DissectTcpOption& o) {
-  w.begin_object().field("kind", o.kind).field("name", o.name).field("offset", o.offset).field("length", o.length);
+  w.begin_object()
+      .field("kind", o.kind)
+      .field("name", o.name)
+      .field("offset", o.offset)
+      .field("length", o.length);
   if (o.mss) w.field("mss", *o.mss);
-  if (o.shift) w.field("shift", *o.shift).field("multiplier", 1u << std::min<unsigned>(*o.shift, 14));
+  if (o.shift)
+    w.field("shift", *o.shift).field("multiplier", 1u << std::min<unsigned>(*o.shift, 14));
   if (o.name == "sack") {
     w.key("blocks").begin_array();
-    for (const SackBlock& b : o.blocks) w.begin_object().field("left", b.left).field("right", b.right).end_object();
+    for (const SackBlock& b : o.blocks)
+      w.begin_object().field("left", b.left).field("right", b.right).end_object();
     w.end_array();
   }
   if (o.tsval) w.field("tsval", *o.tsval).field("tsecr", o.tsecr.value_or(0));
@@ -47,7 +58,11 @@ void write_option(JsonWriter& w, const DissectTcpOption& o) {
 }
 
 void write_layer(JsonWriter& w, const DissectLayer& l) {
-  w.begin_object().field("name", l.name).field("label", l.label).field("offset", l.offset).field("length", l.length);
+  w.begin_object()
+      .field("name", l.name)
+      .field("label", l.label)
+      .field("offset", l.offset)
+      .field("length", l.length);
   w.key("fields").begin_array();
   for (const DissectField& f : l.fields) write_field(w, f);
   w.end_array();

@@ -8,9 +8,9 @@
 #include <new>
 #include <optional>
 
+#include "core/duration.h"
 #include "json/json.h"
 #include "json/json_writer.h"
-#include "core/duration.h"
 #include "net/network.h"
 #include "scenario/scenario.h"
 #include "tcp/tcp_stack.h"
@@ -21,7 +21,6 @@
 namespace tcpplay {
 
 namespace {
-
 
 /// Runs `f`, turning anything but a PlaygroundError into one with the CLI's wording for an
 /// unexpected failure ("internal error: ...").
@@ -40,19 +39,24 @@ std::string errors_json(const std::vector<ScenarioError>& errors) {
   std::string out;
   JsonWriter w(out);
   w.begin_array();
-  for (const ScenarioError& e : errors) w.begin_object().field("path", e.path).field("message", e.message).end_object();
+  for (const ScenarioError& e : errors)
+    w.begin_object().field("path", e.path).field("message", e.message).end_object();
   w.end_array();
   return out;
 }
 
 /// Checks a reader's cursor against the trace and returns the first index to read.
-std::uint64_t checked_cursor(const Trace& trace, std::int64_t cursor, std::int64_t max_events, const char* what) {
-  if (cursor < 0) throw PlaygroundError(std::string(what) + ": the cursor must be 0 or more, got " + std::to_string(cursor));
+std::uint64_t checked_cursor(const Trace& trace, std::int64_t cursor, std::int64_t max_events,
+                             const char* what) {
+  if (cursor < 0)
+    throw PlaygroundError(std::string(what) + ": the cursor must be 0 or more, got " +
+                          std::to_string(cursor));
   if (max_events < 1)
-    throw PlaygroundError(std::string(what) + ": max_events must be 1 or more, got " + std::to_string(max_events));
+    throw PlaygroundError(std::string(what) + ": max_events must be 1 or more, got " +
+                          std::to_string(max_events));
   if (static_cast<std::uint64_t>(cursor) > trace.end_index())
-    throw PlaygroundError(std::string(what) + ": cursor " + std::to_string(cursor) + " is past the end of the trace (" +
-                          std::to_string(trace.end_index()) +
+    throw PlaygroundError(std::string(what) + ": cursor " + std::to_string(cursor) +
+                          " is past the end of the trace (" + std::to_string(trace.end_index()) +
                           " events): after load(), reset() or set_path(), start again from 0");
   return std::max<std::uint64_t>(static_cast<std::uint64_t>(cursor), trace.first_index());
 }
@@ -80,7 +84,6 @@ ScenarioRunner& Playground::runner() const {
   }
   return *runner_;
 }
-
 
 void Playground::check_not_ended() const {
   if (!ended_.empty())
@@ -149,7 +152,9 @@ void Playground::reset() {
     // The document came from a loaded scenario plus validated actions, so it loads again; if it
     // ever did not, that is a bug worth reporting with its errors.
     LoadResult r = Scenario::load(text);
-    if (!r.ok()) throw PlaygroundError("internal error: the current scenario no longer loads:\n" + r.error_text());
+    if (!r.ok())
+      throw PlaygroundError("internal error: the current scenario no longer loads:\n" +
+                            r.error_text());
     start_fresh(std::move(text), {});
   });
 }
@@ -175,13 +180,15 @@ void Playground::set_path(std::string_view path, std::string_view value) {
 void Playground::run_until(SimTime t) { run_until(t, RunBudget{}); }
 
 SimTime Playground::time_arg(std::string_view t) {
-  const bool digits = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool digits =
+      !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
   std::optional<SimTime> v;
   if (digits && t.size() <= 18) v = static_cast<SimTime>(std::stoll(std::string(t)));
   else if (!digits) v = parse_duration(t);
   if (!v)
-    throw PlaygroundError("run_until: expected a duration like \"30s\" or a number of nanoseconds, got \"" +
-                          std::string(t) + "\"");
+    throw PlaygroundError(
+        "run_until: expected a duration like \"30s\" or a number of nanoseconds, got \"" +
+        std::string(t) + "\"");
   return *v;
 }
 
@@ -201,11 +208,14 @@ RunResult Playground::run_until(SimTime t, RunBudget budget) {
   return guarded([&] {
     check_not_ended();
     ScenarioRunner& r = runner();
-    if (t < 0) throw PlaygroundError("run_until: expected a time of 0 or more, got " + std::to_string(t));
+    if (t < 0)
+      throw PlaygroundError("run_until: expected a time of 0 or more, got " + std::to_string(t));
     if (t < r.now())
       throw PlaygroundError("run_until: " + format_duration(t) + " is before the current time " +
                             format_duration(r.now()) + " (virtual time never goes backwards)");
-    return run_budgeted(budget, [&](std::uint64_t n) { return advance(Position{t, UINT64_MAX}, n); });
+    return run_budgeted(budget, [&](std::uint64_t n) {
+      return advance(Position{t, UINT64_MAX}, n);
+    });
   });
 }
 
@@ -287,8 +297,9 @@ void Playground::set_link(std::string_view link, std::string_view params_json) {
     ScenarioRunner& r = runner();
     const std::optional<Json> params = Json::parse(params_json);
     if (!params || !params->is_object())
-      throw PlaygroundError("set_link: expected an object of link parameters like {\"loss\": 0.1}, got " +
-                            std::string(params_json));
+      throw PlaygroundError(
+          "set_link: expected an object of link parameters like {\"loss\": 0.1}, got " +
+          std::string(params_json));
     // All or nothing: every field is checked before any is applied. A checked link `set`
     // cannot fail when it runs, so the applying loop below never stops half way.
     std::vector<std::string> actions;
@@ -307,7 +318,8 @@ void Playground::set_link(std::string_view link, std::string_view params_json) {
       if (!r.check_action(*Json::parse(action), &errors)) {
         // Named by the field (or the link), not by the timeline entry the action would have been.
         const ScenarioError& e = errors.front();
-        const bool about_link = e.path.size() >= 7 && e.path.compare(e.path.size() - 7, 7, "/target") == 0;
+        const bool about_link =
+            e.path.size() >= 7 && e.path.compare(e.path.size() - 7, 7, "/target") == 0;
         const std::string where = about_link ? "link" : param;
         throw PlaygroundError("set_link: " + where + ": " + e.message,
                               {ScenarioError{where, e.message}});
@@ -318,8 +330,8 @@ void Playground::set_link(std::string_view link, std::string_view params_json) {
   });
 }
 
-std::string Playground::suggest_seq_ack(std::string_view host, std::string_view to, std::int64_t src_port,
-                                        std::int64_t dst_port) {
+std::string Playground::suggest_seq_ack(std::string_view host, std::string_view to,
+                                        std::int64_t src_port, std::int64_t dst_port) {
   return guarded([&] {
     Network& net = runner().sim().net();
     Host* h = net.find_host(host);
@@ -330,11 +342,13 @@ std::string Playground::suggest_seq_ack(std::string_view host, std::string_view 
     if (!dst) throw PlaygroundError("to: unknown host \"" + std::string(to) + "\"");
     if (src_port < 1 || src_port > 65535) throw PlaygroundError(port_error("src_port", src_port));
     if (dst_port < 1 || dst_port > 65535) throw PlaygroundError(port_error("dst_port", dst_port));
-    const FourTuple t{h->addr(), *dst, static_cast<std::uint16_t>(src_port), static_cast<std::uint16_t>(dst_port)};
+    const FourTuple t{h->addr(), *dst, static_cast<std::uint16_t>(src_port),
+                      static_cast<std::uint16_t>(dst_port)};
     const std::optional<TcpStack::SeqAck> known = runner().sim().tcp(*h).known_seq_ack(t);
     if (!known)
-      throw PlaygroundError("suggest_seq_ack: no connection " + format_tuple(t) +
-                            " on either host, and no segment seen on it in manual mode: give seq and ack yourself");
+      throw PlaygroundError(
+          "suggest_seq_ack: no connection " + format_tuple(t) +
+          " on either host, and no segment seen on it in manual mode: give seq and ack yourself");
     const TcpStack::SeqAck sa = *known;
     return "{\"seq\":" + std::to_string(sa.seq) + ",\"ack\":" + std::to_string(sa.ack) + "}";
   });
@@ -373,7 +387,8 @@ std::vector<Playground::NamedSocket> Playground::named_sockets() const {
     if (a.kind == ActionKind::listen) {
       out.push_back({false, a.host, a.name, a.port});
     } else if (a.kind == ActionKind::udp_bind) {
-      if (const UdpSocket* u = runner_->udp_socket(a.name)) out.push_back({true, a.host, a.name, u->port()});
+      if (const UdpSocket* u = runner_->udp_socket(a.name))
+        out.push_back({true, a.host, a.name, u->port()});
     }
   }
   const std::size_t n = applied();
@@ -391,10 +406,12 @@ void Playground::format_lines_until(std::uint64_t end) {
     if (trace.kind_at(i) != TraceKind::packet_sent) continue;  // the kind alone is cheap
     // Every so many lines, the formatter's state, for a seek back to return to (rewound()).
     if (lines_.empty() || lines_.size() % kTextMarkLines == 0)
-      if (text_marks_.empty() || text_marks_.back().index < i) text_marks_.push_back({i, formatter_});
+      if (text_marks_.empty() || text_marks_.back().index < i)
+        text_marks_.push_back({i, formatter_});
     const TraceEvent e = trace.at(i);
     if (!e.packet_id) continue;
-    if (const std::optional<Packet> p = trace.packet(e.packet_id)) lines_.push_back({i, formatter_.format_line(*p, e.time)});
+    if (const std::optional<Packet> p = trace.packet(e.packet_id))
+      lines_.push_back({i, formatter_.format_line(*p, e.time)});
   }
   formatted_until_ = std::max(formatted_until_, end);
   while (!lines_.empty() && lines_.front().index < trace.first_index()) lines_.pop_front();
@@ -405,12 +422,13 @@ std::string Playground::events_since(std::int64_t cursor, std::int64_t max_event
     const Trace& trace = runner().sim().trace();
     const std::uint64_t first = trace.first_index(), end = trace.end_index();
     const std::uint64_t start = checked_cursor(trace, cursor, max_events, "events_since");
-    const std::uint64_t stop = std::min<std::uint64_t>(end, start + static_cast<std::uint64_t>(max_events));
+    const std::uint64_t stop =
+        std::min<std::uint64_t>(end, start + static_cast<std::uint64_t>(max_events));
     format_lines_until(stop);
 
-    std::string out = "{\"run\":" + std::to_string(run_number_) + ",\"first\":" + std::to_string(first) +
-                      ",\"end\":" + std::to_string(end) + ",\"dropped\":" +
-                      std::to_string(start - static_cast<std::uint64_t>(cursor)) +
+    std::string out = "{\"run\":" + std::to_string(run_number_) +
+                      ",\"first\":" + std::to_string(first) + ",\"end\":" + std::to_string(end) +
+                      ",\"dropped\":" + std::to_string(start - static_cast<std::uint64_t>(cursor)) +
                       ",\"next\":" + std::to_string(stop) + ",\"events\":[";
     auto line = std::lower_bound(lines_.begin(), lines_.end(), start,
                                  [](const PacketLine& l, std::uint64_t i) { return l.index < i; });
@@ -434,7 +452,8 @@ FeedPage Playground::feed_fill(std::int64_t cursor, std::int64_t max_events) {
   return guarded([&] {
     const Trace& trace = runner().sim().trace();
     const std::uint64_t start = checked_cursor(trace, cursor, max_events, "feed");
-    const std::uint64_t stop = std::min<std::uint64_t>(trace.end_index(), start + static_cast<std::uint64_t>(max_events));
+    const std::uint64_t stop =
+        std::min<std::uint64_t>(trace.end_index(), start + static_cast<std::uint64_t>(max_events));
     feed_.fill(trace, start, stop);
     FeedPage page;
     page.run = run_number_;
@@ -452,13 +471,16 @@ std::string Playground::feed_labels() const { return names_json(feed_.labels());
 std::string Playground::event_text(std::int64_t index) {
   return guarded([&] {
     const Trace& trace = runner().sim().trace();
-    if (index < 0) throw PlaygroundError("event_text: the index must be 0 or more, got " + std::to_string(index));
+    if (index < 0)
+      throw PlaygroundError("event_text: the index must be 0 or more, got " +
+                            std::to_string(index));
     const auto i = static_cast<std::uint64_t>(index);
     if (i < trace.first_index() || i >= trace.end_index()) return std::string();
     if (trace.kind_at(i) == TraceKind::packet_sent) {
       format_lines_until(i + 1);
-      auto line = std::lower_bound(lines_.begin(), lines_.end(), i,
-                                   [](const PacketLine& l, std::uint64_t k) { return l.index < k; });
+      auto line =
+          std::lower_bound(lines_.begin(), lines_.end(), i,
+                           [](const PacketLine& l, std::uint64_t k) { return l.index < k; });
       return line != lines_.end() && line->index == i ? line->text : std::string();
     }
     return trace.at(i).detail;
@@ -493,18 +515,20 @@ std::string Playground::scenario_json() const {
     if (!actions_.empty()) {
       if (!doc.find("timeline")) doc.set("timeline", Json::array());
       Json& timeline = *doc.find("timeline");
-      for (const RecordedAction& a : actions_) timeline.push_back(Json::parse(a.json).value_or(Json()));
+      for (const RecordedAction& a : actions_)
+        timeline.push_back(Json::parse(a.json).value_or(Json()));
     }
     return doc.dump(2) + "\n";
   });
 }
 
-
 std::int64_t Playground::integer_arg(double v, std::string_view what) {
   // 2^53: every integer up to it is exact in a double (a JavaScript number).
   constexpr double kMaxExact = 9007199254740992.0;
   if (!std::isfinite(v) || std::floor(v) != v || v > kMaxExact || v < -kMaxExact) {
-    std::string shown = std::isnan(v) ? "NaN" : std::isinf(v) ? (v > 0 ? "Infinity" : "-Infinity") : std::to_string(v);
+    std::string shown = std::isnan(v)   ? "NaN"
+                        : std::isinf(v) ? (v > 0 ? "Infinity" : "-Infinity")
+                                        : std::to_string(v);
     throw PlaygroundError(std::string(what) + ": expected an integer, got " + shown);
   }
   return static_cast<std::int64_t>(v);

@@ -59,10 +59,10 @@ struct RunBudget {
 
 /// Where a budgeted run stopped.
 struct RunResult {
-  SimTime now = 0;        ///< the clock after the call
-  bool reached = false;   ///< the target was reached (false: the budget ran out first)
+  SimTime now = 0;           ///< the clock after the call
+  bool reached = false;      ///< the target was reached (false: the budget ran out first)
   std::uint64_t events = 0;  ///< events run by the call
-  bool sent = false;      ///< step_packet: a packet was sent
+  bool sent = false;         ///< step_packet: a packet was sent
 };
 
 /// One page of the binary feed (the columns are in feed()).

@@ -15,18 +15,24 @@ namespace {
 Packet stored_packet(const Trace& trace, std::uint64_t id) {
   const std::uint64_t first = trace.first_packet_id(), end = trace.end_packet_id();
   if (id >= 1 && id < first)
-    throw PlaygroundError("packet " + std::to_string(id) + " is no longer retained (the trace keeps packets from id " +
+    throw PlaygroundError("packet " + std::to_string(id) +
+                          " is no longer retained (the trace keeps packets from id " +
                           std::to_string(first) + " on)");
   if (id < 1 || id >= end)
-    throw PlaygroundError("no packet " + std::to_string(id) +
-                          (end > 1 ? ": ids run from 1 to " + std::to_string(end - 1) : ": none was sent yet"));
+    throw PlaygroundError(
+        "no packet " + std::to_string(id) +
+        (end > 1 ? ": ids run from 1 to " + std::to_string(end - 1) : ": none was sent yet"));
   std::optional<Packet> p = trace.packet(id);
-  if (!p) throw PlaygroundError("internal error: packet " + std::to_string(id) + " is missing from the trace");
+  if (!p)
+    throw PlaygroundError("internal error: packet " + std::to_string(id) +
+                          " is missing from the trace");
   return std::move(*p);
 }
 
 /// The bytes pcap() writes for a packet (trace/pcap.cpp: lengths and checksums computed).
-std::vector<std::uint8_t> wire_bytes(const Packet& p) { return serialize(p, SerializeMode::compute); }
+std::vector<std::uint8_t> wire_bytes(const Packet& p) {
+  return serialize(p, SerializeMode::compute);
+}
 
 }  // namespace
 

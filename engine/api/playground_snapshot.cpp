@@ -21,8 +21,8 @@
 #include <map>
 #include <utility>
 
-#include "json/json_writer.h"
 #include "api/playground.h"
+#include "json/json_writer.h"
 #include "scenario/scenario.h"
 #include "tcp/tcp_connection.h"
 #include "tcp/tcp_stack.h"
@@ -35,7 +35,9 @@ namespace {
 
 using Names = std::map<std::pair<std::string, std::uint16_t>, std::string>;
 
-std::string endpoint(Ipv4Addr addr, std::uint16_t port) { return format_ipv4(addr) + ":" + std::to_string(port); }
+std::string endpoint(Ipv4Addr addr, std::uint16_t port) {
+  return format_ipv4(addr) + ":" + std::to_string(port);
+}
 
 void name_field(JsonWriter& w, const Names& names, const std::string& host, std::uint16_t port) {
   w.key("name");
@@ -56,25 +58,49 @@ void tcp_params_json(JsonWriter& w, const TcpConfig& cfg) {
   w.end_object();
 }
 
-void connection_json(JsonWriter& w, const TcpSnapshot& s, const std::string& name, const TcpConfig& cfg) {
+void connection_json(JsonWriter& w, const TcpSnapshot& s, const std::string& name,
+                     const TcpConfig& cfg) {
   w.begin_object()
-      .field("id", s.id).field("name", name).field("host", s.host).field("tuple", format_tuple(s.tuple))
+      .field("id", s.id)
+      .field("name", name)
+      .field("host", s.host)
+      .field("tuple", format_tuple(s.tuple))
       .field("local", endpoint(s.tuple.local_addr, s.tuple.local_port))
       .field("remote", endpoint(s.tuple.remote_addr, s.tuple.remote_port))
-      .field("state", to_string(s.state)).field("passive", s.passive).field("manual", s.manual)
-      .field("iss", s.iss).field("irs", s.irs).field("snd_una", s.snd_una).field("snd_nxt", s.snd_nxt)
-      .field("snd_wnd", s.snd_wnd).field("rcv_nxt", s.rcv_nxt).field("rcv_wnd", s.rcv_wnd)
-      .field("send_buffered", s.send_buffered).field("send_buffer", s.send_buffer)
-      .field("recv_buffered", s.recv_buffered).field("recv_buffer", s.recv_buffer)
-      .field("cwnd", s.cwnd).field("ssthresh", s.ssthresh).field("in_flight", s.in_flight).field("mss", s.mss)
-      .field("srtt_ns", s.srtt).field("rttvar_ns", s.rttvar).field("rto_ns", s.rto)
-      .field("sack", s.sack).field("timestamps", s.timestamps)
-      .field("snd_wscale", s.snd_wscale).field("rcv_wscale", s.rcv_wscale)
-      .field("congestion_control", s.congestion_control).field("in_recovery", s.in_recovery)
-      .field("bytes_sent", s.bytes_sent).field("bytes_acked", s.bytes_acked)
-      .field("bytes_delivered", s.bytes_delivered).field("retransmits", s.retransmits);
+      .field("state", to_string(s.state))
+      .field("passive", s.passive)
+      .field("manual", s.manual)
+      .field("iss", s.iss)
+      .field("irs", s.irs)
+      .field("snd_una", s.snd_una)
+      .field("snd_nxt", s.snd_nxt)
+      .field("snd_wnd", s.snd_wnd)
+      .field("rcv_nxt", s.rcv_nxt)
+      .field("rcv_wnd", s.rcv_wnd)
+      .field("send_buffered", s.send_buffered)
+      .field("send_buffer", s.send_buffer)
+      .field("recv_buffered", s.recv_buffered)
+      .field("recv_buffer", s.recv_buffer)
+      .field("cwnd", s.cwnd)
+      .field("ssthresh", s.ssthresh)
+      .field("in_flight", s.in_flight)
+      .field("mss", s.mss)
+      .field("srtt_ns", s.srtt)
+      .field("rttvar_ns", s.rttvar)
+      .field("rto_ns", s.rto)
+      .field("sack", s.sack)
+      .field("timestamps", s.timestamps)
+      .field("snd_wscale", s.snd_wscale)
+      .field("rcv_wscale", s.rcv_wscale)
+      .field("congestion_control", s.congestion_control)
+      .field("in_recovery", s.in_recovery)
+      .field("bytes_sent", s.bytes_sent)
+      .field("bytes_acked", s.bytes_acked)
+      .field("bytes_delivered", s.bytes_delivered)
+      .field("retransmits", s.retransmits);
   w.key("timers").begin_array();
-  for (const TimerView& t : s.timers) w.begin_object().field("name", t.name).field("deadline_ns", t.deadline).end_object();
+  for (const TimerView& t : s.timers)
+    w.begin_object().field("name", t.name).field("deadline_ns", t.deadline).end_object();
   w.end_array();
   w.key("params");
   tcp_params_json(w, cfg);
@@ -84,32 +110,51 @@ void connection_json(JsonWriter& w, const TcpSnapshot& s, const std::string& nam
 void link_json(JsonWriter& w, const Link& l) {
   const LinkParams& p = l.params();
   w.begin_object()
-      .field("name", l.name()).field("index", l.index()).field("a", l.end(0).name()).field("b", l.end(1).name());
-  w.key("params").begin_object()
-      .field("delay_ns", p.delay).field("jitter_ns", p.jitter).field("bandwidth_bps", p.bandwidth_bps)
-      .field("queue_packets", p.queue_packets).field("queue_bytes", p.queue_bytes).field("loss", p.loss)
-      .field("duplicate", p.duplicate).field("reorder", p.reorder).field("reorder_delay_ns", p.reorder_delay)
-      .field("mtu", p.mtu).field("up", p.up)
+      .field("name", l.name())
+      .field("index", l.index())
+      .field("a", l.end(0).name())
+      .field("b", l.end(1).name());
+  w.key("params")
+      .begin_object()
+      .field("delay_ns", p.delay)
+      .field("jitter_ns", p.jitter)
+      .field("bandwidth_bps", p.bandwidth_bps)
+      .field("queue_packets", p.queue_packets)
+      .field("queue_bytes", p.queue_bytes)
+      .field("loss", p.loss)
+      .field("duplicate", p.duplicate)
+      .field("reorder", p.reorder)
+      .field("reorder_delay_ns", p.reorder_delay)
+      .field("mtu", p.mtu)
+      .field("up", p.up)
       .end_object();
   w.key("directions").begin_array();
   for (int side = 0; side < 2; ++side) {
     const Link::DirectionStats st = l.stats(side);
     w.begin_object()
-        .field("from", l.end(side).name()).field("to", l.end(1 - side).name())
-        .field("sent", st.sent).field("delivered", st.delivered).field("dropped", st.dropped)
-        .field("bytes_sent", st.bytes_sent).field("queued", st.queued).field("queued_bytes", st.queued_bytes)
+        .field("from", l.end(side).name())
+        .field("to", l.end(1 - side).name())
+        .field("sent", st.sent)
+        .field("delivered", st.delivered)
+        .field("dropped", st.dropped)
+        .field("bytes_sent", st.bytes_sent)
+        .field("queued", st.queued)
+        .field("queued_bytes", st.queued_bytes)
         .end_object();
   }
   w.end_array().end_object();
 }
 
-void host_json(JsonWriter& w, Simulation& sim, Host& h, const Names& listen_names, const Names& udp_names) {
+void host_json(JsonWriter& w, Simulation& sim, Host& h, const Names& listen_names,
+               const Names& udp_names) {
   TcpStack& tcp = sim.tcp(h);
   w.begin_object().field("name", h.name()).field("index", h.index());
   w.key("addrs").begin_array();
   for (Ipv4Addr a : h.addrs()) w.value(format_ipv4(a));
   w.end_array();
-  w.field("forwarding", h.forwarding).field("manual", tcp.manual).field("profile", tcp.defaults().profile);
+  w.field("forwarding", h.forwarding)
+      .field("manual", tcp.manual)
+      .field("profile", tcp.defaults().profile);
   w.key("tcp");
   tcp_params_json(w, tcp.defaults());
   w.key("listeners").begin_array();
@@ -124,8 +169,12 @@ void host_json(JsonWriter& w, Simulation& sim, Host& h, const Names& listen_name
     const UdpSocketStats& st = s->stats();
     w.begin_object().field("port", port);
     name_field(w, udp_names, h.name(), port);
-    w.field("sent", st.sent).field("received", st.received).field("bytes_sent", st.bytes_sent)
-        .field("bytes_received", st.bytes_received).field("errors", st.errors).field("last_error", st.last_error)
+    w.field("sent", st.sent)
+        .field("received", st.received)
+        .field("bytes_sent", st.bytes_sent)
+        .field("bytes_received", st.bytes_received)
+        .field("errors", st.errors)
+        .field("last_error", st.last_error)
         .end_object();
   }
   w.end_array().end_object();
@@ -141,7 +190,8 @@ std::string Playground::snapshot() {
 
     // Names of listening and UDP sockets, by (host, port); a later definition wins.
     Names listen_names, udp_names;
-    for (const NamedSocket& s : named_sockets()) (s.udp ? udp_names : listen_names)[{s.host, s.port}] = s.name;
+    for (const NamedSocket& s : named_sockets())
+      (s.udp ? udp_names : listen_names)[{s.host, s.port}] = s.name;
 
     std::string out;
     JsonWriter w(out);
@@ -153,29 +203,42 @@ std::string Playground::snapshot() {
         .field("duration_ns", r.duration())
         .field("events_run", r.events_run())
         .field("run", run_number_);
-    w.key("trace").begin_object().field("first", trace.first_index()).field("end", trace.end_index()).end_object();
+    w.key("trace")
+        .begin_object()
+        .field("first", trace.first_index())
+        .field("end", trace.end_index())
+        .end_object();
 
     w.key("hosts").begin_array();
-    for (std::size_t i = 0; i < net.host_count(); ++i) host_json(w, sim, net.host(i), listen_names, udp_names);
+    for (std::size_t i = 0; i < net.host_count(); ++i)
+      host_json(w, sim, net.host(i), listen_names, udp_names);
     w.end_array();
 
     w.key("connections").begin_array();
     for (std::size_t i = 0; i < net.host_count(); ++i)
-      for (TcpConnection* c : sim.tcp(i).connections()) connection_json(w, c->snapshot(), r.socket_name(c->id()), c->config());
+      for (TcpConnection* c : sim.tcp(i).connections())
+        connection_json(w, c->snapshot(), r.socket_name(c->id()), c->config());
     w.end_array();
 
     w.key("closed").begin_array();
     for (std::size_t i = 0; i < net.host_count(); ++i)
       for (const ClosedConnection& c : sim.tcp(i).closed())
         w.begin_object()
-            .field("id", c.id).field("name", r.socket_name(c.id)).field("host", net.host(i).name())
-            .field("tuple", format_tuple(c.tuple)).field("reason", c.reason).field("closed_at_ns", c.closed_at)
-            .field("bytes_sent", c.bytes_sent).field("bytes_delivered", c.bytes_delivered)
+            .field("id", c.id)
+            .field("name", r.socket_name(c.id))
+            .field("host", net.host(i).name())
+            .field("tuple", format_tuple(c.tuple))
+            .field("reason", c.reason)
+            .field("closed_at_ns", c.closed_at)
+            .field("bytes_sent", c.bytes_sent)
+            .field("bytes_delivered", c.bytes_delivered)
             .end_object();
     w.end_array();
     std::uint64_t closed_not_kept = 0;
-    for (std::size_t i = 0; i < net.host_count(); ++i) closed_not_kept += sim.tcp(i).closed_not_kept();
-    w.field("closed_not_kept", closed_not_kept);  // older than each host's last TcpStack::kMaxClosed
+    for (std::size_t i = 0; i < net.host_count(); ++i)
+      closed_not_kept += sim.tcp(i).closed_not_kept();
+    w.field("closed_not_kept",
+            closed_not_kept);  // older than each host's last TcpStack::kMaxClosed
 
     w.key("links").begin_array();
     for (std::size_t i = 0; i < net.link_count(); ++i) link_json(w, net.link(i));
@@ -216,7 +279,8 @@ std::string Playground::series(std::int64_t conn_id, std::int64_t since) {
     if (!found) throw PlaygroundError("series: unknown connection id " + std::to_string(conn_id));
     // Written by hand: a long run has many samples, and this may be polled per frame.
     const std::vector<TcpSample>& samples = *found;
-    constexpr std::uint64_t kStride = std::uint64_t{1} << 32;  // cursor = index + generation * kStride
+    constexpr std::uint64_t kStride = std::uint64_t{1}
+                                      << 32;  // cursor = index + generation * kStride
     const auto cursor = static_cast<std::uint64_t>(since);
     if (since < 0 || cursor / kStride > generation ||
         (cursor / kStride == generation && cursor % kStride > samples.size()))
@@ -227,8 +291,8 @@ std::string Playground::series(std::int64_t conn_id, std::int64_t since) {
     const std::size_t from = reset ? 0 : static_cast<std::size_t>(cursor % kStride);
     std::string out = "{\"id\":" + std::to_string(id) + ",\"name\":";
     append_json_string(out, r.socket_name(id));
-    out += ",\"generation\":" + std::to_string(generation) + ",\"reset\":" + (reset ? "true" : "false") +
-           ",\"from\":" + std::to_string(from) +
+    out += ",\"generation\":" + std::to_string(generation) +
+           ",\"reset\":" + (reset ? "true" : "false") + ",\"from\":" + std::to_string(from) +
            ",\"next\":" + std::to_string(generation * kStride + samples.size());
     auto column = [&](const char* key, auto field) {
       out += ",\"";

@@ -32,8 +32,7 @@ Result<Endpoint> parse_endpoint(std::string_view text, Network* net) {
     port = port * 10 + static_cast<unsigned long>(ch - '0');
     if (port > 65535) break;
   }
-  if (port == 0 || port > 65535)
-    return fail(": port must be between 1 and 65535");
+  if (port == 0 || port > 65535) return fail(": port must be between 1 and 65535");
   Endpoint e;
   e.port = static_cast<std::uint16_t>(port);
   if (auto a = parse_ipv4(host)) {
@@ -136,14 +135,15 @@ void AppBase::idle_start(IdleTimer& t, SimTime timeout, std::function<void()> on
 }
 
 void AppBase::idle_arm(IdleTimer& t, std::function<void()> on_expire) {
-  t.timer = set_timer(t.last_activity + t.timeout, [this, &t, on_expire = std::move(on_expire)]() mutable {
-    t.timer = 0;
-    if (now() < t.last_activity + t.timeout) {
-      idle_arm(t, std::move(on_expire));  // touched since: wait for the newer deadline
-      return;
-    }
-    on_expire();
-  });
+  t.timer = set_timer(
+      t.last_activity + t.timeout, [this, &t, on_expire = std::move(on_expire)]() mutable {
+        t.timer = 0;
+        if (now() < t.last_activity + t.timeout) {
+          idle_arm(t, std::move(on_expire));  // touched since: wait for the newer deadline
+          return;
+        }
+        on_expire();
+      });
 }
 
 void AppBase::narrate(std::string detail, const TcpConnection* c) const {

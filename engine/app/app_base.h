@@ -15,7 +15,6 @@
 #include <string>
 #include <string_view>
 
-
 #include "core/result.h"
 #include "json/json_writer.h"
 #include "sim/simulation.h"
@@ -59,7 +58,10 @@ struct SendQueue {
   std::uint64_t write(TcpConnection& c, const Payload& p);
   /// Writes queued bytes while they fit; returns the bytes TCP accepted.
   std::uint64_t flush(TcpConnection& c);
-  void clear() { pieces.clear(); bytes = 0; }
+  void clear() {
+    pieces.clear();
+    bytes = 0;
+  }
 };
 
 class AppBase : public Component, public EventHandler {
@@ -82,7 +84,9 @@ class AppBase : public Component, public EventHandler {
   TcpStack& tcp() { return sim_.tcp(host_); }
   UdpStack& udp() { return sim_.udp(host_); }
   /// The TCP parameters for this component's sockets: `own` if given, else the host's defaults.
-  TcpConfig tcp_config(const std::optional<TcpConfig>& own) { return own ? *own : tcp().defaults(); }
+  TcpConfig tcp_config(const std::optional<TcpConfig>& own) {
+    return own ? *own : tcp().defaults();
+  }
 
   /// Runs `fn` once at time `at` (>= now). Returns its id.
   TimerId set_timer(SimTime at, std::function<void()> fn);

@@ -14,7 +14,8 @@ std::string say_rate(std::uint64_t bps) {
 
 // --- sender ------------------------------------------------------------------------------
 
-BulkSender::BulkSender(Simulation& sim, Host& host, std::string name, const BulkSenderParams& params)
+BulkSender::BulkSender(Simulation& sim, Host& host, std::string name,
+                       const BulkSenderParams& params)
     : AppBase(sim, host, std::move(name)), params_(params) {
   start_timer_ = set_timer(params_.start, [this] {
     start_timer_ = 0;
@@ -37,7 +38,8 @@ void BulkSender::start() {
   conn_ = *c;
   conn_id_ = conn_->id();
   std::string goal = params_.bytes > 0 ? std::to_string(params_.bytes) + " bytes" : "data";
-  if (params_.duration > 0) goal += (params_.bytes > 0 ? " or for " : " for ") + say_duration(params_.duration);
+  if (params_.duration > 0)
+    goal += (params_.bytes > 0 ? " or for " : " for ") + say_duration(params_.duration);
   narrate("connecting to " + format_endpoint(params_.to) + " to send " + goal, conn_);
 }
 
@@ -59,11 +61,13 @@ void BulkSender::fill() {
     if (params_.bytes > 0) want = std::min(want, params_.bytes - queued_);
     want = std::min<std::uint64_t>(want, 1u << 30);
     if (want == 0) break;
-    const std::uint32_t n = conn_->send(Payload::pattern(params_.pattern_seed, queued_, static_cast<std::uint32_t>(want)));
+    const std::uint32_t n = conn_->send(
+        Payload::pattern(params_.pattern_seed, queued_, static_cast<std::uint32_t>(want)));
     queued_ += n;
     if (n == 0) break;
   }
-  if (params_.bytes > 0 && queued_ >= params_.bytes) finish_sending("all " + std::to_string(params_.bytes) + " bytes written");
+  if (params_.bytes > 0 && queued_ >= params_.bytes)
+    finish_sending("all " + std::to_string(params_.bytes) + " bytes written");
 }
 
 void BulkSender::finish_sending(const std::string& why) {
@@ -111,7 +115,9 @@ void BulkSender::snapshot(JsonWriter& w) const {
 // --- sink --------------------------------------------------------------------------------
 
 std::uint64_t BulkSink::Stats::goodput_bps() const {
-  if (bytes == 0 || last_byte_at == kNever || established_at == kNever || last_byte_at <= established_at) return 0;
+  if (bytes == 0 || last_byte_at == kNever || established_at == kNever ||
+      last_byte_at <= established_at)
+    return 0;
   const auto span = static_cast<unsigned __int128>(last_byte_at - established_at);
   return static_cast<std::uint64_t>(static_cast<unsigned __int128>(bytes) * 8 * kSecond / span);
 }
@@ -126,12 +132,14 @@ BulkSink::BulkSink(Simulation& sim, Host& host, std::string name, const BulkSink
     return;
   }
   narrate("sink listening on port " + std::to_string(params_.port) +
-          (params_.read_rate ? ", reading " + std::to_string(params_.read_rate) + " bytes/s" : ", reading at once"));
+          (params_.read_rate ? ", reading " + std::to_string(params_.read_rate) + " bytes/s"
+                             : ", reading at once"));
 }
 
 BulkSink::~BulkSink() {
   for (auto& [id, c] : live_) c->set_observer(nullptr);
-  if (tcp().listener(params_.port) && tcp().listener(params_.port)->observer == this) (void)tcp().unlisten(params_.port);
+  if (tcp().listener(params_.port) && tcp().listener(params_.port)->observer == this)
+    (void)tcp().unlisten(params_.port);
 }
 
 BulkSink::Stats* BulkSink::find(int conn) {
@@ -207,7 +215,9 @@ void BulkSink::snapshot(JsonWriter& w) const {
     auto it = live_.find(s.conn);
     w.begin_object().field("conn", s.conn).field("peer", s.peer);
     w.field("state", it == live_.end() ? "CLOSED" : to_string(it->second->state()));
-    w.field("bytes", s.bytes).field("mismatches", s.mismatches).field("goodput_bps", s.goodput_bps());
+    w.field("bytes", s.bytes)
+        .field("mismatches", s.mismatches)
+        .field("goodput_bps", s.goodput_bps());
     time_field(w, "established_at_ns", s.established_at);
     time_field(w, "last_byte_at_ns", s.last_byte_at);
     w.field("finished", s.finished).field("close_reason", s.closed).end_object();

@@ -15,10 +15,11 @@ struct BulkSenderParams {
   std::uint16_t src_port = 0;     ///< 0 = next free ephemeral port
   SimTime start = 0;              ///< when to connect
   std::uint64_t bytes = 1000000;  ///< bytes to send; 0 = no byte limit (then `duration` ends it)
-  SimTime duration = 0;           ///< stop queueing this long after the connection is established; 0 = no limit
-  std::uint32_t pattern_seed = 1; ///< pattern stream; the sink must use the same seed
-  bool close_when_done = true;    ///< FIN after the last byte
-  std::optional<TcpConfig> tcp;   ///< TCP parameters; default: the host's
+  SimTime duration =
+      0;  ///< stop queueing this long after the connection is established; 0 = no limit
+  std::uint32_t pattern_seed = 1;  ///< pattern stream; the sink must use the same seed
+  bool close_when_done = true;     ///< FIN after the last byte
+  std::optional<TcpConfig> tcp;    ///< TCP parameters; default: the host's
 };
 
 /// Connects at `start`, writes until `bytes` (or `duration`) is reached, then closes.
@@ -54,9 +55,10 @@ class BulkSender : public AppBase, private TcpObserver {
 };
 
 struct BulkSinkParams {
-  std::uint16_t port = 5001;       ///< listening port
+  std::uint16_t port = 5001;  ///< listening port
   std::uint32_t backlog = 128;
-  std::uint64_t read_rate = 0;     ///< bytes/s the application reads (TcpConfig::read_rate); 0 = at once
+  std::uint64_t read_rate =
+      0;  ///< bytes/s the application reads (TcpConfig::read_rate); 0 = at once
   std::uint32_t pattern_seed = 1;  ///< pattern stream the sender uses
   bool verify = true;              ///< check every byte against the pattern stream
   std::optional<TcpConfig> tcp;    ///< TCP parameters; default: the host's (read_rate overrides)

@@ -4,7 +4,8 @@ namespace tcpplay {
 
 // --- TCP ---------------------------------------------------------------------------------
 
-TcpEchoServer::TcpEchoServer(Simulation& sim, Host& host, std::string name, const TcpEchoParams& params)
+TcpEchoServer::TcpEchoServer(Simulation& sim, Host& host, std::string name,
+                             const TcpEchoParams& params)
     : AppBase(sim, host, std::move(name)), params_(params) {
   const TcpConfig cfg = tcp_config(params_.tcp);
   auto l = tcp().listen(params_.port, params_.backlog, this, &cfg);
@@ -17,13 +18,16 @@ TcpEchoServer::TcpEchoServer(Simulation& sim, Host& host, std::string name, cons
 
 TcpEchoServer::~TcpEchoServer() {
   for (auto& [id, s] : conns_) s.c->set_observer(nullptr);
-  if (tcp().listener(params_.port) && tcp().listener(params_.port)->observer == this) (void)tcp().unlisten(params_.port);
+  if (tcp().listener(params_.port) && tcp().listener(params_.port)->observer == this)
+    (void)tcp().unlisten(params_.port);
 }
 
 void TcpEchoServer::on_established(TcpConnection& c) {
   ++accepted_;
   conns_[c.id()].c = &c;
-  narrate("accepted connection from " + format_endpoint(c.tuple().remote_addr, c.tuple().remote_port), &c);
+  narrate(
+      "accepted connection from " + format_endpoint(c.tuple().remote_addr, c.tuple().remote_port),
+      &c);
 }
 
 void TcpEchoServer::on_data(TcpConnection& c, const Payload& data) {
@@ -61,7 +65,9 @@ void TcpEchoServer::maybe_close(Conn& s) {
 void TcpEchoServer::on_closed(TcpConnection& c, const char* reason) {
   auto it = conns_.find(c.id());
   if (it == conns_.end()) return;
-  narrate(std::string("connection ") + reason + " after echoing " + std::to_string(it->second.echoed) + " bytes", &c);
+  narrate(std::string("connection ") + reason + " after echoing " +
+              std::to_string(it->second.echoed) + " bytes",
+          &c);
   conns_.erase(it);
 }
 
@@ -83,7 +89,8 @@ void TcpEchoServer::snapshot(JsonWriter& w) const {
 
 // --- UDP ---------------------------------------------------------------------------------
 
-UdpEchoServer::UdpEchoServer(Simulation& sim, Host& host, std::string name, const UdpEchoParams& params)
+UdpEchoServer::UdpEchoServer(Simulation& sim, Host& host, std::string name,
+                             const UdpEchoParams& params)
     : AppBase(sim, host, std::move(name)), params_(params) {
   auto s = udp().bind(params_.port, this);
   if (!s) {
@@ -98,7 +105,8 @@ UdpEchoServer::~UdpEchoServer() {
   if (socket_) socket_->set_observer(nullptr);
 }
 
-void UdpEchoServer::on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port, const Payload& data) {
+void UdpEchoServer::on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port,
+                                const Payload& data) {
   ++echoed_;
   bytes_ += data.size();
   narrate("echo " + std::to_string(data.size()) + " bytes to " + format_endpoint(from, from_port),

@@ -58,7 +58,8 @@ class UdpEchoServer : public AppBase, private UdpObserver {
   std::uint64_t echoed() const { return echoed_; }
 
  private:
-  void on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port, const Payload& data) override;
+  void on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port,
+                   const Payload& data) override;
 
   UdpEchoParams params_;
   UdpSocket* socket_ = nullptr;

@@ -4,11 +4,13 @@
 
 namespace tcpplay {
 
-HttpClient::HttpClient(Simulation& sim, Host& host, std::string name, const HttpClientParams& params)
+HttpClient::HttpClient(Simulation& sim, Host& host, std::string name,
+                       const HttpClientParams& params)
     : AppBase(sim, host, std::move(name)), params_(params) {
   std::vector<SimTime> times = params_.at;
   if (times.empty())
-    for (std::uint32_t i = 0; i < params_.count; ++i) times.push_back(params_.start + static_cast<SimTime>(i) * params_.interval);
+    for (std::uint32_t i = 0; i < params_.count; ++i)
+      times.push_back(params_.start + static_cast<SimTime>(i) * params_.interval);
   std::stable_sort(times.begin(), times.end());
   for (std::size_t i = 0; i < times.size(); ++i) {
     Request r;
@@ -41,7 +43,8 @@ std::uint64_t HttpClient::succeeded() const {
 void HttpClient::issue(int number) {
   Request& r = requests_[static_cast<std::size_t>(number - 1)];
   if (params_.request_timeout > 0)
-    r.timeout = set_timer(now() + params_.request_timeout, [this, number] { on_request_timeout(number); });
+    r.timeout =
+        set_timer(now() + params_.request_timeout, [this, number] { on_request_timeout(number); });
   if (!params_.pool) {
     open_connection(number);
     return;
@@ -77,7 +80,8 @@ HttpClient::Conn* HttpClient::idle_connection() {
 HttpClient::Conn* HttpClient::pipeline_connection() {
   Conn* best = nullptr;
   for (auto& [id, s] : conns_)
-    if (!s.closing && (!best || s.outstanding.size() + s.assigned.size() < best->outstanding.size() + best->assigned.size()))
+    if (!s.closing && (!best || s.outstanding.size() + s.assigned.size() <
+                                    best->outstanding.size() + best->assigned.size()))
       best = &s;
   return best;
 }
@@ -87,7 +91,8 @@ HttpClient::Conn* HttpClient::open_connection(int for_request) {
   if (params_.pool && params_.pool->keepalive) {
     cfg.keepalive = true;
     if (params_.pool->keepalive_idle > 0) cfg.keepalive_idle = params_.pool->keepalive_idle;
-    if (params_.pool->keepalive_interval > 0) cfg.keepalive_interval = params_.pool->keepalive_interval;
+    if (params_.pool->keepalive_interval > 0)
+      cfg.keepalive_interval = params_.pool->keepalive_interval;
     if (params_.pool->keepalive_count > 0) cfg.keepalive_count = params_.pool->keepalive_count;
   }
   auto c = tcp().connect(params_.server.addr, params_.server.port, 0, this, &cfg);
@@ -108,7 +113,8 @@ HttpClient::Conn* HttpClient::open_connection(int for_request) {
 void HttpClient::send_request(Conn& s, int number) {
   Request& r = requests_[static_cast<std::size_t>(number - 1)];
   if (!r.outcome.empty()) return;  // timed out while waiting
-  HttpMessage m = HttpMessage::request(params_.method, params_.path, format_ipv4(params_.server.addr));
+  HttpMessage m =
+      HttpMessage::request(params_.method, params_.path, format_ipv4(params_.server.addr));
   if (params_.body_bytes > 0) {
     m.set_header("Content-Length", std::to_string(params_.body_bytes));
     m.body.push_back(Payload::pattern(static_cast<std::uint32_t>(number), 0, params_.body_bytes));
@@ -121,9 +127,10 @@ void HttpClient::send_request(Conn& s, int number) {
   std::string how = "a new connection";
   if (r.reused) {
     ++reuses_;
-    how = s.outstanding.empty() ? "a reused pooled connection (idle for " + say_duration(now() - s.last_used) + ")"
-                                : "its busy connection, pipelined behind " + std::to_string(s.outstanding.size()) +
-                                      " request(s)";
+    how = s.outstanding.empty()
+              ? "a reused pooled connection (idle for " + say_duration(now() - s.last_used) + ")"
+              : "its busy connection, pipelined behind " + std::to_string(s.outstanding.size()) +
+                    " request(s)";
   }
   idle_stop(s.idle);
   s.outstanding.push_back(number);
@@ -159,7 +166,8 @@ void HttpClient::on_data(TcpConnection& c, const Payload& data) {
   while (s.parser.has_message()) {
     HttpMessage resp = s.parser.pop();
     if (s.outstanding.empty()) {
-      narrate("unexpected response " + resp.summary() + " with no request outstanding: closing", &c);
+      narrate("unexpected response " + resp.summary() + " with no request outstanding: closing",
+              &c);
       close_conn(s, "");
       return;
     }
@@ -196,7 +204,8 @@ void HttpClient::fail(int number, const std::string& kind, const std::string& wh
   r.outcome = kind;
   r.done_at = now();
   ++failures_[kind];
-  narrate("request #" + std::to_string(number) + " failed: " + kind + " (" + why + ")", FourTuple{}, r.conn);
+  narrate("request #" + std::to_string(number) + " failed: " + kind + " (" + why + ")", FourTuple{},
+          r.conn);
 }
 
 void HttpClient::go_idle(Conn& s) {
@@ -248,8 +257,9 @@ void HttpClient::on_peer_closed(TcpConnection& c) {
     close_conn(s, "closing our side");
     return;
   }
-  close_conn(s, params_.pool ? "the server closed an idle pooled connection (FIN): removing it from the pool"
-                             : "the server closed the connection: closing ours");
+  close_conn(s, params_.pool
+                    ? "the server closed an idle pooled connection (FIN): removing it from the pool"
+                    : "the server closed the connection: closing ours");
 }
 
 void HttpClient::on_closed(TcpConnection& c, const char* reason) {
@@ -288,15 +298,18 @@ void HttpClient::on_request_timeout(int number) {
   queue_.erase(std::remove(queue_.begin(), queue_.end(), number), queue_.end());
   fail(number, "timeout", "no response within " + say_duration(params_.request_timeout));
   for (auto& [id, s] : conns_) {
-    const bool here = std::find(s.outstanding.begin(), s.outstanding.end(), number) != s.outstanding.end() ||
-                      std::find(s.assigned.begin(), s.assigned.end(), number) != s.assigned.end();
+    const bool here =
+        std::find(s.outstanding.begin(), s.outstanding.end(), number) != s.outstanding.end() ||
+        std::find(s.assigned.begin(), s.assigned.end(), number) != s.assigned.end();
     if (!here) continue;
     std::deque<int> others = s.outstanding;
     for (int n : s.assigned) others.push_back(n);
     s.outstanding.clear();
     s.assigned.clear();
     for (int n : others)
-      if (n != number) fail(n, "timeout", "its connection was closed after request #" + std::to_string(number) + " timed out");
+      if (n != number)
+        fail(n, "timeout",
+             "its connection was closed after request #" + std::to_string(number) + " timed out");
     close_conn(s, "giving up on request #" + std::to_string(number) + ": closing its connection");
     break;
   }
@@ -321,7 +334,8 @@ void HttpClient::snapshot(JsonWriter& w) const {
   w.key("connections").begin_array();
   for (const auto& [id, s] : conns_) {
     w.begin_object().field("conn", id).field("state", to_string(s.c->state()));
-    w.field("idle_in_pool", s.established && !s.closing && s.outstanding.empty() && s.assigned.empty());
+    w.field("idle_in_pool",
+            s.established && !s.closing && s.outstanding.empty() && s.assigned.empty());
     w.field("outstanding", s.outstanding.size()).field("served", s.served);
     time_field(w, "pool_idle_deadline_ns", s.idle.deadline());
     w.end_object();

@@ -144,8 +144,8 @@ bool HttpParser::feed(const Payload& data) {
   std::uint32_t i = 0;
   while (i < data.size()) {
     if (in_body_) {
-      const std::uint32_t take = static_cast<std::uint32_t>(
-          std::min<std::uint64_t>(body_left_, data.size() - i));
+      const std::uint32_t take =
+          static_cast<std::uint32_t>(std::min<std::uint64_t>(body_left_, data.size() - i));
       current_.body.push_back(data.slice(i, take));
       current_.body_size += take;
       body_left_ -= take;
@@ -203,8 +203,10 @@ bool HttpParser::finish_head() {
         }
       } else {
         current_.version = std::string(line.substr(0, sp1));
-        const std::string_view code = line.substr(sp1 + 1, sp2 == std::string_view::npos ? 3 : sp2 - sp1 - 1);
-        if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        const std::string_view code =
+            line.substr(sp1 + 1, sp2 == std::string_view::npos ? 3 : sp2 - sp1 - 1);
+        if (code.size() != 3 ||
+            !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
           error_ = "malformed status line \"" + std::string(line) + "\"";
           return false;
         }
@@ -236,7 +238,8 @@ bool HttpParser::finish_head() {
   body_left_ = 0;
   if (current_.has_header("Content-Length")) {
     const std::string cl = current_.header("Content-Length");
-    if (cl.empty() || cl.size() > 15 || !std::all_of(cl.begin(), cl.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (cl.empty() || cl.size() > 15 ||
+        !std::all_of(cl.begin(), cl.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       error_ = "invalid Content-Length \"" + cl + "\"";
       return false;
     }

@@ -2,7 +2,8 @@
 
 namespace tcpplay {
 
-HttpServer::HttpServer(Simulation& sim, Host& host, std::string name, const HttpServerParams& params)
+HttpServer::HttpServer(Simulation& sim, Host& host, std::string name,
+                       const HttpServerParams& params)
     : AppBase(sim, host, std::move(name)), params_(params) {
   const TcpConfig cfg = tcp_config(params_.tcp);
   auto l = tcp().listen(params_.port, params_.backlog, this, &cfg);
@@ -10,11 +11,12 @@ HttpServer::HttpServer(Simulation& sim, Host& host, std::string name, const Http
     narrate("cannot listen: " + l.error());
     return;
   }
-  std::string what = "HTTP server on port " + std::to_string(params_.port) + ": each request takes " +
-                     say_duration(params_.processing_time);
-  what += params_.timeout > 0 ? ", server timeout " + say_duration(params_.timeout) +
-                                    (params_.on_timeout == "close" ? " (then close)" : " (then 504)")
-                              : ", no server timeout";
+  std::string what = "HTTP server on port " + std::to_string(params_.port) +
+                     ": each request takes " + say_duration(params_.processing_time);
+  what += params_.timeout > 0
+              ? ", server timeout " + say_duration(params_.timeout) +
+                    (params_.on_timeout == "close" ? " (then close)" : " (then 504)")
+              : ", no server timeout";
   if (params_.keep_alive && params_.keep_alive_timeout > 0)
     what += ", keep-alive idle timeout " + say_duration(params_.keep_alive_timeout);
   narrate(what);
@@ -25,12 +27,14 @@ HttpServer::~HttpServer() {
     idle_stop(s.idle);
     s.c->set_observer(nullptr);
   }
-  if (tcp().listener(params_.port) && tcp().listener(params_.port)->observer == this) (void)tcp().unlisten(params_.port);
+  if (tcp().listener(params_.port) && tcp().listener(params_.port)->observer == this)
+    (void)tcp().unlisten(params_.port);
 }
 
 HttpMessage HttpServer::normal_response() const {
   const char* reason = http_reason(params_.status);
-  if (params_.body_bytes > 0) return HttpMessage::response_pattern(params_.status, reason, 1, params_.body_bytes);
+  if (params_.body_bytes > 0)
+    return HttpMessage::response_pattern(params_.status, reason, 1, params_.body_bytes);
   return HttpMessage::response(params_.status, reason, params_.body);
 }
 
@@ -38,7 +42,9 @@ void HttpServer::on_established(TcpConnection& c) {
   ++counters_.connections;
   Conn& s = conns_[c.id()];
   s.c = &c;
-  narrate("accepted connection from " + format_endpoint(c.tuple().remote_addr, c.tuple().remote_port), &c);
+  narrate(
+      "accepted connection from " + format_endpoint(c.tuple().remote_addr, c.tuple().remote_port),
+      &c);
   arm_keep_alive(s);
 }
 
@@ -49,8 +55,8 @@ void HttpServer::arm_keep_alive(Conn& s) {
     auto it = conns_.find(id);
     if (it == conns_.end() || it->second.job != 0) return;
     ++counters_.keep_alive_closes;
-    close_conn(it->second, "keep-alive connection idle for " + say_duration(params_.keep_alive_timeout) +
-                               ": closing it");
+    close_conn(it->second, "keep-alive connection idle for " +
+                               say_duration(params_.keep_alive_timeout) + ": closing it");
   });
 }
 
@@ -90,7 +96,8 @@ void HttpServer::start_next(Conn& s) {
   j.started = now();
   s.job = id;
   j.work = set_timer(now() + params_.processing_time, [this, id] { on_work_done(id); });
-  if (params_.timeout > 0) j.timeout = set_timer(now() + params_.timeout, [this, id] { on_job_timeout(id); });
+  if (params_.timeout > 0)
+    j.timeout = set_timer(now() + params_.timeout, [this, id] { on_job_timeout(id); });
   std::string what = j.summary + ": working for " + say_duration(params_.processing_time);
   if (params_.timeout > 0) what += " (server timeout " + say_duration(params_.timeout) + ")";
   narrate(what, s.c);
@@ -138,14 +145,15 @@ void HttpServer::on_work_done(std::uint64_t id) {
   auto it = conns_.find(j.conn);
   if (j.timed_out) {
     if (!params_.send_late_response) {
-      narrate(j.summary + ": work done after " + took + ", after the timeout; the late response is dropped",
+      narrate(j.summary + ": work done after " + took +
+                  ", after the timeout; the late response is dropped",
               FourTuple{}, j.conn);
       return;
     }
     if (it == conns_.end()) {
       ++counters_.late_not_written;
-      narrate(j.summary + ": work done after " + took + "; the late response cannot be written: the connection is gone (" +
-                  gone + ")",
+      narrate(j.summary + ": work done after " + took +
+                  "; the late response cannot be written: the connection is gone (" + gone + ")",
               FourTuple{}, j.conn);
       return;
     }
@@ -178,11 +186,14 @@ void HttpServer::on_work_done(std::uint64_t id) {
   const bool close_after = j.wants_close || !params_.keep_alive || s.peer_closed;
   if (close_after) m.set_header("Connection", "close");
   std::string what = j.summary + ": response " + m.summary() + " after " + took;
-  if (s.peer_closed) what += ", written into " + std::string(to_string(s.c->state())) + " (the peer closed its side earlier)";
+  if (s.peer_closed)
+    what += ", written into " + std::string(to_string(s.c->state())) +
+            " (the peer closed its side earlier)";
   narrate(what, s.c);
   write(s, m);
   if (close_after) {
-    close_conn(s, s.peer_closed ? "closing: the peer had closed its side" : "closing: Connection: close");
+    close_conn(
+        s, s.peer_closed ? "closing: the peer had closed its side" : "closing: Connection: close");
     return;
   }
   start_next(s);
@@ -250,7 +261,8 @@ void HttpServer::on_closed(TcpConnection& c, const char* reason) {
   auto it = conns_.find(c.id());
   if (it == conns_.end()) return;
   Conn& s = it->second;
-  if (s.job != 0 || job_refers_to(c.id())) gone_[c.id()] = std::string(reason) + " at " + say_time(now());
+  if (s.job != 0 || job_refers_to(c.id()))
+    gone_[c.id()] = std::string(reason) + " at " + say_time(now());
   std::string what = std::string("connection ") + reason;
   if (s.job != 0) {
     what += " while " + jobs_[s.job].summary + " is in progress";
@@ -290,7 +302,10 @@ void HttpServer::snapshot(JsonWriter& w) const {
     time_field(w, "idle_deadline_ns", s.idle.deadline());
     if (s.job != 0) {
       const Job& job = jobs_.at(s.job);
-      w.key("in_progress").begin_object().field("request", job.summary).field("started_ns", job.started);
+      w.key("in_progress")
+          .begin_object()
+          .field("request", job.summary)
+          .field("started_ns", job.started);
       w.field("response_at_ns", job.started + params_.processing_time);
       time_field(w, "timeout_at_ns", params_.timeout > 0 ? job.started + params_.timeout : kNever);
       w.end_object();

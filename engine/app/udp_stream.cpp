@@ -10,7 +10,8 @@ constexpr std::uint64_t kMaxTracked = 1u << 24;  // numbers beyond this are coun
 
 // --- sender ------------------------------------------------------------------------------
 
-UdpStreamSender::UdpStreamSender(Simulation& sim, Host& host, std::string name, const UdpStreamSenderParams& params)
+UdpStreamSender::UdpStreamSender(Simulation& sim, Host& host, std::string name,
+                                 const UdpStreamSenderParams& params)
     : AppBase(sim, host, std::move(name)), params_(params) {
   params_.payload_bytes = std::max<std::uint32_t>(params_.payload_bytes, 8);
   params_.rate = std::max<std::uint64_t>(params_.rate, 1);
@@ -22,9 +23,11 @@ UdpStreamSender::UdpStreamSender(Simulation& sim, Host& host, std::string name, 
   socket_ = *s;
   next_ = set_timer(params_.start, [this] {
     next_ = 0;
-    narrate("sending " + (params_.count ? std::to_string(params_.count) + " datagrams" : std::string("datagrams")) +
-            " of " + std::to_string(params_.payload_bytes) + " bytes to " + format_endpoint(params_.to) + " at " +
-            std::to_string(params_.rate) + "/s");
+    narrate(
+        "sending " +
+        (params_.count ? std::to_string(params_.count) + " datagrams" : std::string("datagrams")) +
+        " of " + std::to_string(params_.payload_bytes) + " bytes to " +
+        format_endpoint(params_.to) + " at " + std::to_string(params_.rate) + "/s");
     send_next();
   });
 }
@@ -35,23 +38,28 @@ UdpStreamSender::~UdpStreamSender() {
 
 void UdpStreamSender::send_next() {
   const SimTime elapsed = now() - params_.start;
-  if ((params_.count > 0 && sent_ >= params_.count) || (params_.duration > 0 && elapsed >= params_.duration)) {
+  if ((params_.count > 0 && sent_ >= params_.count) ||
+      (params_.duration > 0 && elapsed >= params_.duration)) {
     finished_ = true;
     narrate("done: " + std::to_string(sent_) + " datagrams sent");
     return;
   }
   std::vector<std::uint8_t> bytes(params_.payload_bytes, 0);
-  for (int i = 0; i < 8; ++i) bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(sent_ >> (56 - 8 * i));
-  for (std::size_t i = 8; i < bytes.size(); ++i) bytes[i] = Payload::pattern_byte(1, sent_ * params_.payload_bytes + i);
-  Status st = socket_->send_to(params_.to.addr, params_.to.port, Payload::from_bytes(std::move(bytes)));
+  for (int i = 0; i < 8; ++i)
+    bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(sent_ >> (56 - 8 * i));
+  for (std::size_t i = 8; i < bytes.size(); ++i)
+    bytes[i] = Payload::pattern_byte(1, sent_ * params_.payload_bytes + i);
+  Status st =
+      socket_->send_to(params_.to.addr, params_.to.port, Payload::from_bytes(std::move(bytes)));
   if (!st) {
     ++errors_;
     last_error_ = st.error();
   }
   ++sent_;
   // Datagram i leaves at start + i / rate, computed from i so that no rounding accumulates.
-  const SimTime next_at = params_.start + static_cast<SimTime>(
-      static_cast<unsigned __int128>(sent_) * kSecond / params_.rate);
+  const SimTime next_at =
+      params_.start +
+      static_cast<SimTime>(static_cast<unsigned __int128>(sent_) * kSecond / params_.rate);
   next_ = set_timer(next_at, [this] {
     next_ = 0;
     send_next();
@@ -95,7 +103,8 @@ std::uint64_t UdpStreamReceiver::lost() const {
   return span > unique_ ? span - unique_ : 0;
 }
 
-void UdpStreamReceiver::on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port, const Payload& data) {
+void UdpStreamReceiver::on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port,
+                                    const Payload& data) {
   ++datagrams_;
   if (first_at_ == kNever) first_at_ = now();
   last_at_ = now();
@@ -121,7 +130,9 @@ void UdpStreamReceiver::on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t f
   ++unique_;
   if (n + 1 < next_expected_) {
     ++reordered_;
-    narrate("datagram #" + std::to_string(n) + " arrived late (after #" + std::to_string(next_expected_ - 1) + ")", t);
+    narrate("datagram #" + std::to_string(n) + " arrived late (after #" +
+                std::to_string(next_expected_ - 1) + ")",
+            t);
     return;
   }
   if (n > next_expected_) {

@@ -21,7 +21,8 @@ struct UdpStreamSenderParams {
 
 class UdpStreamSender : public AppBase, private UdpObserver {
  public:
-  UdpStreamSender(Simulation& sim, Host& host, std::string name, const UdpStreamSenderParams& params);
+  UdpStreamSender(Simulation& sim, Host& host, std::string name,
+                  const UdpStreamSenderParams& params);
   ~UdpStreamSender() override;
   const char* kind() const override { return "udp_stream_sender"; }
   void snapshot(JsonWriter& w) const override;
@@ -41,26 +42,29 @@ class UdpStreamSender : public AppBase, private UdpObserver {
 };
 
 struct UdpStreamReceiverParams {
-  std::uint16_t port = 9000;   ///< bound port
-  std::uint64_t expected = 0;  ///< datagrams the sender sends, to count losses at the tail; 0 = unknown
+  std::uint16_t port = 9000;  ///< bound port
+  std::uint64_t expected =
+      0;  ///< datagrams the sender sends, to count losses at the tail; 0 = unknown
 };
 
 class UdpStreamReceiver : public AppBase, private UdpObserver {
  public:
-  UdpStreamReceiver(Simulation& sim, Host& host, std::string name, const UdpStreamReceiverParams& params);
+  UdpStreamReceiver(Simulation& sim, Host& host, std::string name,
+                    const UdpStreamReceiverParams& params);
   ~UdpStreamReceiver() override;
   const char* kind() const override { return "udp_stream_receiver"; }
   void snapshot(JsonWriter& w) const override;
 
-  std::uint64_t received() const { return unique_; }       ///< distinct datagrams
+  std::uint64_t received() const { return unique_; }  ///< distinct datagrams
   std::uint64_t duplicates() const { return duplicates_; }
-  std::uint64_t reordered() const { return reordered_; }   ///< arrived after a higher number
+  std::uint64_t reordered() const { return reordered_; }  ///< arrived after a higher number
   /// Numbers never received: below the highest seen (or below `expected` when given).
   std::uint64_t lost() const;
   std::uint64_t malformed() const { return malformed_; }
 
  private:
-  void on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port, const Payload& data) override;
+  void on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port,
+                   const Payload& data) override;
 
   UdpStreamReceiverParams params_;
   UdpSocket* socket_ = nullptr;

@@ -42,8 +42,11 @@ std::optional<SimTime> parse_duration(std::string_view text) {
 }
 
 std::string format_duration(SimTime t) {
-  struct Unit { SimTime scale; const char* name; };
-  static const Unit units[] = {{kHour, "h"}, {kMinute, "min"}, {kSecond, "s"},
+  struct Unit {
+    SimTime scale;
+    const char* name;
+  };
+  static const Unit units[] = {{kHour, "h"},         {kMinute, "min"},     {kSecond, "s"},
                                {kMillisecond, "ms"}, {kMicrosecond, "us"}, {kNanosecond, "ns"}};
   if (t == 0) return "0s";
   std::string sign = t < 0 ? "-" : "";

@@ -27,7 +27,8 @@ bool same_page(const unsigned char* a, const unsigned char* b) {
 HeapCheckpoints::~HeapCheckpoints() { clear(); }
 
 const HeapCheckpoints::Cp* HeapCheckpoints::find(std::uint64_t id) const {
-  auto it = std::lower_bound(cps_.begin(), cps_.end(), id, [](const Cp& c, std::uint64_t v) { return c.id < v; });
+  auto it = std::lower_bound(cps_.begin(), cps_.end(), id,
+                             [](const Cp& c, std::uint64_t v) { return c.id < v; });
   return it != cps_.end() && it->id == id ? &*it : nullptr;
 }
 
@@ -81,7 +82,8 @@ void HeapCheckpoints::restore(SimHeap& heap, std::uint64_t id) const {
     for (std::size_t p = 0; p < n; ++p) {
       const std::vector<Version>& v = pages[p];
       // The newest version saved at or before this checkpoint (the page's first use saved one).
-      auto it = std::upper_bound(v.begin(), v.end(), id, [](std::uint64_t x, const Version& e) { return x < e.id; });
+      auto it = std::upper_bound(v.begin(), v.end(), id,
+                                 [](std::uint64_t x, const Version& e) { return x < e.id; });
       if (it != v.begin()) std::memcpy(base + p * kPage, (it - 1)->data, kPage);
     }
   }
@@ -90,12 +92,14 @@ void HeapCheckpoints::restore(SimHeap& heap, std::uint64_t id) const {
 
 void HeapCheckpoints::drop(std::uint64_t id) {
   SimHeapPause pause;
-  auto it = std::lower_bound(cps_.begin(), cps_.end(), id, [](const Cp& c, std::uint64_t v) { return c.id < v; });
+  auto it = std::lower_bound(cps_.begin(), cps_.end(), id,
+                             [](const Cp& c, std::uint64_t v) { return c.id < v; });
   if (it == cps_.end() || it->id != id || it + 1 == cps_.end()) return;
   const std::uint64_t next = (it + 1)->id;
   for (auto& pages : store_) {
     for (std::vector<Version>& v : pages) {
-      auto e = std::lower_bound(v.begin(), v.end(), id, [](const Version& x, std::uint64_t k) { return x.id < k; });
+      auto e = std::lower_bound(v.begin(), v.end(), id,
+                                [](const Version& x, std::uint64_t k) { return x.id < k; });
       if (e == v.end() || e->id != id) continue;
       if (e + 1 != v.end() && (e + 1)->id == next) {
         delete[] e->data;  // the next checkpoint has its own copy

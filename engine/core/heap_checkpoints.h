@@ -35,7 +35,9 @@ class HeapCheckpoints {
 
   std::size_t count() const { return cps_.size(); }
   /// Memory held: saved pages plus bookkeeping.
-  std::size_t bytes() const { return pages_ * SimHeap::kPage + version_count_ * sizeof(Version) + cps_.size() * sizeof(Cp); }
+  std::size_t bytes() const {
+    return pages_ * SimHeap::kPage + version_count_ * sizeof(Version) + cps_.size() * sizeof(Cp);
+  }
 
  private:
   struct Version {
@@ -50,7 +52,7 @@ class HeapCheckpoints {
   const Cp* find(std::uint64_t id) const;
   void pin(SimHeap& heap) const;
 
-  std::vector<Cp> cps_;  // by id
+  std::vector<Cp> cps_;                                   // by id
   std::vector<std::vector<std::vector<Version>>> store_;  // [chunk][page], by id
   std::uint64_t next_id_ = 1;
   std::size_t pages_ = 0;

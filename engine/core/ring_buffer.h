@@ -131,7 +131,7 @@ class RingBuffer {
   void take_fresh_chunk() {
     if (TCPPLAY_RING_SLABS && kChunksPerSlab >= 2 && blocks_.size() >= kSlabAfter) {
       if (!blocks_.back().slab || blocks_.back().count == kChunksPerSlab * kChunk) {
-        void* p = ::operator new(kSlabBytes, std::align_val_t{kSlabBytes});
+        void* p = ::operator new (kSlabBytes, std::align_val_t{kSlabBytes});
 #if TCPPLAY_RING_SLABS
         madvise(p, kSlabBytes, MADV_HUGEPAGE);  // a hint; without it (or refused) 4 KiB pages
 #endif
@@ -142,7 +142,7 @@ class RingBuffer {
       fresh_back_ = true;
       return;
     }
-    T* elems = static_cast<T*>(::operator new(kChunk * sizeof(T), std::align_val_t{alignof(T)}));
+    T* elems = static_cast<T*>(::operator new (kChunk * sizeof(T), std::align_val_t{alignof(T)}));
     std::uninitialized_default_construct_n(elems, kChunk);
     blocks_.push_back({elems, kChunk, false});
     chunks_.push_back(elems);
@@ -151,7 +151,7 @@ class RingBuffer {
   void release() {
     for (const Block& b : blocks_) {
       std::destroy_n(b.elems, b.count);  // count: the elements constructed so far
-      ::operator delete(b.elems, std::align_val_t{b.slab ? kSlabBytes : alignof(T)});
+      ::operator delete (b.elems, std::align_val_t{b.slab ? kSlabBytes : alignof(T)});
     }
     blocks_.clear();
     chunks_.clear();

@@ -30,8 +30,8 @@ std::uint64_t Scheduler::schedule(SimTime at, HandlerId target, std::uint32_t ki
   return seq;
 }
 
-void Scheduler::schedule_keyed(SimTime at, std::uint64_t seq, HandlerId target,
-                               std::uint32_t kind, std::uint64_t arg) {
+void Scheduler::schedule_keyed(SimTime at, std::uint64_t seq, HandlerId target, std::uint32_t kind,
+                               std::uint64_t arg) {
   if (has_run(at, seq)) {
     // Its turn has passed (only possible for a key in the past): run it now, after what is queued.
     at = now_;

@@ -12,7 +12,7 @@ namespace {
 
 // 16..256 by 16, then four steps per doubling up to 2048.
 constexpr std::uint32_t kClassSize[SimHeap::kSmallClasses] = {
-    16,  32,  48,  64,  80,  96,  112, 128, 144, 160, 176, 192,
+    16,  32,  48,  64,  80,  96,  112, 128, 144, 160,  176,  192,
     208, 224, 240, 256, 320, 384, 448, 512, 768, 1024, 1536, 2048};
 constexpr std::size_t kRunBytes = 16 * 1024;      // a small class's run
 constexpr std::size_t kChunkBytes = 1024 * 1024;  // a chunk unless a block needs more
@@ -135,7 +135,9 @@ void SimHeap::next_chunk(std::size_t bytes) {
   const std::size_t next = state_.chunk == UINT32_MAX ? 0 : state_.chunk + 1;
   // A chunk left unused by a restore is taken again when it is large enough (a replay asks for
   // the same sizes); one that no checkpoint can refer to is given back when it is not.
-  auto fits = [&](std::size_t i) { return chunks_[i].size >= header_bytes(chunks_[i].size) + bytes; };
+  auto fits = [&](std::size_t i) {
+    return chunks_[i].size >= header_bytes(chunks_[i].size) + bytes;
+  };
   std::size_t pick = next;
   while (pick < chunks_.size() && pick < pinned_ && !fits(pick)) ++pick;  // skipped, kept for them
   if (pick < chunks_.size() && !fits(pick)) {
@@ -155,7 +157,8 @@ void SimHeap::next_chunk(std::size_t bytes) {
     SimHeapPause pause;
     try {
       chunks_.push_back({static_cast<char*>(base), size});
-      register_range(reinterpret_cast<std::uintptr_t>(base), reinterpret_cast<std::uintptr_t>(base) + size, this);
+      register_range(reinterpret_cast<std::uintptr_t>(base),
+                     reinterpret_cast<std::uintptr_t>(base) + size, this);
     } catch (...) {
       if (chunks_.size() > pick) chunks_.pop_back();
       std::free(base);
@@ -168,7 +171,8 @@ void SimHeap::next_chunk(std::size_t bytes) {
 }
 
 void* SimHeap::carve(std::size_t bytes) {
-  if (state_.chunk == UINT32_MAX || state_.offset + bytes > chunks_[state_.chunk].size) next_chunk(bytes);
+  if (state_.chunk == UINT32_MAX || state_.offset + bytes > chunks_[state_.chunk].size)
+    next_chunk(bytes);
   char* p = chunks_[state_.chunk].base + state_.offset;
   state_.offset += bytes;
   return p;
@@ -188,7 +192,8 @@ void* SimHeap::carve_aligned(std::size_t bytes, std::size_t align) {
         while (left) {
           int k = 0;
           while ((std::size_t{2} << k) <= left) ++k;
-          page_table(state_.chunk)[static_cast<std::size_t>(cur - base) / kPage] = kLargeFlag | static_cast<std::uint32_t>(k);
+          page_table(state_.chunk)[static_cast<std::size_t>(cur - base) / kPage] =
+              kLargeFlag | static_cast<std::uint32_t>(k);
           *reinterpret_cast<void**>(cur) = state_.large[k];
           state_.large[k] = cur;
           cur += kPage << k;
@@ -207,7 +212,8 @@ void SimHeap::refill(int cls) {
   char* run = static_cast<char*>(carve(kRunBytes));
   const std::size_t first = static_cast<std::size_t>(run - chunks_[state_.chunk].base) / kPage;
   std::uint32_t* table = page_table(state_.chunk);
-  for (std::size_t i = 0; i < kRunBytes / kPage; ++i) table[first + i] = static_cast<std::uint32_t>(cls);
+  for (std::size_t i = 0; i < kRunBytes / kPage; ++i)
+    table[first + i] = static_cast<std::uint32_t>(cls);
   const std::size_t size = kClassSize[cls];
   void* head = state_.small[cls];
   for (std::size_t off = (kRunBytes / size - 1) * size;; off -= size) {
@@ -236,7 +242,8 @@ void* SimHeap::allocate(std::size_t n, std::size_t align) {
     state_.large[k] = *static_cast<void**>(p);
   } else {
     p = align <= kPage ? carve(bytes) : carve_aligned(bytes, align);
-    const std::size_t first = static_cast<std::size_t>(static_cast<char*>(p) - chunks_[state_.chunk].base) / kPage;
+    const std::size_t first =
+        static_cast<std::size_t>(static_cast<char*>(p) - chunks_[state_.chunk].base) / kPage;
     page_table(state_.chunk)[first] = kLargeFlag | static_cast<std::uint32_t>(k);
   }
   state_.in_use += bytes;
@@ -271,8 +278,9 @@ namespace {
 
 void* system_new(std::size_t n, std::size_t align) {
   if (n == 0) n = 1;
-  void* p = align <= alignof(std::max_align_t) ? std::malloc(n)
-                                               : std::aligned_alloc(align, (n + align - 1) / align * align);
+  void* p = align <= alignof(std::max_align_t)
+                ? std::malloc(n)
+                : std::aligned_alloc(align, (n + align - 1) / align * align);
   if (!p) throw std::bad_alloc();
   return p;
 }
@@ -297,8 +305,12 @@ void delete_impl(void* p) noexcept {
 
 void* operator new(std::size_t n) { return new_impl(n, 16); }
 void* operator new[](std::size_t n) { return new_impl(n, 16); }
-void* operator new(std::size_t n, std::align_val_t a) { return new_impl(n, static_cast<std::size_t>(a)); }
-void* operator new[](std::size_t n, std::align_val_t a) { return new_impl(n, static_cast<std::size_t>(a)); }
+void* operator new(std::size_t n, std::align_val_t a) {
+  return new_impl(n, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a) {
+  return new_impl(n, static_cast<std::size_t>(a));
+}
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
   try {
     return new_impl(n, 16);

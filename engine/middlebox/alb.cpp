@@ -6,13 +6,15 @@ namespace {
 
 // The bodies an ALB sends with its own errors (it identifies itself as awselb/2.0).
 HttpMessage alb_error(int status) {
-  const char* reason = status == 504 ? "Gateway Time-out" : status == 502 ? "Bad Gateway"
-                     : status == 503 ? "Service Temporarily Unavailable" : http_reason(status);
+  const char* reason = status == 504   ? "Gateway Time-out"
+                       : status == 502 ? "Bad Gateway"
+                       : status == 503 ? "Service Temporarily Unavailable"
+                                       : http_reason(status);
   const std::string title = std::to_string(status) + " " + reason;
-  HttpMessage m = HttpMessage::response(
-      status, reason,
-      "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
-          "</h1></center>\r\n</body>\r\n</html>\r\n");
+  HttpMessage m = HttpMessage::response(status, reason,
+                                        "<html>\r\n<head><title>" + title +
+                                            "</title></head>\r\n<body>\r\n<center><h1>" + title +
+                                            "</h1></center>\r\n</body>\r\n</html>\r\n");
   m.headers.insert(m.headers.begin(), {"Server", "awselb/2.0"});
   m.set_header("Content-Type", "text/html");
   return m;
@@ -48,8 +50,9 @@ AlbProxy::AlbProxy(Simulation& sim, Host& host, std::string name, const AlbParam
     targets += format_endpoint(t);
   }
   narrate("ALB listening on port " + std::to_string(params_.port) + ", targets [" + targets +
-          "], idle timeout " + say_duration(params_.idle_timeout) + " on both connections, connect timeout " +
-          say_duration(params_.connect_timeout) + ", closes with " + close_word());
+          "], idle timeout " + say_duration(params_.idle_timeout) +
+          " on both connections, connect timeout " + say_duration(params_.connect_timeout) +
+          ", closes with " + close_word());
 }
 
 AlbProxy::~AlbProxy() {
@@ -75,7 +78,8 @@ void AlbProxy::front_established(TcpConnection& c) {
   f.c = &c;
   const int id = c.id();
   idle_start(f.idle, params_.idle_timeout, [this, id] { on_front_idle(id); });
-  narrate("client " + format_endpoint(c.tuple().remote_addr, c.tuple().remote_port) + " connected", &c);
+  narrate("client " + format_endpoint(c.tuple().remote_addr, c.tuple().remote_port) + " connected",
+          &c);
 }
 
 void AlbProxy::front_data(TcpConnection& c, const Payload& d) {
@@ -116,7 +120,8 @@ void AlbProxy::dispatch(int front) {
     return;
   }
   strip_hop_by_hop(req);
-  if (params_.x_forwarded_for) req.set_header("X-Forwarded-For", format_ipv4(f.c->tuple().remote_addr));
+  if (params_.x_forwarded_for)
+    req.set_header("X-Forwarded-For", format_ipv4(f.c->tuple().remote_addr));
   const Endpoint target = params_.targets[next_target_++ % params_.targets.size()];
   f.outstanding = true;
   f.forwarded_at = now();
@@ -148,7 +153,8 @@ void AlbProxy::dispatch(int front) {
   b.front = front;
   b.pending = std::move(req);
   f.back = bid;
-  b.connect_timer = set_timer(now() + params_.connect_timeout, [this, bid] { on_connect_timeout(bid); });
+  b.connect_timer =
+      set_timer(now() + params_.connect_timeout, [this, bid] { on_connect_timeout(bid); });
   narrate(f.current + " from the client -> target " + format_endpoint(target) +
               ": opening target connection #" + std::to_string(bid),
           f.c);
@@ -223,8 +229,8 @@ void AlbProxy::on_front_idle(int front) {
     return;
   }
   ++counters_.client_idle_closes;
-  close_front(front, "client connection idle for " + say_duration(params_.idle_timeout) + ": closing it with " +
-                         close_word());
+  close_front(front, "client connection idle for " + say_duration(params_.idle_timeout) +
+                         ": closing it with " + close_word());
 }
 
 // --- target side -------------------------------------------------------------------------
@@ -240,7 +246,8 @@ void AlbProxy::back_established(TcpConnection& c) {
   if (b.pending) {
     HttpMessage req = std::move(*b.pending);
     b.pending.reset();
-    narrate("target connection #" + std::to_string(id) + " established: forwarding the request", &c);
+    narrate("target connection #" + std::to_string(id) + " established: forwarding the request",
+            &c);
     send_to_target(b, req);
   }
 }
@@ -260,14 +267,16 @@ void AlbProxy::back_data(TcpConnection& c, const Payload& d) {
     const int front = b.front;
     b.front = -1;
     if (front != -1 && fronts_.count(front))
-      answer_error(fronts_[front], 502, "malformed response from the target (" + b.parser.error() + ")");
+      answer_error(fronts_[front], 502,
+                   "malformed response from the target (" + b.parser.error() + ")");
     close_back(c.id(), "");
     return;
   }
   while (b.parser.has_message()) {
     HttpMessage resp = b.parser.pop();
     if (b.front == -1 || !fronts_.count(b.front)) {
-      narrate("response " + resp.summary() + " from the target with no request outstanding: closing target connection #" +
+      narrate("response " + resp.summary() +
+                  " from the target with no request outstanding: closing target connection #" +
                   std::to_string(c.id()),
               &c);
       close_back(c.id(), "");
@@ -289,9 +298,10 @@ void AlbProxy::back_data(TcpConnection& c, const Payload& d) {
     ++b.served;
     const int front = f.c->id();
     if (target_closes || !params_.reuse_target_connections) {
-      close_back(c.id(), target_closes ? "the target sent Connection: close: closing target connection #" +
-                                             std::to_string(c.id())
-                                       : "");
+      close_back(c.id(), target_closes
+                             ? "the target sent Connection: close: closing target connection #" +
+                                   std::to_string(c.id())
+                             : "");
     }
     if (fronts_.count(front)) {
       if (fronts_[front].close_after) close_front(front, "the client asked for Connection: close");
@@ -316,11 +326,13 @@ void AlbProxy::back_peer_closed(TcpConnection& c) {
   const int front = b.front;
   b.front = -1;
   if (front != -1 && fronts_.count(front)) {
-    answer_error(fronts_[front], 502, "the target closed the connection (FIN) with the request outstanding");
+    answer_error(fronts_[front], 502,
+                 "the target closed the connection (FIN) with the request outstanding");
     close_back(c.id(), "");
     return;
   }
-  close_back(c.id(), "the target closed idle connection #" + std::to_string(c.id()) + ": dropping it");
+  close_back(c.id(),
+             "the target closed idle connection #" + std::to_string(c.id()) + ": dropping it");
 }
 
 void AlbProxy::back_closed(TcpConnection& c, const char* reason) {
@@ -338,8 +350,10 @@ void AlbProxy::back_closed(TcpConnection& c, const char* reason) {
     Front& f = fronts_[front];
     if (!established && r == "timeout") answer_error(f, 504, "could not connect to the target");
     else if (!established) answer_error(f, 502, "the target refused the connection (" + r + ")");
-    else if (r == "reset") answer_error(f, 502, "the target reset the connection (RST) with the request outstanding");
-    else answer_error(f, 502, "the target connection ended (" + r + ") with the request outstanding");
+    else if (r == "reset")
+      answer_error(f, 502, "the target reset the connection (RST) with the request outstanding");
+    else
+      answer_error(f, 502, "the target connection ended (" + r + ") with the request outstanding");
     return;
   }
   if (!closing && r != "closed") narrate("target connection " + r, &c);
@@ -354,8 +368,8 @@ void AlbProxy::on_back_idle(int back) {
     return;
   }
   ++counters_.target_idle_closes;
-  close_back(back, "target connection #" + std::to_string(back) + " idle for " + say_duration(params_.idle_timeout) +
-                       ": closing it with " + close_word());
+  close_back(back, "target connection #" + std::to_string(back) + " idle for " +
+                       say_duration(params_.idle_timeout) + ": closing it with " + close_word());
 }
 
 void AlbProxy::on_connect_timeout(int back) {
@@ -369,8 +383,9 @@ void AlbProxy::on_connect_timeout(int back) {
   b.closing = true;
   TcpConnection* c = b.c;
   if (front != -1 && fronts_.count(front))
-    answer_error(fronts_[front], 504, "no connection to target " + format_endpoint(b.target) + " within the connect timeout of " +
-                                          say_duration(params_.connect_timeout));
+    answer_error(fronts_[front], 504,
+                 "no connection to target " + format_endpoint(b.target) +
+                     " within the connect timeout of " + say_duration(params_.connect_timeout));
   c->abort();  // SYN_SENT: nothing is sent, the attempt is dropped
 }
 
@@ -383,9 +398,10 @@ void AlbProxy::gateway_timeout(int front, int back, const std::string& which) {
   f.back = -1;
   HttpMessage m = alb_error(504);
   m.set_header("Connection", "close");
-  narrate("idle timeout (" + say_duration(params_.idle_timeout) + ") on the " + which + " while " + f.current +
-              " is outstanding (forwarded at " + say_time(f.forwarded_at) + "): answering the client " + m.summary() +
-              " and closing both connections with " + close_word(),
+  narrate("idle timeout (" + say_duration(params_.idle_timeout) + ") on the " + which + " while " +
+              f.current + " is outstanding (forwarded at " + say_time(f.forwarded_at) +
+              "): answering the client " + m.summary() + " and closing both connections with " +
+              close_word(),
           f.c);
   for (const Payload& p : m.to_payloads()) f.out.write(*f.c, p);
   if (back != -1 && backs_.count(back)) {
@@ -429,10 +445,12 @@ void AlbProxy::snapshot(JsonWriter& w) const {
   w.key("targets").begin_array();
   for (const Endpoint& t : params_.targets) w.value(format_endpoint(t));
   w.end_array();
-  w.field("idle_timeout_ns", params_.idle_timeout).field("connect_timeout_ns", params_.connect_timeout);
+  w.field("idle_timeout_ns", params_.idle_timeout)
+      .field("connect_timeout_ns", params_.connect_timeout);
   w.field("close_with", params_.close_with);
   w.field("close_with_note",
-          "AWS does not document whether an ALB closes with FIN or RST; this simulation uses the close_with parameter");
+          "AWS does not document whether an ALB closes with FIN or RST; this simulation uses the "
+          "close_with parameter");
   w.key("counters")
       .begin_object()
       .field("client_connections", counters_.client_connections)

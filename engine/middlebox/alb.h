@@ -38,15 +38,16 @@
 namespace tcpplay {
 
 struct AlbParams {
-  std::uint16_t port = 80;                    ///< listener port on the ALB's host
+  std::uint16_t port = 80;  ///< listener port on the ALB's host
   std::uint32_t backlog = 1024;
-  std::vector<Endpoint> targets;              ///< target group, used round-robin
-  SimTime idle_timeout = 60 * kSecond;        ///< connection idle timeout, both sides (AWS default 60 s)
-  SimTime connect_timeout = 10 * kSecond;     ///< connecting to a target longer than this: 504 (AWS: 10 s)
-  std::string close_with = "fin";             ///< "fin" or "rst": how the ALB closes (undocumented by AWS)
-  bool reuse_target_connections = true;       ///< keep-alive reuse of idle target connections
-  bool x_forwarded_for = true;                ///< add X-Forwarded-For with the client's address
-  std::optional<TcpConfig> tcp;               ///< TCP parameters of both sides; default: the host's
+  std::vector<Endpoint> targets;        ///< target group, used round-robin
+  SimTime idle_timeout = 60 * kSecond;  ///< connection idle timeout, both sides (AWS default 60 s)
+  SimTime connect_timeout =
+      10 * kSecond;                ///< connecting to a target longer than this: 504 (AWS: 10 s)
+  std::string close_with = "fin";  ///< "fin" or "rst": how the ALB closes (undocumented by AWS)
+  bool reuse_target_connections = true;  ///< keep-alive reuse of idle target connections
+  bool x_forwarded_for = true;           ///< add X-Forwarded-For with the client's address
+  std::optional<TcpConfig> tcp;          ///< TCP parameters of both sides; default: the host's
 };
 
 class AlbProxy : public AppBase {
@@ -84,7 +85,7 @@ class AlbProxy : public AppBase {
     TcpConnection* c = nullptr;
     Endpoint target;
     HttpParser parser{false};
-    int front = -1;            ///< client connection whose request it carries (-1 = idle)
+    int front = -1;  ///< client connection whose request it carries (-1 = idle)
     bool established = false;
     std::optional<HttpMessage> pending;  ///< request waiting for the handshake
     TimerId connect_timer = 0;

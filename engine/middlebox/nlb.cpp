@@ -34,8 +34,8 @@ NlbBalancer::NlbBalancer(Simulation& sim, Host& host, std::string name, const Nl
     if (!targets.empty()) targets += ", ";  // appended in steps: GCC 12 warns falsely otherwise
     targets += format_endpoint(t);
   }
-  std::string what = "NLB on " + format_endpoint(params_.vip, params_.port) + " (" + params_.protocol +
-                     "), targets [" + targets + "]";
+  std::string what = "NLB on " + format_endpoint(params_.vip, params_.port) + " (" +
+                     params_.protocol + "), targets [" + targets + "]";
   if (handles(kTcp)) what += ", TCP idle timeout " + say_duration(params_.tcp_idle_timeout);
   if (handles(kUdp)) what += ", UDP idle timeout " + say_duration(params_.udp_idle_timeout);
   narrate(what);
@@ -57,8 +57,8 @@ SimTime NlbBalancer::timeout_for(std::uint8_t proto) const {
 }
 
 std::string NlbBalancer::describe(const Flow& f) const {
-  return std::string(f.proto == kTcp ? "TCP" : "UDP") + " flow " + format_endpoint(f.client) + " -> " +
-         format_endpoint(params_.vip, params_.port) + " -> " + format_endpoint(f.target);
+  return std::string(f.proto == kTcp ? "TCP" : "UDP") + " flow " + format_endpoint(f.client) +
+         " -> " + format_endpoint(params_.vip, params_.port) + " -> " + format_endpoint(f.target);
 }
 
 bool NlbBalancer::handle(const Packet& p, int, std::uint64_t packet_id) {
@@ -78,10 +78,13 @@ bool NlbBalancer::from_client(const Packet& p, std::uint64_t packet_id) {
     const bool opens = p.is_udp() || (p.tcp.has(tcp_flag::syn) && !p.tcp.has(tcp_flag::ack));
     if (!opens) {
       ++counters_.dropped_no_flow;
-      sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id, "nlb_no_flow");
+      sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id,
+                              "nlb_no_flow");
       const FourTuple t{params_.vip, p.ip.src, params_.port, src_port_of(p)};
       if (p.tcp.has(tcp_flag::rst)) {
-        narrate("RST from client " + format_endpoint(p.ip.src, src_port_of(p)) + " matches no flow: dropped", t);
+        narrate("RST from client " + format_endpoint(p.ip.src, src_port_of(p)) +
+                    " matches no flow: dropped",
+                t);
         return true;
       }
       ++counters_.rst_to_clients;
@@ -94,8 +97,10 @@ bool NlbBalancer::from_client(const Packet& p, std::uint64_t packet_id) {
     }
     if (params_.targets.empty()) {
       ++counters_.dropped_no_flow;
-      narrate("no targets: dropping " + flags_of(p) + " from " + format_endpoint(p.ip.src, src_port_of(p)));
-      sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id, "nlb_no_target");
+      narrate("no targets: dropping " + flags_of(p) + " from " +
+              format_endpoint(p.ip.src, src_port_of(p)));
+      sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id,
+                              "nlb_no_target");
       return true;
     }
     f = create_flow(p.ip.protocol, Endpoint{p.ip.src, src_port_of(p)});
@@ -108,7 +113,8 @@ bool NlbBalancer::from_client(const Packet& p, std::uint64_t packet_id) {
   if (q.is_tcp()) q.tcp.dst_port = f->target.port;
   else q.udp.dst_port = f->target.port;
   if (params_.trace_packets)
-    narrate(flags_of(p) + " client -> target: destination rewritten to " + format_endpoint(f->target));
+    narrate(flags_of(p) + " client -> target: destination rewritten to " +
+            format_endpoint(f->target));
   const bool rst = p.is_tcp() && p.tcp.has(tcp_flag::rst);
   if (p.is_tcp() && p.tcp.has(tcp_flag::fin)) f->fin_from_client = true;
   forward(std::move(q), packet_id);
@@ -138,10 +144,12 @@ bool NlbBalancer::from_target(const Packet& p, std::uint64_t packet_id) {
       return true;
     }
     ++counters_.rst_to_targets;
-    narrate(flags_of(p) + " from target " + format_endpoint(target) + " to client " + format_endpoint(client) +
-                " matches no flow (expired): answering the target with RST from the client's address " +
-                format_endpoint(client),
-            t);
+    narrate(
+        flags_of(p) + " from target " + format_endpoint(target) + " to client " +
+            format_endpoint(client) +
+            " matches no flow (expired): answering the target with RST from the client's address " +
+            format_endpoint(client),
+        t);
     send_rst_for(p);
     return true;
   }
@@ -154,7 +162,8 @@ bool NlbBalancer::from_target(const Packet& p, std::uint64_t packet_id) {
   if (q.is_tcp()) q.tcp.src_port = params_.port;
   else q.udp.src_port = params_.port;
   if (params_.trace_packets)
-    narrate(flags_of(p) + " target -> client: source rewritten to " + format_endpoint(params_.vip, params_.port));
+    narrate(flags_of(p) + " target -> client: source rewritten to " +
+            format_endpoint(params_.vip, params_.port));
   const bool rst = p.is_tcp() && p.tcp.has(tcp_flag::rst);
   if (p.is_tcp() && p.tcp.has(tcp_flag::fin)) f.fin_from_target = true;
   forward(std::move(q), packet_id);
@@ -175,7 +184,8 @@ NlbBalancer::Flow* NlbBalancer::create_flow(std::uint8_t proto, const Endpoint& 
   f->idle.timeout = timeout_for(proto);
   f->idle.last_activity = now();
   if (f->idle.timeout > 0) queue_idle_event(key, *f, f->idle.deadline());
-  narrate("new " + describe(*f) + " (client address kept)", FourTuple{params_.vip, client.addr, params_.port, client.port});
+  narrate("new " + describe(*f) + " (client address kept)",
+          FourTuple{params_.vip, client.addr, params_.port, client.port});
   return f;
 }
 
@@ -210,14 +220,16 @@ void NlbBalancer::remove_flow(const Key& k, const std::string& why) {
   Flow& f = *it->second;
   if (!why.empty()) {
     if (f.proto == kTcp) ++counters_.flows_reset;
-    narrate(why + ": " + describe(f), FourTuple{params_.vip, f.client.addr, params_.port, f.client.port});
+    narrate(why + ": " + describe(f),
+            FourTuple{params_.vip, f.client.addr, params_.port, f.client.port});
   }
   flows_.erase(it);  // its pending expiry event becomes stale
 }
 
 void NlbBalancer::forward(Packet q, std::uint64_t packet_id) {
   if (q.ip.ttl <= 1) {
-    sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id, drop_reason::ttl);
+    sim_.net().trace_packet(TraceKind::packet_dropped, host_.index(), -1, packet_id,
+                            drop_reason::ttl);
     return;
   }
   --q.ip.ttl;

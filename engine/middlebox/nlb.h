@@ -30,13 +30,13 @@
 namespace tcpplay {
 
 struct NlbParams {
-  Ipv4Addr vip = 0;                         ///< the listener address; 0 = the host's address
-  std::uint16_t port = 80;                  ///< listener port
-  std::vector<Endpoint> targets;            ///< target group, used round-robin for new flows
-  std::string protocol = "tcp";             ///< "tcp", "udp" or "tcp_udp"
-  SimTime tcp_idle_timeout = 350 * kSecond; ///< AWS default 350 s (tcp.idle_timeout.seconds)
-  SimTime udp_idle_timeout = 120 * kSecond; ///< AWS: 120 s
-  bool trace_packets = false;               ///< an app event for every packet rewritten (verbose)
+  Ipv4Addr vip = 0;                          ///< the listener address; 0 = the host's address
+  std::uint16_t port = 80;                   ///< listener port
+  std::vector<Endpoint> targets;             ///< target group, used round-robin for new flows
+  std::string protocol = "tcp";              ///< "tcp", "udp" or "tcp_udp"
+  SimTime tcp_idle_timeout = 350 * kSecond;  ///< AWS default 350 s (tcp.idle_timeout.seconds)
+  SimTime udp_idle_timeout = 120 * kSecond;  ///< AWS: 120 s
+  bool trace_packets = false;                ///< an app event for every packet rewritten (verbose)
 };
 
 class NlbBalancer : public AppBase, private PacketHandler {
@@ -84,16 +84,21 @@ class NlbBalancer : public AppBase, private PacketHandler {
       if (addr != o.addr) return addr < o.addr;
       return port < o.port;
     }
-    std::uint64_t packed() const { return std::uint64_t{proto} << 48 | std::uint64_t{addr} << 16 | port; }
+    std::uint64_t packed() const {
+      return std::uint64_t{proto} << 48 | std::uint64_t{addr} << 16 | port;
+    }
     static Key unpack(std::uint64_t v) {
-      return {static_cast<Ipv4Addr>(v >> 16), static_cast<std::uint16_t>(v), static_cast<std::uint8_t>(v >> 48)};
+      return {static_cast<Ipv4Addr>(v >> 16), static_cast<std::uint16_t>(v),
+              static_cast<std::uint8_t>(v >> 48)};
     }
   };
   /// Receives the flows' expiry events (the AppBase timers would cost two heap blocks per flow).
   class ExpiryHandler : public EventHandler {
    public:
     explicit ExpiryHandler(NlbBalancer& nlb) : nlb_(nlb) {}
-    void on_event(std::uint32_t, std::uint64_t arg) override { nlb_.on_idle_event(Key::unpack(arg)); }
+    void on_event(std::uint32_t, std::uint64_t arg) override {
+      nlb_.on_idle_event(Key::unpack(arg));
+    }
     /// Events of flows that ended, or were queued again, are skipped (so they never hold a
     /// run_until_idle() open).
     bool is_current(std::uint32_t token, std::uint64_t arg) const override {

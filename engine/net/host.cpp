@@ -85,7 +85,8 @@ void Host::receive(const Packet& packet, int from_link, std::uint64_t packet_id,
 
 void Host::remove_handler(PacketHandler* h) {
   handlers_.erase(std::remove(handlers_.begin(), handlers_.end(), h), handlers_.end());
-  interceptors_.erase(std::remove(interceptors_.begin(), interceptors_.end(), h), interceptors_.end());
+  interceptors_.erase(std::remove(interceptors_.begin(), interceptors_.end(), h),
+                      interceptors_.end());
 }
 
 }  // namespace tcpplay

@@ -51,7 +51,8 @@ SimTime Link::serialization_time(std::uint32_t bytes) const {
   for (const SerCache& c : ser_cache_)
     if (c.bytes == bytes && c.bandwidth == params_.bandwidth_bps) return c.time;
   const unsigned __int128 bits_ns = static_cast<unsigned __int128>(bytes) * 8 * kSecond;
-  const auto t = static_cast<SimTime>((bits_ns + params_.bandwidth_bps - 1) / params_.bandwidth_bps);
+  const auto t =
+      static_cast<SimTime>((bits_ns + params_.bandwidth_bps - 1) / params_.bandwidth_bps);
   ser_cache_[1] = ser_cache_[0];
   ser_cache_[0] = {bytes, params_.bandwidth_bps, t};
   return t;

@@ -20,17 +20,17 @@ class Host;
 class Network;
 
 struct LinkParams {
-  SimTime delay = 1 * kMillisecond;  ///< one-way propagation delay
-  SimTime jitter = 0;                ///< standard deviation of extra delay (approx. normal)
-  std::uint64_t bandwidth_bps = 0;   ///< 0 = infinitely fast (no serialization, no queue)
+  SimTime delay = 1 * kMillisecond;    ///< one-way propagation delay
+  SimTime jitter = 0;                  ///< standard deviation of extra delay (approx. normal)
+  std::uint64_t bandwidth_bps = 0;     ///< 0 = infinitely fast (no serialization, no queue)
   std::uint32_t queue_packets = 1000;  ///< drop-tail limit in packets (0 = no limit)
   std::uint64_t queue_bytes = 0;       ///< drop-tail limit in bytes (0 = no limit)
-  double loss = 0;       ///< probability a packet is lost
-  double duplicate = 0;  ///< probability a packet is delivered twice
-  double reorder = 0;    ///< probability a packet is held back by `reorder_delay`
-  SimTime reorder_delay = 0;  ///< extra delay of a reordered packet (0 = one more `delay`)
-  std::uint32_t mtu = 1500;   ///< largest IPv4 packet the link carries
-  bool up = true;             ///< a downed link black-holes everything
+  double loss = 0;                     ///< probability a packet is lost
+  double duplicate = 0;                ///< probability a packet is delivered twice
+  double reorder = 0;                  ///< probability a packet is held back by `reorder_delay`
+  SimTime reorder_delay = 0;           ///< extra delay of a reordered packet (0 = one more `delay`)
+  std::uint32_t mtu = 1500;            ///< largest IPv4 packet the link carries
+  bool up = true;                      ///< a downed link black-holes everything
 };
 
 class Link : public EventHandler {
@@ -88,7 +88,7 @@ class Link : public EventHandler {
   struct Direction {
     // Small chunks: a link direction rarely holds more than a few hundred packets, and every
     // scenario load allocates its first chunks (1024 would be 150-180 KB per ring).
-    RingBuffer<Queued, 64> queue;   // waiting, not yet on the wire
+    RingBuffer<Queued, 64> queue;  // waiting, not yet on the wire
     std::uint64_t queued_bytes = 0;
     // The transmission in progress ends at (busy_until, tx_seq), the key its "transmission done"
     // event would have. That event is only queued when a packet waits for it (tx_queued);
@@ -120,7 +120,8 @@ class Link : public EventHandler {
   void propagate(int from_side, Packet&& packet, std::uint64_t packet_id, SimTime tx_time,
                  SendInfo info);
   /// Traces the copy a duplicating link makes (a packet_duplicated event) and returns its id.
-  std::uint64_t duplicate(int from_side, const Packet& packet, std::uint64_t original, SendInfo info);
+  std::uint64_t duplicate(int from_side, const Packet& packet, std::uint64_t original,
+                          SendInfo info);
   std::uint32_t alloc_slot();
   void drop(int at_side, std::uint64_t packet_id, const char* reason);
   SimTime serialization_time(std::uint32_t bytes) const;

@@ -45,4 +45,3 @@ void Network::trace_note(int host, std::string text) {
 }
 
 }  // namespace tcpplay
-

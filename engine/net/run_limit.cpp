@@ -45,11 +45,12 @@ void Network::limit_exceeded() {
   if (most_queued)
     why += std::string(why.empty() ? "" : " or ") + "an unbounded queue on a slow link (link \"" +
            most_queued->name() + "\" has " + std::to_string(queued) + " queued)";
-  if (why.empty()) why = "a routing loop or links with very long delays carrying a flood of packets";
-  throw RunLimitExceeded("run stopped at " + format_seconds(now()) + "s: " +
-                         std::to_string(packets_held_) +
-                         " packets in flight or queued (limit /limits/max_packets = " +
-                         std::to_string(max_packets_) + "): likely " + why);
+  if (why.empty())
+    why = "a routing loop or links with very long delays carrying a flood of packets";
+  throw RunLimitExceeded(
+      "run stopped at " + format_seconds(now()) + "s: " + std::to_string(packets_held_) +
+      " packets in flight or queued (limit /limits/max_packets = " + std::to_string(max_packets_) +
+      "): likely " + why);
 }
 
 }  // namespace tcpplay

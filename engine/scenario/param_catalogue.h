@@ -31,17 +31,17 @@ struct ParamDef {
   /// duration, integer, boolean, choice, probability, bandwidth, string, port, address,
   /// endpoint, endpoints, durations or object.
   std::string type;
-  std::string unit;             ///< "bytes", "s" (a duration, written like "40ms"), "" for none
-  std::string min, max;         ///< bounds as JSON text ("0s", 88); "" = none
+  std::string unit;      ///< "bytes", "s" (a duration, written like "40ms"), "" for none
+  std::string min, max;  ///< bounds as JSON text ("0s", 88); "" = none
   std::vector<std::string> choices;  ///< a choice's values
   /// The default under each profile (kProfiles order) as JSON text; "" = none (required, or
   /// absent means "not used").
   std::array<std::string, 3> defaults;
-  std::string example;          ///< a valid value (JSON text), for entries without a default
-  bool required = false;        ///< the scenario must give it
-  bool live = false;            ///< a `set` action changes it while running
-  std::string timer;            ///< the timer whose length it is ("" = none)
-  std::string en, ko;           ///< one-line description; ko empty for now
+  std::string example;    ///< a valid value (JSON text), for entries without a default
+  bool required = false;  ///< the scenario must give it
+  bool live = false;      ///< a `set` action changes it while running
+  std::string timer;      ///< the timer whose length it is ("" = none)
+  std::string en, ko;     ///< one-line description; ko empty for now
 };
 
 /// Every parameter: TCP first (TcpConfig::params() order), then links, apps, middleboxes.

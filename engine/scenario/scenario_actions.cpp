@@ -55,8 +55,10 @@ const std::vector<ActionSpec>& action_specs() {
       {"link_down", K::link_down, {"link"}},
       {"link_up", K::link_up, {"link"}},
       {"manual", K::manual, {"host", "on"}},
-      {"inject", K::inject, {"host", "to", "src_port", "dst_port", "flags", "seq", "ack", "seq_offset",
-                             "ack_offset", "window", "urgent", "options", "payload", "ttl"}},
+      {"inject",
+       K::inject,
+       {"host", "to", "src_port", "dst_port", "flags", "seq", "ack", "seq_offset", "ack_offset",
+        "window", "urgent", "options", "payload", "ttl"}},
       {"drop", K::drop, {"link", "host", "count"}},
       {"udp_bind", K::udp_bind, {"host", "port", "name"}},
       {"udp_send", K::udp_send, {"socket", "to", "port", "text", "bytes"}},
@@ -174,12 +176,13 @@ void ActionParser::define(std::string_view key, SocketDef::Kind kind, bool requi
   a_.name = *name;
   const std::string p = f_.path(key);
   if (auto it = s_.sockets.find(*name); it != s_.sockets.end()) {
-    c_.error(p, "duplicate socket name \"" + *name + "\" (already defined at " + it->second.path + ")");
+    c_.error(
+        p, "duplicate socket name \"" + *name + "\" (already defined at " + it->second.path + ")");
     return;
   }
   const std::string prefix = listener_prefix(*name);
-  if (auto it = s_.sockets.find(prefix); !prefix.empty() && it != s_.sockets.end() &&
-                                          it->second.kind == SocketDef::Kind::listener) {
+  if (auto it = s_.sockets.find(prefix);
+      !prefix.empty() && it != s_.sockets.end() && it->second.kind == SocketDef::Kind::listener) {
     c_.error(p, "socket name \"" + *name + "\" is taken by the connections of listen \"" + prefix +
                     "\" (" + it->second.path + ")");
     return;
@@ -187,8 +190,8 @@ void ActionParser::define(std::string_view key, SocketDef::Kind kind, bool requi
   if (kind == SocketDef::Kind::listener) {
     for (const auto& [other, def] : s_.sockets) {
       if (listener_prefix(other) == *name) {
-        c_.error(p, "listen \"" + *name + "\" names its connections \"" + *name +
-                        ".1\", \"" + *name + ".2\", ..., but \"" + other + "\" is already defined at " +
+        c_.error(p, "listen \"" + *name + "\" names its connections \"" + *name + ".1\", \"" +
+                        *name + ".2\", ..., but \"" + other + "\" is already defined at " +
                         def.path);
         return;
       }
@@ -198,7 +201,8 @@ void ActionParser::define(std::string_view key, SocketDef::Kind kind, bool requi
 }
 
 void ActionParser::tcp_params() {
-  if (auto v = f_.get("auto_read")) a_.auto_read = c_.boolean(*v, f_.path("auto_read")).value_or(true);
+  if (auto v = f_.get("auto_read"))
+    a_.auto_read = c_.boolean(*v, f_.path("auto_read")).value_or(true);
   const Json* params = f_.get("params");
   if (!params) return;
   TcpConfig scratch;
@@ -268,12 +272,14 @@ void ActionParser::set() {
     if (ec == std::errc() && end == name.data() + name.size() && n >= 1 && n <= INT32_MAX) {
       a_.conn = static_cast<int>(n);
     } else {
-      c_.error(f_.path("target"), "expected \"conn:ID\" with a connection id of 1 or more, got \"" + *target + "\"");
+      c_.error(f_.path("target"),
+               "expected \"conn:ID\" with a connection id of 1 or more, got \"" + *target + "\"");
       return;
     }
   } else {
     c_.error(f_.path("target"),
-             "expected \"link:NAME\", \"tcp:HOST\", \"socket:NAME\" or \"conn:ID\", got \"" + *target + "\"");
+             "expected \"link:NAME\", \"tcp:HOST\", \"socket:NAME\" or \"conn:ID\", got \"" +
+                 *target + "\"");
     return;
   }
   const auto& known = TcpConfig::params();
@@ -312,7 +318,8 @@ std::optional<std::uint16_t> ActionParser::flags(const Json& v, const std::strin
     for (char ch : v.text()) {
       switch (ch) {
         case 'S': out |= tcp_flag::syn; break;
-        case 'A': case '.': out |= tcp_flag::ack; break;
+        case 'A':
+        case '.': out |= tcp_flag::ack; break;
         case 'F': out |= tcp_flag::fin; break;
         case 'R': out |= tcp_flag::rst; break;
         case 'P': out |= tcp_flag::psh; break;
@@ -328,7 +335,8 @@ std::optional<std::uint16_t> ActionParser::flags(const Json& v, const std::strin
     return out;
   }
   if (!v.is_array()) {
-    c_.error(path, "expected flag letters like \"SA\" or an array like [\"SYN\", \"ACK\"], got " + show(v));
+    c_.error(path, "expected flag letters like \"SA\" or an array like [\"SYN\", \"ACK\"], got " +
+                       show(v));
     return std::nullopt;
   }
   static const std::pair<const char*, std::uint16_t> names[] = {
@@ -344,7 +352,8 @@ std::optional<std::uint16_t> ActionParser::flags(const Json& v, const std::strin
     auto it = std::find_if(std::begin(names), std::end(names),
                            [&](const auto& n) { return upper == n.first; });
     if (it == std::end(names)) {
-      c_.error(p, "unknown flag \"" + *name + "\" (use SYN, ACK, FIN, RST, PSH, URG, ECE, CWR or AE)");
+      c_.error(p,
+               "unknown flag \"" + *name + "\" (use SYN, ACK, FIN, RST, PSH, URG, ECE, CWR or AE)");
       return std::nullopt;
     }
     out |= it->second;
@@ -372,18 +381,23 @@ void ActionParser::option(const Json& v, const std::string& path, TcpOptionWrite
     std::vector<std::uint8_t> data;
     if (const Json* d = f.get("data"); d && c_.array(*d, f.path("data"))) {
       for (std::size_t i = 0; i < d->size(); ++i)
-        data.push_back(static_cast<std::uint8_t>(c_.integer((*d)[i], child_path(f.path("data"), i), 0, 255).value_or(0)));
+        data.push_back(static_cast<std::uint8_t>(
+            c_.integer((*d)[i], child_path(f.path("data"), i), 0, 255).value_or(0)));
     }
     if (data.size() > 38) c_.error(f.path("data"), "an option holds at most 38 data bytes");
-    else if (k) st = w.add_raw(static_cast<std::uint8_t>(*k), data.data(), static_cast<std::uint8_t>(data.size()));
+    else if (k)
+      st = w.add_raw(static_cast<std::uint8_t>(*k), data.data(),
+                     static_cast<std::uint8_t>(data.size()));
   } else {
     const std::string name = kind.is_string() ? kind.text() : "";
     if (name == "mss") {
       Fields f(c_, v, path, {"kind", "value"});
-      if (auto n = f.integer("value", 0, 65535, true)) st = w.add_mss(static_cast<std::uint16_t>(*n));
+      if (auto n = f.integer("value", 0, 65535, true))
+        st = w.add_mss(static_cast<std::uint16_t>(*n));
     } else if (name == "wscale") {
       Fields f(c_, v, path, {"kind", "value"});
-      if (auto n = f.integer("value", 0, 255, true)) st = w.add_window_scale(static_cast<std::uint8_t>(*n));
+      if (auto n = f.integer("value", 0, 255, true))
+        st = w.add_window_scale(static_cast<std::uint8_t>(*n));
     } else if (name == "nop" || name == "eol" || name == "sackOK") {
       Fields f(c_, v, path, {"kind"});
       st = name == "nop" ? w.add_nop() : name == "eol" ? w.add_eol() : w.add_sack_permitted();
@@ -391,7 +405,8 @@ void ActionParser::option(const Json& v, const std::string& path, TcpOptionWrite
       Fields f(c_, v, path, {"kind", "val", "ecr"});
       auto val = f.integer("val", 0, UINT32_MAX, true);
       auto ecr = f.integer("ecr", 0, UINT32_MAX, true);
-      if (val && ecr) st = w.add_timestamp(static_cast<std::uint32_t>(*val), static_cast<std::uint32_t>(*ecr));
+      if (val && ecr)
+        st = w.add_timestamp(static_cast<std::uint32_t>(*val), static_cast<std::uint32_t>(*ecr));
     } else if (name == "sack") {
       Fields f(c_, v, path, {"kind", "blocks"});
       const Json* blocks = f.require("blocks");
@@ -406,13 +421,15 @@ void ActionParser::option(const Json& v, const std::string& path, TcpOptionWrite
         }
         auto l = c_.integer(b[0], child_path(bp, 0), 0, UINT32_MAX);
         auto r = c_.integer(b[1], child_path(bp, 1), 0, UINT32_MAX);
-        if (l && r) list.push_back({static_cast<std::uint32_t>(*l), static_cast<std::uint32_t>(*r)});
+        if (l && r)
+          list.push_back({static_cast<std::uint32_t>(*l), static_cast<std::uint32_t>(*r)});
       }
       if (list.empty() || list.size() > 4) c_.error(f.path("blocks"), "expected 1 to 4 blocks");
       else st = w.add_sack(list.data(), static_cast<int>(list.size()));
     } else {
-      c_.error(child_path(path, "kind"), "unknown option kind " + show(kind) +
-                                             " (expected mss, nop, eol, wscale, sackOK, sack, ts or a number)");
+      c_.error(child_path(path, "kind"),
+               "unknown option kind " + show(kind) +
+                   " (expected mss, nop, eol, wscale, sackOK, sack, ts or a number)");
     }
   }
   if (!st) c_.error(path, st.error());
@@ -424,7 +441,8 @@ std::int64_t ActionParser::offset(std::string_view key) {
   if (!v) return 0;
   const std::optional<std::int64_t> n = v->int64_value();
   if (!n || *n < -2147483647LL || *n > 2147483647LL) {
-    c_.error(f_.path(key), "expected an integer between -2147483647 and 2147483647, got " + show(*v));
+    c_.error(f_.path(key),
+             "expected an integer between -2147483647 and 2147483647, got " + show(*v));
     return 0;
   }
   return *n;
@@ -445,7 +463,8 @@ void ActionParser::inject() {
   if (auto n = f_.integer("window", 0, 65535)) seg.window = static_cast<std::uint16_t>(*n);
   seg.urgent = static_cast<std::uint16_t>(f_.integer("urgent", 0, 65535).value_or(0));
   seg.ttl = static_cast<std::uint8_t>(f_.integer("ttl", 0, 255).value_or(64));
-  if (auto p = f_.get("payload")) seg.payload = c_.string(*p, f_.path("payload"), false).value_or("");
+  if (auto p = f_.get("payload"))
+    seg.payload = c_.string(*p, f_.path("payload"), false).value_or("");
   if (const Json* o = f_.get("options")) {
     TcpOptionWriter w;
     options(*o, f_.path("options"), w);
@@ -466,9 +485,7 @@ void ActionParser::parse() {
       return;
     case ActionKind::shutdown:
     case ActionKind::close:
-    case ActionKind::abort:
-      socket_or_conn();
-      return;
+    case ActionKind::abort: socket_or_conn(); return;
     case ActionKind::read:
       socket_or_conn();
       a_.bytes = f_.integer("bytes", 1, UINT32_MAX, true).value_or(0);
@@ -489,7 +506,8 @@ void ActionParser::parse() {
         const LinkSpec* ls = s_.find_link(*l);
         if (!ls) c_.error(f_.path("link"), "unknown link \"" + *l + "\"");
         else if (!a_.host.empty() && ls->a != a_.host && ls->b != a_.host)
-          c_.error(f_.path("host"), "host \"" + a_.host + "\" is not an end of link \"" + *l + "\"");
+          c_.error(f_.path("host"),
+                   "host \"" + a_.host + "\" is not an end of link \"" + *l + "\"");
       }
       return;
     case ActionKind::manual:
@@ -508,9 +526,7 @@ void ActionParser::parse() {
       a_.port = f_.port("port", true).value_or(0);
       data(true, 65507);  // the largest UDP payload in one IPv4 packet
       return;
-    case ActionKind::note:
-      a_.text = f_.string("text", true);
-      return;
+    case ActionKind::note: a_.text = f_.string("text", true); return;
   }
 }
 
@@ -535,14 +551,13 @@ void check_ref(Checker& c, const Scenario& s, const std::string& name, const std
     return;
   }
   const bool is_pattern = s.sockets.find(name) == s.sockets.end();
-  if (!is_pattern && def->kind != want && !(listener_ok && def->kind == SocketDef::Kind::listener)) {
+  if (!is_pattern && def->kind != want &&
+      !(listener_ok && def->kind == SocketDef::Kind::listener)) {
     if (def->kind == SocketDef::Kind::listener)
       c.error(path, "\"" + name + "\" is a listening socket: its connections are \"" + name +
                         ".1\", \"" + name + ".2\", ...");
-    else if (def->kind == SocketDef::Kind::udp)
-      c.error(path, "\"" + name + "\" is a UDP socket");
-    else
-      c.error(path, "\"" + name + "\" is a TCP connection, not a UDP socket");
+    else if (def->kind == SocketDef::Kind::udp) c.error(path, "\"" + name + "\" is a UDP socket");
+    else c.error(path, "\"" + name + "\" is a TCP connection, not a UDP socket");
     return;
   }
   if (def->at > a.at)
@@ -555,8 +570,8 @@ void check_ref(Checker& c, const Scenario& s, const std::string& name, const std
 
 }  // namespace
 
-void parse_action(Checker& c, const Json& v, const std::string& path, SimTime at,
-                  std::size_t order, Scenario& scenario, Action& out) {
+void parse_action(Checker& c, const Json& v, const std::string& path, SimTime at, std::size_t order,
+                  Scenario& scenario, Action& out) {
   out = Action{};
   out.at = at;
   out.path = path;
@@ -569,9 +584,11 @@ void parse_action(Checker& c, const Json& v, const std::string& path, SimTime at
   auto name = c.string(*do_it, child_path(path, "do"));
   if (!name) return;
   const auto& specs = action_specs();
-  auto spec = std::find_if(specs.begin(), specs.end(), [&](const ActionSpec& s) { return *name == s.name; });
+  auto spec = std::find_if(specs.begin(), specs.end(),
+                           [&](const ActionSpec& s) { return *name == s.name; });
   if (spec == specs.end()) {
-    c.error(child_path(path, "do"), "unknown action \"" + *name + "\" (expected " + action_names() + ")");
+    c.error(child_path(path, "do"),
+            "unknown action \"" + *name + "\" (expected " + action_names() + ")");
     return;
   }
   out.kind = spec->kind;
@@ -602,8 +619,7 @@ void check_socket_refs(Checker& c, const Scenario& s, const Action& a, std::size
       if (a.target.rfind("socket:", 0) == 0)
         check_ref(c, s, a.socket, child_path(a.path, "target"), a, order, K::connection, false);
       return;
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -635,9 +651,11 @@ Status ScenarioRunner::apply_action(const Json& action, std::vector<ScenarioErro
     if (action.is_object()) {
       a = Json::object();
       a.set("at", format_duration(now()));
-      a.set("after_events", Json::number(static_cast<std::int64_t>(sim_->net().sched().events_run_this_instant())));
+      a.set("after_events",
+            Json::number(static_cast<std::int64_t>(sim_->net().sched().events_run_this_instant())));
       for (std::size_t i = 0; i < action.size(); ++i)
-        if (action.key(i) != "at" && action.key(i) != "after_events") a.set(action.key(i), action[i]);
+        if (action.key(i) != "at" && action.key(i) != "after_events")
+          a.set(action.key(i), action[i]);
     }
     // It will sit at the end of the document's timeline (one entry per loaded action), and it
     // runs after everything loaded: its index is also its place in run order.
@@ -645,7 +663,8 @@ Status ScenarioRunner::apply_action(const Json& action, std::vector<ScenarioErro
     const auto saved = scenario_.sockets;
     Checker c;
     Action parsed;
-    scenario_detail::parse_action(c, a, "/timeline/" + std::to_string(order), now(), order, scenario_, parsed);
+    scenario_detail::parse_action(c, a, "/timeline/" + std::to_string(order), now(), order,
+                                  scenario_, parsed);
     if (c.count() == 0) scenario_detail::check_socket_refs(c, scenario_, parsed, order);
     if (c.count() > 0) {
       scenario_.sockets = saved;
@@ -672,7 +691,8 @@ Status ScenarioRunner::check_action(const Json& action, std::vector<ScenarioErro
   const auto saved = scenario_.sockets;
   Checker c;
   Action parsed;
-  scenario_detail::parse_action(c, action, "/timeline/" + std::to_string(order), now(), order, scenario_, parsed);
+  scenario_detail::parse_action(c, action, "/timeline/" + std::to_string(order), now(), order,
+                                scenario_, parsed);
   if (c.count() == 0) scenario_detail::check_socket_refs(c, scenario_, parsed, order);
   scenario_.sockets = saved;
   if (c.count() == 0) return Status::success();
@@ -680,7 +700,8 @@ Status ScenarioRunner::check_action(const Json& action, std::vector<ScenarioErro
   return errors_status(c.errors());
 }
 
-Status ScenarioRunner::apply_action_text(std::string_view action_json, std::vector<ScenarioError>* errors) {
+Status ScenarioRunner::apply_action_text(std::string_view action_json,
+                                         std::vector<ScenarioError>* errors) {
   Json a;
   std::vector<ScenarioError> parse_errors;
   if (!scenario_detail::parse_document(action_json, a, parse_errors)) {
@@ -700,7 +721,8 @@ std::string ScenarioRunner::scenario_json() const {
   return doc.dump(2) + "\n";
 }
 
-Status ScenarioRunner::apply_set(std::string_view path, std::string_view value, std::vector<ScenarioError>* errors) {
+Status ScenarioRunner::apply_set(std::string_view path, std::string_view value,
+                                 std::vector<ScenarioError>* errors) {
   LoadResult r = Scenario::load(scenario_json(), {Override{std::string(path), std::string(value)}});
   if (!r.ok()) {
     if (errors) *errors = r.errors;

@@ -13,8 +13,8 @@
 #include "app/http_client.h"
 #include "app/http_server.h"
 #include "app/udp_stream.h"
-#include "middlebox/alb.h"
 #include "json/json_writer.h"
+#include "middlebox/alb.h"
 #include "middlebox/nlb.h"
 #include "scenario/scenario_parse.h"
 #include "scenario/summary.h"
@@ -33,23 +33,37 @@ const std::vector<TypeSpec>& type_specs() {
   static const std::vector<TypeSpec> specs = {
       {"tcp_echo", false, {"port", "backlog", "tcp"}},
       {"udp_echo", false, {"port"}},
-      {"bulk_sender", false, {"to", "src_port", "start", "bytes", "duration", "pattern_seed", "close_when_done", "tcp"}},
+      {"bulk_sender",
+       false,
+       {"to", "src_port", "start", "bytes", "duration", "pattern_seed", "close_when_done", "tcp"}},
       {"bulk_sink", false, {"port", "backlog", "read_rate", "pattern_seed", "verify", "tcp"}},
-      {"http_server", false, {"port", "backlog", "processing_time", "timeout", "on_timeout", "send_late_response",
-                              "keep_alive", "keep_alive_timeout", "status", "body", "body_bytes", "tcp"}},
-      {"http_client", false, {"server", "method", "path", "body_bytes", "at", "count", "start", "interval",
-                              "request_timeout", "pool", "tcp"}},
-      {"udp_stream_sender", false, {"to", "src_port", "start", "rate", "count", "duration", "payload_bytes"}},
+      {"http_server",
+       false,
+       {"port", "backlog", "processing_time", "timeout", "on_timeout", "send_late_response",
+        "keep_alive", "keep_alive_timeout", "status", "body", "body_bytes", "tcp"}},
+      {"http_client",
+       false,
+       {"server", "method", "path", "body_bytes", "at", "count", "start", "interval",
+        "request_timeout", "pool", "tcp"}},
+      {"udp_stream_sender",
+       false,
+       {"to", "src_port", "start", "rate", "count", "duration", "payload_bytes"}},
       {"udp_stream_receiver", false, {"port", "expected"}},
-      {"alb", true, {"port", "backlog", "targets", "idle_timeout", "connect_timeout", "close_with",
-                     "reuse_target_connections", "x_forwarded_for", "tcp"}},
-      {"nlb", true, {"vip", "port", "targets", "protocol", "tcp_idle_timeout", "udp_idle_timeout", "trace_packets"}},
+      {"alb",
+       true,
+       {"port", "backlog", "targets", "idle_timeout", "connect_timeout", "close_with",
+        "reuse_target_connections", "x_forwarded_for", "tcp"}},
+      {"nlb",
+       true,
+       {"vip", "port", "targets", "protocol", "tcp_idle_timeout", "udp_idle_timeout",
+        "trace_packets"}},
   };
   return specs;
 }
 
-const std::vector<std::string_view> kPoolKeys = {"max_connections", "idle_timeout", "keepalive", "keepalive_idle",
-                                                 "keepalive_interval", "keepalive_count", "pipeline"};
+const std::vector<std::string_view> kPoolKeys = {
+    "max_connections",    "idle_timeout",    "keepalive", "keepalive_idle",
+    "keepalive_interval", "keepalive_count", "pipeline"};
 
 const TypeSpec* find_type(std::string_view type) {
   for (const TypeSpec& t : type_specs())
@@ -121,9 +135,14 @@ struct PortUse {
 /// One entry of "apps" or "middleboxes".
 class ComponentParser {
  public:
-  ComponentParser(Checker& c, const TypeSpec& spec, const Json& v, const std::string& path, Scenario& s,
-                  ComponentSpec& out, std::vector<PortUse>& ports)
-      : c_(c), spec_(spec), f_(c, v, path, with_common(spec.keys)), s_(s), out_(out), ports_(ports) {}
+  ComponentParser(Checker& c, const TypeSpec& spec, const Json& v, const std::string& path,
+                  Scenario& s, ComponentSpec& out, std::vector<PortUse>& ports)
+      : c_(c),
+        spec_(spec),
+        f_(c, v, path, with_common(spec.keys)),
+        s_(s),
+        out_(out),
+        ports_(ports) {}
 
   void parse();
 
@@ -137,7 +156,8 @@ class ComponentParser {
 
   // Field readers: nullopt when absent or wrong (then an error is recorded).
   std::optional<std::uint16_t> port(std::string_view key) { return f_.port(key, false); }
-  std::optional<std::uint32_t> u32(std::string_view key, std::uint32_t min = 0, std::uint32_t max = UINT32_MAX) {
+  std::optional<std::uint32_t> u32(std::string_view key, std::uint32_t min = 0,
+                                   std::uint32_t max = UINT32_MAX) {
     auto n = f_.integer(key, min, max);
     return n ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*n)) : std::nullopt;
   }
@@ -213,7 +233,8 @@ std::optional<SimTime> ComponentParser::positive(std::string_view key) {
   return d;
 }
 
-std::optional<std::string> ComponentParser::choice(std::string_view key, const std::vector<std::string>& allowed) {
+std::optional<std::string> ComponentParser::choice(std::string_view key,
+                                                   const std::vector<std::string>& allowed) {
   auto s = f_.string(key);
   if (!s) return std::nullopt;
   if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
@@ -226,7 +247,8 @@ std::optional<std::string> ComponentParser::choice(std::string_view key, const s
 
 /// "server:80" (a host of the scenario) or "10.0.1.2:80".
 std::optional<Endpoint> ComponentParser::endpoint(const Json& v, const std::string& path) {
-  const std::string expected = "expected an endpoint like \"server:80\" or \"10.0.0.2:80\", got " + show(v);
+  const std::string expected =
+      "expected an endpoint like \"server:80\" or \"10.0.0.2:80\", got " + show(v);
   if (!v.is_string()) {
     c_.error(path, expected);
     return std::nullopt;
@@ -298,12 +320,14 @@ std::optional<HttpPoolParams> ComponentParser::pool() {
   Fields pf(c_, *v, f_.path("pool"), kPoolKeys);
   HttpPoolParams p;
   if (!pf.ok()) return p;
-  if (auto n = pf.integer("max_connections", 0, 65535)) p.max_connections = static_cast<std::uint32_t>(*n);
+  if (auto n = pf.integer("max_connections", 0, 65535))
+    p.max_connections = static_cast<std::uint32_t>(*n);
   if (auto d = pf.duration("idle_timeout")) p.idle_timeout = *d;
   if (auto b = pf.boolean("keepalive")) p.keepalive = *b;
   if (auto d = pf.duration("keepalive_idle")) p.keepalive_idle = *d;
   if (auto d = pf.duration("keepalive_interval")) p.keepalive_interval = *d;
-  if (auto n = pf.integer("keepalive_count", 0, 1000)) p.keepalive_count = static_cast<std::uint32_t>(*n);
+  if (auto n = pf.integer("keepalive_count", 0, 1000))
+    p.keepalive_count = static_cast<std::uint32_t>(*n);
   if (auto b = pf.boolean("pipeline")) p.pipeline = *b;
   if (!p.keepalive) {
     for (const char* k : {"keepalive_idle", "keepalive_interval", "keepalive_count"})
@@ -317,8 +341,8 @@ void ComponentParser::uses_port(std::uint16_t port, bool udp, const std::string&
   if (h.empty() || out_.name.empty()) return;
   for (const PortUse& u : ports_) {
     if (u.host == h && u.udp == udp && u.port == port) {
-      c_.error(path, std::string(udp ? "UDP" : "TCP") + " port " + std::to_string(port) + " on host \"" + h +
-                         "\" is already used by " + u.owner);
+      c_.error(path, std::string(udp ? "UDP" : "TCP") + " port " + std::to_string(port) +
+                         " on host \"" + h + "\" is already used by " + u.owner);
       return;
     }
   }
@@ -380,7 +404,8 @@ void ComponentParser::http_server() {
   if (auto d = f_.duration("keep_alive_timeout")) p.keep_alive_timeout = *d;
   if (auto n = f_.integer("status", 100, 599)) p.status = static_cast<int>(*n);
   if (auto s = f_.string("body", false)) {
-    if (s->size() > 65536) c_.error(f_.path("body"), "at most 65536 characters (use body_bytes for more)");
+    if (s->size() > 65536)
+      c_.error(f_.path("body"), "at most 65536 characters (use body_bytes for more)");
     else p.body = *s;
   }
   if (auto n = u32("body_bytes", 0, 1u << 30)) p.body_bytes = *n;
@@ -394,7 +419,8 @@ namespace {
 bool is_token(const std::string& s) {
   if (s.empty()) return false;
   for (char ch : s) {
-    const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+    const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                    (ch >= '0' && ch <= '9') ||
                     std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
     if (!ok) return false;
   }
@@ -414,17 +440,22 @@ void ComponentParser::http_client() {
   if (auto e = endpoint("server", true)) p.server = *e;
   if (auto s = f_.string("method")) {
     if (is_token(*s)) p.method = *s;
-    else c_.error(f_.path("method"), "expected an HTTP method like \"GET\", got " + show(*f_.get("method")));
+    else
+      c_.error(f_.path("method"),
+               "expected an HTTP method like \"GET\", got " + show(*f_.get("method")));
   }
   if (auto s = f_.string("path")) {
     if (is_target(*s)) p.path = *s;
-    else c_.error(f_.path("path"), "expected a request path like \"/index.html\" (no spaces), got " + show(*f_.get("path")));
+    else
+      c_.error(f_.path("path"), "expected a request path like \"/index.html\" (no spaces), got " +
+                                    show(*f_.get("path")));
   }
   if (auto n = u32("body_bytes", 0, 1u << 30)) p.body_bytes = *n;
   if (const Json* at = f_.get("at"); at && c_.array(*at, f_.path("at"))) {
     for (std::size_t i = 0; i < at->size(); ++i)
       if (auto d = c_.duration((*at)[i], child_path(f_.path("at"), i))) p.at.push_back(*d);
-    if (at->size() == 0) c_.error(f_.path("at"), "must not be empty (leave it out to use count, start and interval)");
+    if (at->size() == 0)
+      c_.error(f_.path("at"), "must not be empty (leave it out to use count, start and interval)");
     for (const char* k : {"count", "start", "interval"})
       if (f_.has(k)) c_.error(f_.path(k), "give either \"at\" or count/start/interval, not both");
   }
@@ -482,7 +513,8 @@ void ComponentParser::nlb() {
       p.vip = *a;
       for (const HostSpec& h : s_.hosts)
         if (h.addr == *a && (!host_ || h.name != host_->name))
-          c_.error(f_.path("vip"), "address " + format_ipv4(*a) + " belongs to host \"" + h.name + "\"");
+          c_.error(f_.path("vip"),
+                   "address " + format_ipv4(*a) + " belongs to host \"" + h.name + "\"");
     }
   }
   if (auto n = port("port")) p.port = *n;
@@ -514,9 +546,11 @@ void parse_list(Checker& c, const Json* v, const std::string& path, bool middleb
     if (!type) continue;
     const TypeSpec* spec = find_type(*type);
     if (!spec || spec->middlebox != middlebox) {
-      std::string msg = std::string("unknown ") + (middlebox ? "middlebox" : "app") + " type \"" + *type +
-                        "\" (expected " + type_names(middlebox) + ")";
-      if (spec) msg += spec->middlebox ? "; \"" + *type + "\" goes in \"middleboxes\"" : "; \"" + *type + "\" goes in \"apps\"";
+      std::string msg = std::string("unknown ") + (middlebox ? "middlebox" : "app") + " type \"" +
+                        *type + "\" (expected " + type_names(middlebox) + ")";
+      if (spec)
+        msg += spec->middlebox ? "; \"" + *type + "\" goes in \"middleboxes\""
+                               : "; \"" + *type + "\" goes in \"apps\"";
       c.error(child_path(p, "type"), msg);
       continue;
     }
@@ -527,7 +561,8 @@ void parse_list(Checker& c, const Json* v, const std::string& path, bool middleb
     // Names are checked even when something else in the entry is wrong.
     const std::string name_path = child_path(p, "name");
     if (auto it = names.find(out.name); it != names.end()) {
-      c.error(name_path, "duplicate name \"" + out.name + "\" (already used by " + it->second + ")");
+      c.error(name_path,
+              "duplicate name \"" + out.name + "\" (already used by " + it->second + ")");
       continue;
     }
     names[out.name] = p;
@@ -558,7 +593,9 @@ void append_counts(const Json& obj, bool skip_zero, std::string& out) {
     const std::string& key = obj.key(i);
     const Json& v = obj[i];
     if (key.size() > 3 && key.compare(key.size() - 3, 3, "_ns") == 0) continue;
-    if (key == "port" || key == "rate" || key == "read_rate" || key == "conn" || key == "bytes_target") continue;
+    if (key == "port" || key == "rate" || key == "read_rate" || key == "conn" ||
+        key == "bytes_target")
+      continue;
     std::string text;
     if (v.int64_value()) {
       if (skip_zero && *v.int64_value() == 0) continue;

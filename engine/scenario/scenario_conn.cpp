@@ -23,7 +23,9 @@
 namespace tcpplay {
 
 namespace {
-std::string bytes_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+std::string bytes_text(std::uint64_t n) {
+  return std::to_string(n) + (n == 1 ? " byte" : " bytes");
+}
 }  // namespace
 
 Status ScenarioRunner::do_by_conn(const Action& a) {
@@ -56,7 +58,8 @@ Status ScenarioRunner::do_by_conn(const Action& a) {
       const std::uint32_t taken = n ? c->send(piece, a.urgent) : 0;
       if (taken < total)
         what += taken == 0 ? " (the connection took none: its send buffer is full or it is closing)"
-                           : " (only " + bytes_text(taken) + " fit in its send buffer; the rest is not sent)";
+                           : " (only " + bytes_text(taken) +
+                                 " fit in its send buffer; the rest is not sent)";
       trace_app(host, a.conn, who, std::move(what));
       return Status::success();
     }
@@ -76,8 +79,7 @@ Status ScenarioRunner::do_by_conn(const Action& a) {
       trace_app(host, a.conn, who, "abort");
       c->abort();
       return Status::success();
-    default:
-      return make_error(std::string(to_string(a.kind)) + " does not take a connection id");
+    default: return make_error(std::string(to_string(a.kind)) + " does not take a connection id");
   }
 }
 

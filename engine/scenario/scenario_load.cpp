@@ -16,9 +16,9 @@
 namespace tcpplay {
 
 using scenario_detail::Checker;
+using scenario_detail::child_path;
 using scenario_detail::Fields;
 using scenario_detail::Json;
-using scenario_detail::child_path;
 using scenario_detail::parse_document;
 
 // --- value checks ---------------------------------------------------------------------------
@@ -88,14 +88,18 @@ std::optional<std::string> Checker::name(const Json& v, const std::string& path)
     const auto c = static_cast<unsigned char>((*s)[i]);
     // C0 controls and DEL; C1 controls (U+0080..U+009F: 0xC2 0x80..0x9F); U+2028/U+2029 (line
     // and paragraph separators: 0xE2 0x80 0xA8/0xA9), which some viewers break lines at.
-    const bool c1 = c == 0xC2 && i + 1 < s->size() && static_cast<unsigned char>((*s)[i + 1]) <= 0x9F;
-    const bool sep = c == 0xE2 && i + 2 < s->size() && static_cast<unsigned char>((*s)[i + 1]) == 0x80 &&
-                     (static_cast<unsigned char>((*s)[i + 2]) == 0xA8 || static_cast<unsigned char>((*s)[i + 2]) == 0xA9);
+    const bool c1 =
+        c == 0xC2 && i + 1 < s->size() && static_cast<unsigned char>((*s)[i + 1]) <= 0x9F;
+    const bool sep = c == 0xE2 && i + 2 < s->size() &&
+                     static_cast<unsigned char>((*s)[i + 1]) == 0x80 &&
+                     (static_cast<unsigned char>((*s)[i + 2]) == 0xA8 ||
+                      static_cast<unsigned char>((*s)[i + 2]) == 0xA9);
     if (c < 0x20 || c == 0x7F || c1 || sep) {
       char code[16];
-      std::snprintf(code, sizeof code, "U+%04X", c1 ? static_cast<unsigned>(static_cast<unsigned char>((*s)[i + 1]))
-                                             : sep ? 0x2000u + static_cast<unsigned char>((*s)[i + 2]) - 0x80u
-                                                   : static_cast<unsigned>(c));
+      std::snprintf(code, sizeof code, "U+%04X",
+                    c1    ? static_cast<unsigned>(static_cast<unsigned char>((*s)[i + 1]))
+                    : sep ? 0x2000u + static_cast<unsigned char>((*s)[i + 2]) - 0x80u
+                          : static_cast<unsigned>(c));
       error(path, std::string("a name must not contain control characters (") + code + " at byte " +
                       std::to_string(i) + ")");
       return std::nullopt;
@@ -121,8 +125,7 @@ std::optional<std::uint64_t> Checker::integer(const Json& v, const std::string& 
     if (d >= 0 && d <= 9007199254740992.0 && std::floor(d) == d) n = static_cast<std::uint64_t>(d);
   }
   if (n && *n >= min && *n <= max) return n;
-  if (min == 0 && max == UINT64_MAX)
-    error(path, "expected a non-negative integer, got " + show(v));
+  if (min == 0 && max == UINT64_MAX) error(path, "expected a non-negative integer, got " + show(v));
   else
     error(path, "expected an integer between " + std::to_string(min) + " and " +
                     std::to_string(max) + ", got " + show(v));
@@ -189,8 +192,8 @@ std::optional<std::uint64_t> Checker::bandwidth(const Json& v, const std::string
   if (v.is_string()) bps = parse_bandwidth(v.text());
   if (v.is_unsigned()) bps = v.unsigned_value();
   if (!bps)
-    error(path, "expected a bandwidth like \"100Mbit\" or a number of bits per second, got " +
-                    show(v));
+    error(path,
+          "expected a bandwidth like \"100Mbit\" or a number of bits per second, got " + show(v));
   return bps;
 }
 
@@ -207,9 +210,7 @@ Fields::Fields(Checker& c, const Json& v, std::string path,
   }
 }
 
-const Json* Fields::get(std::string_view key) const {
-  return obj_ ? obj_->find(key) : nullptr;
-}
+const Json* Fields::get(std::string_view key) const { return obj_ ? obj_->find(key) : nullptr; }
 
 const Json* Fields::require(std::string_view key) {
   const Json* v = get(key);
@@ -322,7 +323,8 @@ bool set_link_field(Checker& c, std::string_view field, const Json& v, const std
     if (n) p.queue_packets = static_cast<std::uint32_t>(*n);
     return n.has_value();
   }
-  c.error(path, "unknown link parameter \"" + std::string(field) + "\" (expected " + kLinkFields + ")");
+  c.error(path,
+          "unknown link parameter \"" + std::string(field) + "\" (expected " + kLinkFields + ")");
   return false;
 }
 
@@ -370,7 +372,8 @@ std::vector<std::string> split_path(std::string_view path) {
     if (i == path.size() || path[i] == sep) {
       tokens.push_back(cur);
       cur.clear();
-    } else if (pointer && path[i] == '~' && i + 1 < path.size() && (path[i + 1] == '0' || path[i + 1] == '1')) {
+    } else if (pointer && path[i] == '~' && i + 1 < path.size() &&
+               (path[i + 1] == '0' || path[i + 1] == '1')) {
       cur += path[i + 1] == '0' ? '~' : '/';
       ++i;
     } else {
@@ -448,7 +451,8 @@ Result<Override> parse_override(std::string_view text) {
   return Override{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
-Result<std::string> apply_overrides(std::string_view json_text, const std::vector<Override>& overrides) {
+Result<std::string> apply_overrides(std::string_view json_text,
+                                    const std::vector<Override>& overrides) {
   try {
     std::vector<ScenarioError> errors;
     Json doc;
@@ -495,8 +499,8 @@ class Loader {
 
 std::vector<ScenarioError> Loader::load(Scenario& out) {
   Fields f(c_, doc_, "",
-           {"$schema", "title", "description", "watch", "seed", "duration", "tcp", "trace", "limits",
-            "hosts", "links", "routes", "apps", "middleboxes", "timeline"});
+           {"$schema", "title", "description", "watch", "seed", "duration", "tcp", "trace",
+            "limits", "hosts", "links", "routes", "apps", "middleboxes", "timeline"});
   if (f.ok()) {
     lesson(f);
     settings(f);
@@ -632,7 +636,8 @@ void Loader::link(const Json& v, const std::string& path) {
   f.require("delay");
   for (const char* key : {"delay", "jitter", "bandwidth", "loss", "duplicate", "reorder",
                           "reorder_delay", "mtu", "up"}) {
-    if (const Json* value = f.get(key)) scenario_detail::set_link_field(c_, key, *value, f.path(key), l.params);
+    if (const Json* value = f.get(key))
+      scenario_detail::set_link_field(c_, key, *value, f.path(key), l.params);
   }
   if (const Json* q = f.get("queue")) {
     Fields qf(c_, *q, f.path("queue"), {"packets", "bytes"});
@@ -684,10 +689,12 @@ void Loader::route(const Json& v, const std::string& path) {
     auto prefix = parse_prefix(*dst);
     const std::uint32_t mask = prefix && prefix->second ? ~0u << (32 - prefix->second) : 0;
     if (!prefix) {
-      c_.error(f.path("dst"), "expected a network like \"10.0.1.0/24\" or \"default\", got \"" + *dst + "\"");
+      c_.error(f.path("dst"),
+               "expected a network like \"10.0.1.0/24\" or \"default\", got \"" + *dst + "\"");
     } else if ((prefix->first & ~mask) != 0) {
-      c_.error(f.path("dst"), "address has bits set outside the /" + std::to_string(prefix->second) +
-                                  " prefix (did you mean " + format_ipv4(prefix->first & mask) + "/" +
+      c_.error(f.path("dst"), "address has bits set outside the /" +
+                                  std::to_string(prefix->second) + " prefix (did you mean " +
+                                  format_ipv4(prefix->first & mask) + "/" +
                                   std::to_string(prefix->second) + "?)");
     } else {
       r.prefix = prefix->first;
@@ -717,7 +724,8 @@ void Loader::timeline(const Json& v, const std::string& path) {
   }
   std::vector<std::size_t> order(v.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return at[x] < at[y]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t x, std::size_t y) { return at[x] < at[y]; });
   std::vector<bool> parsed(v.size(), false);
   s_.timeline.resize(v.size());
   for (std::size_t k = 0; k < order.size(); ++k) {

@@ -105,8 +105,8 @@ void parse_watch(Checker& c, const Json* watch, const std::string& path, Scenari
 /// Parses one timeline action whose time is `at`. Checks fields, hosts, links and TCP params,
 /// and registers the socket it defines in `scenario.sockets` (duplicates are errors); socket
 /// references are checked later by check_socket_refs, once every definition is known.
-void parse_action(Checker& c, const Json& v, const std::string& path, SimTime at,
-                  std::size_t order, Scenario& scenario, Action& out);
+void parse_action(Checker& c, const Json& v, const std::string& path, SimTime at, std::size_t order,
+                  Scenario& scenario, Action& out);
 /// Checks that the sockets `a` uses exist before it runs (earlier, or same time earlier in
 /// the timeline: `order` is its position in run order).
 void check_socket_refs(Checker& c, const Scenario& scenario, const Action& a, std::size_t order);

@@ -30,7 +30,9 @@ std::string preview(const Payload& data) {
   return out + (data.size() > n ? "...\"" : "\"");
 }
 
-std::string bytes_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+std::string bytes_text(std::uint64_t n) {
+  return std::to_string(n) + (n == 1 ? " byte" : " bytes");
+}
 
 }  // namespace
 
@@ -118,7 +120,8 @@ bool ScenarioRunner::run_until(SimTime t, std::uint64_t max_events) {
   while (true) {
     run_due_live_edits(t);
     // The next edit, if at or before t, waits for events of its instant, which are <= t.
-    if (next_live_edit_ >= scenario_.timeline.size() || scenario_.timeline[next_live_edit_].at > t) break;
+    if (next_live_edit_ >= scenario_.timeline.size() || scenario_.timeline[next_live_edit_].at > t)
+      break;
     if (sched.events_run() - start >= max_events) return false;
     if (!sim_->step()) break;
   }
@@ -149,7 +152,8 @@ void ScenarioRunner::teardown() {
 }
 
 void ScenarioRunner::on_event(std::uint32_t kind, std::uint64_t arg) {
-  if (kind == kActionEvent && arg < scenario_.timeline.size()) (void)run_action(scenario_.timeline[arg]);
+  if (kind == kActionEvent && arg < scenario_.timeline.size())
+    (void)run_action(scenario_.timeline[arg]);
 }
 
 Status ScenarioRunner::run_action(const Action& a, bool note_failure) {
@@ -157,23 +161,23 @@ Status ScenarioRunner::run_action(const Action& a, bool note_failure) {
   if (a.conn >= 0) {
     st = do_by_conn(a);
   } else switch (a.kind) {
-    case ActionKind::listen: st = do_listen(a); break;
-    case ActionKind::connect: st = do_connect(a); break;
-    case ActionKind::send: st = do_send(a); break;
-    case ActionKind::shutdown:
-    case ActionKind::close:
-    case ActionKind::abort: st = do_end(a); break;
-    case ActionKind::read: st = do_read(a); break;
-    case ActionKind::set: st = do_set(a); break;
-    case ActionKind::link_down:
-    case ActionKind::link_up: st = do_link_up_down(a); break;
-    case ActionKind::drop: st = do_drop(a); break;
-    case ActionKind::manual: st = do_manual(a); break;
-    case ActionKind::inject: st = do_inject(a); break;
-    case ActionKind::udp_bind: st = do_udp_bind(a); break;
-    case ActionKind::udp_send: st = do_udp_send(a); break;
-    case ActionKind::note: sim_->net().trace_note(-1, a.text.value_or("")); break;
-  }
+      case ActionKind::listen: st = do_listen(a); break;
+      case ActionKind::connect: st = do_connect(a); break;
+      case ActionKind::send: st = do_send(a); break;
+      case ActionKind::shutdown:
+      case ActionKind::close:
+      case ActionKind::abort: st = do_end(a); break;
+      case ActionKind::read: st = do_read(a); break;
+      case ActionKind::set: st = do_set(a); break;
+      case ActionKind::link_down:
+      case ActionKind::link_up: st = do_link_up_down(a); break;
+      case ActionKind::drop: st = do_drop(a); break;
+      case ActionKind::manual: st = do_manual(a); break;
+      case ActionKind::inject: st = do_inject(a); break;
+      case ActionKind::udp_bind: st = do_udp_bind(a); break;
+      case ActionKind::udp_send: st = do_udp_send(a); break;
+      case ActionKind::note: sim_->net().trace_note(-1, a.text.value_or("")); break;
+    }
   // A failed action never stops the run: it leaves a note where it happened.
   if (!st && note_failure) {
     const Host* h = a.host.empty() ? nullptr : sim_->net().find_host(a.host);
@@ -229,7 +233,8 @@ Status ScenarioRunner::do_send(const Action& a) {
   else p.generated = a.bytes;
   const std::uint64_t n = a.text ? a.text->size() : a.bytes;
   trace_app(c->stack().host().index(), c->id(), a.socket,
-            (a.urgent ? "send urgent " : "send ") + bytes_text(n) + (p.text ? preview(*p.text) : std::string()));
+            (a.urgent ? "send urgent " : "send ") + bytes_text(n) +
+                (p.text ? preview(*p.text) : std::string()));
   e->pending.push_back(std::move(p));
   pump(*e, *c);
   return Status::success();
@@ -239,7 +244,8 @@ Status ScenarioRunner::do_send(const Action& a) {
 Status ScenarioRunner::do_end(const Action& a) {
   if (a.kind == ActionKind::close) {
     if (auto it = listeners_.find(a.socket); it != listeners_.end()) {
-      trace_app(it->second.host, -1, a.socket, "stop listening on port " + std::to_string(it->second.port));
+      trace_app(it->second.host, -1, a.socket,
+                "stop listening on port " + std::to_string(it->second.port));
       Status st = sim_->tcp(static_cast<std::size_t>(it->second.host)).unlisten(it->second.port);
       listeners_.erase(it);
       return st;
@@ -265,7 +271,8 @@ Status ScenarioRunner::do_end(const Action& a) {
   if (!e->pending.empty()) {
     // Like a blocking write followed by close(): the FIN goes after the data still queued.
     e->after = after;
-    trace_app(host, c->id(), a.socket, std::string(to_string(a.kind)) + " (after the data still queued)");
+    trace_app(host, c->id(), a.socket,
+              std::string(to_string(a.kind)) + " (after the data still queued)");
     return Status::success();
   }
   trace_app(host, c->id(), a.socket, to_string(a.kind));
@@ -321,7 +328,8 @@ Status ScenarioRunner::do_drop(const Action& a) {
   std::vector<std::uint64_t> numbers;
   for (std::uint64_t i = 0; i < a.count; ++i) numbers.push_back(first + i);
   l->script_drops(side, std::move(numbers));
-  trace_param(-1, "link:" + a.link + ".drop", "next " + std::to_string(a.count) + " from " + a.host);
+  trace_param(-1, "link:" + a.link + ".drop",
+              "next " + std::to_string(a.count) + " from " + a.host);
   return Status::success();
 }
 
@@ -414,8 +422,9 @@ void ScenarioRunner::pump(SocketEntry& e, TcpConnection& c) {
     if (left > space && space < std::max<std::uint32_t>(min_write, 1)) return;
     const auto take = static_cast<std::uint32_t>(std::min<std::uint64_t>(left, space));
     const bool last = take == left;  // urgent marks the end of the whole send
-    const Payload piece = p.text ? p.text->slice(0, take)
-                                 : Payload::pattern(static_cast<std::uint32_t>(e.conn_id), e.stream_offset, take);
+    const Payload piece =
+        p.text ? p.text->slice(0, take)
+               : Payload::pattern(static_cast<std::uint32_t>(e.conn_id), e.stream_offset, take);
     const std::uint32_t n = take ? c.send(piece, p.urgent && last) : 0;
     if (take > 0 && n == 0) return;  // the connection no longer accepts data
     e.stream_offset += n;
@@ -496,6 +505,8 @@ void ScenarioRunner::trace_param(int host, const std::string& path, std::string 
   sim_->trace().add(std::move(ev));
 }
 
-const char* ScenarioRunner::intern(const std::string& s) { return strings_.insert(s).first->c_str(); }
+const char* ScenarioRunner::intern(const std::string& s) {
+  return strings_.insert(s).first->c_str();
+}
 
 }  // namespace tcpplay

@@ -87,8 +87,8 @@ RunSummary summarize(ScenarioRunner& runner) {
 }
 
 std::string format_summary(const RunSummary& s) {
-  std::string out = "== summary at " + format_seconds(s.end) + " s, " + std::to_string(s.events_run) +
-                    " events run ==\n";
+  std::string out = "== summary at " + format_seconds(s.end) + " s, " +
+                    std::to_string(s.events_run) + " events run ==\n";
   out += s.connections.empty() ? "connections: none\n" : "connections:\n";
   std::size_t name_w = 4, host_w = 4, tuple_w = 0;
   for (const ConnectionSummary& c : s.connections) {
@@ -108,11 +108,13 @@ std::string format_summary(const RunSummary& s) {
     out += ", delivered " + std::to_string(c.bytes_delivered) + "\n";
   }
   if (s.closed_not_kept > 0)
-    out += "  (and " + std::to_string(s.closed_not_kept) + " earlier closed connections: each host keeps its last " +
+    out += "  (and " + std::to_string(s.closed_not_kept) +
+           " earlier closed connections: each host keeps its last " +
            std::to_string(TcpStack::kMaxClosed) + ")\n";
   for (const UdpSummary& u : s.udp)
     out += "  udp " + u.host + ":" + std::to_string(u.port) + "  sent " + std::to_string(u.sent) +
-           ", received " + std::to_string(u.received) + ", errors " + std::to_string(u.errors) + "\n";
+           ", received " + std::to_string(u.received) + ", errors " + std::to_string(u.errors) +
+           "\n";
   if (!s.components.empty()) {
     out += "apps and middleboxes:\n";
     std::size_t cname_w = 4, kind_w = 4, chost_w = 4;
@@ -130,11 +132,12 @@ std::string format_summary(const RunSummary& s) {
   }
   out += "bytes delivered: " + std::to_string(s.bytes_delivered) + "\n";
   std::string drops;
-  for (const auto& [reason, n] : s.drops) drops += (drops.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+  for (const auto& [reason, n] : s.drops)
+    drops += (drops.empty() ? "" : ", ") + reason + " " + std::to_string(n);
   out += "drops: " + (drops.empty() ? std::string("none") : drops) + "\n";
   if (s.trace_dropped > 0)
-    out += "(the trace kept only the last " + std::to_string(s.trace_events - s.trace_dropped) + " of " +
-           std::to_string(s.trace_events) + " events; drop counts cover those)\n";
+    out += "(the trace kept only the last " + std::to_string(s.trace_events - s.trace_dropped) +
+           " of " + std::to_string(s.trace_events) + " events; drop counts cover those)\n";
   return out;
 }
 

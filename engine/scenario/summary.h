@@ -20,9 +20,9 @@ struct ConnectionSummary {
   std::string name;  ///< scenario name ("c1", "srv.1"), or "" if it has none
   std::string host;
   FourTuple tuple;
-  bool live = false;       ///< still in the stack's table
-  std::string state;       ///< "ESTABLISHED" ... for live ones, "CLOSED" otherwise
-  std::string reason;      ///< why a closed one closed ("closed", "reset", "timeout", ...)
+  bool live = false;   ///< still in the stack's table
+  std::string state;   ///< "ESTABLISHED" ... for live ones, "CLOSED" otherwise
+  std::string reason;  ///< why a closed one closed ("closed", "reset", "timeout", ...)
   SimTime closed_at = 0;
   std::uint64_t bytes_sent = 0, bytes_delivered = 0;
 };
@@ -46,7 +46,7 @@ struct RunSummary {
   SimTime end = 0;
   std::uint64_t events_run = 0;
   std::vector<ConnectionSummary> connections;  ///< by id
-  std::uint64_t closed_not_kept = 0;  ///< closed connections beyond each stack's history
+  std::uint64_t closed_not_kept = 0;           ///< closed connections beyond each stack's history
   std::vector<UdpSummary> udp;
   std::vector<ComponentSummary> components;
   std::uint64_t bytes_delivered = 0;

@@ -37,9 +37,9 @@ const std::vector<std::string>& tcp_state_names() {
 
 const std::vector<std::string>& tcp_timer_names() {
   // TcpConnection::timer_name().
-  static const std::vector<std::string> names = {"retransmit", "persist",    "delayed_ack",
-                                                 "keepalive",  "time_wait",  "fin_wait_2",
-                                                 "connect",    "app_read",   "idle"};
+  static const std::vector<std::string> names = {"retransmit", "persist",   "delayed_ack",
+                                                 "keepalive",  "time_wait", "fin_wait_2",
+                                                 "connect",    "app_read",  "idle"};
   return names;
 }
 
@@ -60,12 +60,14 @@ namespace {
 
 const std::string& host_name(const Trace& t, int host) {
   static const std::string none;
-  return host >= 0 && static_cast<std::size_t>(host) < t.host_names.size() ? t.host_names[host] : none;
+  return host >= 0 && static_cast<std::size_t>(host) < t.host_names.size() ? t.host_names[host]
+                                                                           : none;
 }
 
 const std::string& link_name(const Trace& t, int link) {
   static const std::string none;
-  return link >= 0 && static_cast<std::size_t>(link) < t.link_names.size() ? t.link_names[link] : none;
+  return link >= 0 && static_cast<std::size_t>(link) < t.link_names.size() ? t.link_names[link]
+                                                                           : none;
 }
 
 bool has_kind(const WatchTrigger& w, TraceKind k) {
@@ -112,7 +114,8 @@ bool LessonWatcher::matches(const Trace& trace, const TraceEvent& e, const Watch
     case WatchTrigger::Event::app:
       if (!w.name.empty() && w.name != e.name) return false;
       return w.contains.empty() || e.detail.find(w.contains) != std::string::npos;
-    case WatchTrigger::Event::note: return w.contains.empty() || e.detail.find(w.contains) != std::string::npos;
+    case WatchTrigger::Event::note:
+      return w.contains.empty() || e.detail.find(w.contains) != std::string::npos;
     case WatchTrigger::Event::timer: return w.timer.empty() || w.timer == e.name;
   }
   return false;

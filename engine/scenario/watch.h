@@ -28,18 +28,18 @@ namespace tcpplay {
 struct WatchTrigger {
   enum class Event { state, packet, drop, app, timer, note };
   Event event = Event::state;
-  std::string host;      ///< state, drop, app, timer: the host; packet: the sender ("from")
-  std::string to_host;   ///< packet: the host at the other end of the link
-  std::string link;      ///< packet, drop
-  std::string from_state, to_state;  ///< state ("SYN_SENT")
-  std::string cause;     ///< state: text the change's cause contains
-  std::optional<std::uint16_t> flags;  ///< packet, drop: exactly these TCP flags
-  std::string tag;       ///< packet: "retransmission", "keepalive", ...
-  std::optional<std::uint32_t> win;  ///< packet: the window field as sent (unscaled)
-  std::string reason;    ///< drop: "loss", "queue_full", ...
-  std::string name;      ///< app: the app, middlebox or socket name
-  std::string contains;  ///< app, note: text the message contains
-  std::string timer;     ///< timer: "time_wait", "retransmit", ...
+  std::string host;     ///< state, drop, app, timer: the host; packet: the sender ("from")
+  std::string to_host;  ///< packet: the host at the other end of the link
+  std::string link;     ///< packet, drop
+  std::string from_state, to_state;                 ///< state ("SYN_SENT")
+  std::string cause;                                ///< state: text the change's cause contains
+  std::optional<std::uint16_t> flags;               ///< packet, drop: exactly these TCP flags
+  std::string tag;                                  ///< packet: "retransmission", "keepalive", ...
+  std::optional<std::uint32_t> win;                 ///< packet: the window field as sent (unscaled)
+  std::string reason;                               ///< drop: "loss", "queue_full", ...
+  std::string name;                                 ///< app: the app, middlebox or socket name
+  std::string contains;                             ///< app, note: text the message contains
+  std::string timer;                                ///< timer: "time_wait", "retransmit", ...
   TraceKind timer_action = TraceKind::timer_fired;  ///< timer: set, fired or cancelled
   std::uint32_t nth = 1;
   SimTime after = 0;
@@ -65,7 +65,8 @@ const std::vector<std::string>& tcp_timer_names();
 class LessonWatcher : public TraceListener {
  public:
   /// `link_ends` gives each link index's two host names (the trace's order).
-  LessonWatcher(const std::vector<WatchItem>& items, std::vector<std::pair<std::string, std::string>> link_ends);
+  LessonWatcher(const std::vector<WatchItem>& items,
+                std::vector<std::pair<std::string, std::string>> link_ends);
   void on_trace_event(Trace& trace, std::uint64_t index) override;
   /// Triggers not reached yet.
   std::size_t pending() const { return pending_; }
@@ -73,8 +74,8 @@ class LessonWatcher : public TraceListener {
  private:
   bool matches(const Trace& trace, const TraceEvent& e, const WatchTrigger& w) const;
   std::vector<const WatchItem*> items_;
-  std::vector<std::size_t> number_;   // each item's number from 1
-  std::vector<std::uint32_t> seen_;   // matches so far
+  std::vector<std::size_t> number_;  // each item's number from 1
+  std::vector<std::uint32_t> seen_;  // matches so far
   std::vector<bool> fired_;
   std::size_t pending_ = 0;
   std::vector<std::pair<std::string, std::string>> link_ends_;

@@ -37,7 +37,9 @@ void link_ref(Fields& f, const Scenario& s, std::string& out) {
 void state_ref(Fields& f, std::string_view key, std::string& out) {
   if (auto st = f.string(key)) {
     if (in(tcp_state_names(), *st)) out = *st;
-    else f.check().error(f.path(key), "unknown TCP state \"" + *st + "\" (one of " + joined(tcp_state_names()) + ")");
+    else
+      f.check().error(f.path(key), "unknown TCP state \"" + *st + "\" (one of " +
+                                       joined(tcp_state_names()) + ")");
   }
 }
 
@@ -45,12 +47,16 @@ void flags_ref(Fields& f, std::optional<std::uint16_t>& out) {
   if (auto fl = f.string("flags")) {
     out = parse_tcp_flag_letters(*fl);
     if (!out)
-      f.check().error(f.path("flags"), "expected TCP flags as tcpdump writes them (letters of \"FSRPUEW.\", each once, "
-                                       "\".\" for ACK: \"S\", \"S.\", \"R\", \"F.\"), got \"" + *fl + "\"");
+      f.check().error(
+          f.path("flags"),
+          "expected TCP flags as tcpdump writes them (letters of \"FSRPUEW.\", each once, "
+          "\".\" for ACK: \"S\", \"S.\", \"R\", \"F.\"), got \"" +
+              *fl + "\"");
   }
 }
 
-std::optional<WatchTrigger> parse_when(Checker& c, const Json& v, const std::string& path, const Scenario& s) {
+std::optional<WatchTrigger> parse_when(Checker& c, const Json& v, const std::string& path,
+                                       const Scenario& s) {
   if (!c.object(v, path)) return std::nullopt;
   const Json* ev = v.find("event");
   if (!ev) {
@@ -80,7 +86,8 @@ std::optional<WatchTrigger> parse_when(Checker& c, const Json& v, const std::str
     w.event = WatchTrigger::Event::timer;
     keys.insert(keys.end(), {"host", "timer", "action"});
   } else {
-    c.error(child_path(path, "event"), "expected state, packet, drop, app, timer or note, got \"" + *kind + "\"");
+    c.error(child_path(path, "event"),
+            "expected state, packet, drop, app, timer or note, got \"" + *kind + "\"");
     return std::nullopt;
   }
   const std::size_t before = c.count();
@@ -101,10 +108,13 @@ std::optional<WatchTrigger> parse_when(Checker& c, const Json& v, const std::str
       flags_ref(f, w.flags);
       if (auto win = f.integer("win", 0, 65535)) w.win = static_cast<std::uint32_t>(*win);
       if (auto tag = f.string("tag")) {
-        static const std::vector<std::string> tags = {"retransmission", "zero_window_probe", "keepalive",
-                                                      "challenge_ack", "window_update", "rst_reply"};
+        static const std::vector<std::string> tags = {"retransmission", "zero_window_probe",
+                                                      "keepalive",      "challenge_ack",
+                                                      "window_update",  "rst_reply"};
         if (in(tags, *tag)) w.tag = *tag;
-        else f.check().error(f.path("tag"), "unknown tag \"" + *tag + "\" (one of " + joined(tags) + ")");
+        else
+          f.check().error(f.path("tag"),
+                          "unknown tag \"" + *tag + "\" (one of " + joined(tags) + ")");
       }
       break;
     case WatchTrigger::Event::drop:
@@ -129,13 +139,16 @@ std::optional<WatchTrigger> parse_when(Checker& c, const Json& v, const std::str
       host_ref(f, s, "host", w.host);
       if (auto t = f.string("timer")) {
         if (in(tcp_timer_names(), *t)) w.timer = *t;
-        else f.check().error(f.path("timer"), "unknown timer \"" + *t + "\" (one of " + joined(tcp_timer_names()) + ")");
+        else
+          f.check().error(f.path("timer"), "unknown timer \"" + *t + "\" (one of " +
+                                               joined(tcp_timer_names()) + ")");
       }
       if (auto a = f.string("action")) {
         if (*a == "set") w.timer_action = TraceKind::timer_set;
         else if (*a == "fired") w.timer_action = TraceKind::timer_fired;
         else if (*a == "cancelled") w.timer_action = TraceKind::timer_cancelled;
-        else f.check().error(f.path("action"), "expected set, fired or cancelled, got \"" + *a + "\"");
+        else
+          f.check().error(f.path("action"), "expected set, fired or cancelled, got \"" + *a + "\"");
       }
       break;
   }

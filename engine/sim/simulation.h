@@ -59,7 +59,9 @@ class Simulation {
   void run_until(SimTime t) { net_.sched().run_until(t); }
   bool step() { return net_.sched().step(); }
   SimTime next_event_time() { return net_.sched().next_event_time(); }
-  std::uint64_t run_until_idle(SimTime limit = kNever) { return net_.sched().run_until_idle(limit); }
+  std::uint64_t run_until_idle(SimTime limit = kNever) {
+    return net_.sched().run_until_idle(limit);
+  }
 
  private:
   Network net_;

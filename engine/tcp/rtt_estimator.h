@@ -26,10 +26,13 @@ class RttEstimator {
   void reset_backoff() { backoff_ = 0; }
   /// RFC 6298 §5.7: after the SYN timed out, the RTO is raised to this value once data starts.
   void use_fallback(SimTime rto);
-  void set_bounds(SimTime min_rto, SimTime max_rto) { min_ = min_rto; max_ = max_rto; }
+  void set_bounds(SimTime min_rto, SimTime max_rto) {
+    min_ = min_rto;
+    max_ = max_rto;
+  }
 
  private:
-  SimTime base_;    // RTO before backoff
+  SimTime base_;  // RTO before backoff
   SimTime min_, max_;
   SimTime srtt_ = 0, rttvar_ = 0;
   bool has_sample_ = false;

@@ -24,8 +24,12 @@ class SackScoreboard {
   SackBlock* end() { return begin() + size(); }
   const SackBlock* begin() const { return blocks_ ? blocks_->data() : nullptr; }
   const SackBlock* end() const { return begin() + size(); }
-  std::reverse_iterator<const SackBlock*> rbegin() const { return std::reverse_iterator<const SackBlock*>(end()); }
-  std::reverse_iterator<const SackBlock*> rend() const { return std::reverse_iterator<const SackBlock*>(begin()); }
+  std::reverse_iterator<const SackBlock*> rbegin() const {
+    return std::reverse_iterator<const SackBlock*>(end());
+  }
+  std::reverse_iterator<const SackBlock*> rend() const {
+    return std::reverse_iterator<const SackBlock*>(begin());
+  }
 
   void push_back(const SackBlock& b) {
     if (!blocks_) blocks_ = std::make_unique<std::vector<SackBlock>>();

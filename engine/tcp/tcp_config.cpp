@@ -10,8 +10,7 @@ namespace tcpplay {
 namespace {
 
 using Field = std::variant<SimTime TcpConfig::*, std::uint32_t TcpConfig::*,
-                           std::uint64_t TcpConfig::*, bool TcpConfig::*,
-                           std::string TcpConfig::*>;
+                           std::uint64_t TcpConfig::*, bool TcpConfig::*, std::string TcpConfig::*>;
 struct Param {
   TcpConfig::ParamInfo info;
   Field field;
@@ -20,38 +19,75 @@ struct Param {
 const std::vector<Param>& table() {
   using K = TcpConfig::Kind;
   static const std::vector<Param> t = {
-      {{"mss", K::count, "MSS to advertise (clamped by path MTU - 40)", "bytes", 88, 65495}, &TcpConfig::mss},
-      {{"send_buffer", K::count, "send buffer size in bytes", "bytes", 0, UINT32_MAX}, &TcpConfig::send_buffer},
-      {{"recv_buffer", K::count, "receive buffer size in bytes", "bytes", 0, UINT32_MAX}, &TcpConfig::recv_buffer},
-      {{"window_scaling", K::boolean, "offer the window scale option (RFC 7323)"}, &TcpConfig::window_scaling},
+      {{"mss", K::count, "MSS to advertise (clamped by path MTU - 40)", "bytes", 88, 65495},
+       &TcpConfig::mss},
+      {{"send_buffer", K::count, "send buffer size in bytes", "bytes", 0, UINT32_MAX},
+       &TcpConfig::send_buffer},
+      {{"recv_buffer", K::count, "receive buffer size in bytes", "bytes", 0, UINT32_MAX},
+       &TcpConfig::recv_buffer},
+      {{"window_scaling", K::boolean, "offer the window scale option (RFC 7323)"},
+       &TcpConfig::window_scaling},
       {{"sack", K::boolean, "offer SACK (RFC 2018)"}, &TcpConfig::sack},
       {{"timestamps", K::boolean, "offer timestamps (RFC 7323)"}, &TcpConfig::timestamps},
       {{"rto_initial", K::duration, "initial RTO (RFC 6298 2.1)", "s"}, &TcpConfig::rto_initial},
       {{"rto_min", K::duration, "minimum RTO (RFC 6298 2.4)", "s", 1}, &TcpConfig::rto_min},
       {{"rto_max", K::duration, "maximum RTO (RFC 6298 2.5)", "s"}, &TcpConfig::rto_max},
-      {{"syn_fallback_rto", K::duration, "RTO after a SYN timeout (RFC 6298 5.7)", "s"}, &TcpConfig::syn_fallback_rto},
-      {{"syn_retries", K::count, "SYN retransmissions before connect fails", "retransmissions", 0, UINT32_MAX}, &TcpConfig::syn_retries},
-      {{"syn_linear_retries", K::count, "first SYN retries without backoff", "retransmissions", 0, UINT32_MAX}, &TcpConfig::syn_linear_retries},
-      {{"connect_timeout", K::duration, "explicit connect timeout (0 = off)", "s", 0, UINT64_MAX, "", "connect"}, &TcpConfig::connect_timeout},
-      {{"synack_retries", K::count, "SYN-ACK retransmissions", "retransmissions", 0, UINT32_MAX}, &TcpConfig::synack_retries},
-      {{"data_retries", K::count, "RTO expiries before giving up (tcp_retries2)", "retransmissions", 0, UINT32_MAX}, &TcpConfig::data_retries},
+      {{"syn_fallback_rto", K::duration, "RTO after a SYN timeout (RFC 6298 5.7)", "s"},
+       &TcpConfig::syn_fallback_rto},
+      {{"syn_retries", K::count, "SYN retransmissions before connect fails", "retransmissions", 0,
+        UINT32_MAX},
+       &TcpConfig::syn_retries},
+      {{"syn_linear_retries", K::count, "first SYN retries without backoff", "retransmissions", 0,
+        UINT32_MAX},
+       &TcpConfig::syn_linear_retries},
+      {{"connect_timeout", K::duration, "explicit connect timeout (0 = off)", "s", 0, UINT64_MAX,
+        "", "connect"},
+       &TcpConfig::connect_timeout},
+      {{"synack_retries", K::count, "SYN-ACK retransmissions", "retransmissions", 0, UINT32_MAX},
+       &TcpConfig::synack_retries},
+      {{"data_retries", K::count, "RTO expiries before giving up (tcp_retries2)", "retransmissions",
+        0, UINT32_MAX},
+       &TcpConfig::data_retries},
       {{"user_timeout", K::duration, "TCP_USER_TIMEOUT (0 = off)", "s"}, &TcpConfig::user_timeout},
       {{"keepalive", K::boolean, "send keepalive probes"}, &TcpConfig::keepalive},
-      {{"keepalive_idle", K::duration, "idle time before the first probe", "s", 0, UINT64_MAX, "", "keepalive"}, &TcpConfig::keepalive_idle},
-      {{"keepalive_interval", K::duration, "time between probes", "s", 0, UINT64_MAX, "", "keepalive"}, &TcpConfig::keepalive_interval},
-      {{"keepalive_count", K::count, "unanswered probes before the connection is dropped", "probes", 0, UINT32_MAX}, &TcpConfig::keepalive_count},
+      {{"keepalive_idle", K::duration, "idle time before the first probe", "s", 0, UINT64_MAX, "",
+        "keepalive"},
+       &TcpConfig::keepalive_idle},
+      {{"keepalive_interval", K::duration, "time between probes", "s", 0, UINT64_MAX, "",
+        "keepalive"},
+       &TcpConfig::keepalive_interval},
+      {{"keepalive_count", K::count, "unanswered probes before the connection is dropped", "probes",
+        0, UINT32_MAX},
+       &TcpConfig::keepalive_count},
       {{"delayed_ack", K::boolean, "delay ACKs (RFC 9293 3.8.6.3)"}, &TcpConfig::delayed_ack},
-      {{"delayed_ack_timeout", K::duration, "longest ACK delay", "s", 0, UINT64_MAX, "", "delayed_ack"}, &TcpConfig::delayed_ack_timeout},
-      {{"ack_every_segments", K::count, "ACK at least every N full segments", "segments", 1, UINT32_MAX}, &TcpConfig::ack_every_segments},
+      {{"delayed_ack_timeout", K::duration, "longest ACK delay", "s", 0, UINT64_MAX, "",
+        "delayed_ack"},
+       &TcpConfig::delayed_ack_timeout},
+      {{"ack_every_segments", K::count, "ACK at least every N full segments", "segments", 1,
+        UINT32_MAX},
+       &TcpConfig::ack_every_segments},
       {{"nagle", K::boolean, "Nagle's algorithm (false = TCP_NODELAY)"}, &TcpConfig::nagle},
-      {{"time_wait", K::duration, "TIME_WAIT length (2 x MSL)", "s", 0, UINT64_MAX, "", "time_wait"}, &TcpConfig::time_wait},
-      {{"fin_wait_2_timeout", K::duration, "orphaned FIN_WAIT_2 lifetime (0 = none)", "s", 0, UINT64_MAX, "", "fin_wait_2"}, &TcpConfig::fin_wait_2_timeout},
-      {{"rfc5961", K::boolean, "challenge ACKs for RST/SYN (false = RFC 793)"}, &TcpConfig::rfc5961},
-      {{"congestion_control", K::text, "newreno or cubic", "", 0, UINT64_MAX, "newreno,cubic"}, &TcpConfig::congestion_control},
-      {{"initial_window_segments", K::count, "initial cwnd in segments (0 = RFC 6928)", "segments", 0, UINT32_MAX}, &TcpConfig::initial_window_segments},
-      {{"recovery", K::text, "SACK loss recovery: rfc6675 or prr (RFC 6937)", "", 0, UINT64_MAX, "rfc6675,prr"}, &TcpConfig::recovery},
-      {{"read_rate", K::count, "application read rate in bytes/s (0 = at once)", "bytes/s"}, &TcpConfig::read_rate},
-      {{"idle_timeout", K::duration, "application idle timeout (0 = off)", "s", 0, UINT64_MAX, "", "idle"}, &TcpConfig::idle_timeout},
+      {{"time_wait", K::duration, "TIME_WAIT length (2 x MSL)", "s", 0, UINT64_MAX, "",
+        "time_wait"},
+       &TcpConfig::time_wait},
+      {{"fin_wait_2_timeout", K::duration, "orphaned FIN_WAIT_2 lifetime (0 = none)", "s", 0,
+        UINT64_MAX, "", "fin_wait_2"},
+       &TcpConfig::fin_wait_2_timeout},
+      {{"rfc5961", K::boolean, "challenge ACKs for RST/SYN (false = RFC 793)"},
+       &TcpConfig::rfc5961},
+      {{"congestion_control", K::text, "newreno or cubic", "", 0, UINT64_MAX, "newreno,cubic"},
+       &TcpConfig::congestion_control},
+      {{"initial_window_segments", K::count, "initial cwnd in segments (0 = RFC 6928)", "segments",
+        0, UINT32_MAX},
+       &TcpConfig::initial_window_segments},
+      {{"recovery", K::text, "SACK loss recovery: rfc6675 or prr (RFC 6937)", "", 0, UINT64_MAX,
+        "rfc6675,prr"},
+       &TcpConfig::recovery},
+      {{"read_rate", K::count, "application read rate in bytes/s (0 = at once)", "bytes/s"},
+       &TcpConfig::read_rate},
+      {{"idle_timeout", K::duration, "application idle timeout (0 = off)", "s", 0, UINT64_MAX, "",
+        "idle"},
+       &TcpConfig::idle_timeout},
   };
   return t;
 }
@@ -97,7 +133,8 @@ Result<TcpConfig> TcpConfig::profile_defaults(std::string_view name) {
     c.congestion_control = "cubic";
     return c;
   }
-  return make_error("unknown TCP profile \"" + std::string(name) + "\" (expected rfc, linux or windows)");
+  return make_error("unknown TCP profile \"" + std::string(name) +
+                    "\" (expected rfc, linux or windows)");
 }
 
 const std::vector<TcpConfig::ParamInfo>& TcpConfig::params() {
@@ -155,23 +192,30 @@ Status TcpConfig::assign(std::string_view name, std::string_view value) {
   // The table's bounds (a count's type bounds it too).
   const TcpConfig::ParamInfo& i = p->info;
   std::uint64_t n = 0;
-  if (auto f = std::get_if<SimTime TcpConfig::*>(&p->field)) n = static_cast<std::uint64_t>(this->*(*f));
+  if (auto f = std::get_if<SimTime TcpConfig::*>(&p->field))
+    n = static_cast<std::uint64_t>(this->*(*f));
   else if (auto f = std::get_if<std::uint32_t TcpConfig::*>(&p->field)) n = this->*(*f);
   else if (auto f = std::get_if<std::uint64_t TcpConfig::*>(&p->field)) n = this->*(*f);
   else return Status::success();
   if (n >= i.min && n <= i.max) return Status::success();
-  if (i.kind == Kind::duration) return make_error(i.min == 1 ? "must be greater than 0" : "out of range");
-  if (i.max == UINT32_MAX || i.max == UINT64_MAX) return make_error("must be at least " + std::to_string(i.min));
-  return make_error(std::string(name) + " must be between " + std::to_string(i.min) + " and " + std::to_string(i.max));
+  if (i.kind == Kind::duration)
+    return make_error(i.min == 1 ? "must be greater than 0" : "out of range");
+  if (i.max == UINT32_MAX || i.max == UINT64_MAX)
+    return make_error("must be at least " + std::to_string(i.min));
+  return make_error(std::string(name) + " must be between " + std::to_string(i.min) + " and " +
+                    std::to_string(i.max));
 }
 
 Result<std::string> TcpConfig::get(std::string_view name) const {
   const Param* p = find(name);
   if (!p) return make_error("unknown TCP parameter \"" + std::string(name) + "\"");
   if (auto f = std::get_if<SimTime TcpConfig::*>(&p->field)) return format_duration(this->*(*f));
-  if (auto f = std::get_if<std::uint32_t TcpConfig::*>(&p->field)) return std::to_string(this->*(*f));
-  if (auto f = std::get_if<std::uint64_t TcpConfig::*>(&p->field)) return std::to_string(this->*(*f));
-  if (auto f = std::get_if<bool TcpConfig::*>(&p->field)) return std::string(this->*(*f) ? "true" : "false");
+  if (auto f = std::get_if<std::uint32_t TcpConfig::*>(&p->field))
+    return std::to_string(this->*(*f));
+  if (auto f = std::get_if<std::uint64_t TcpConfig::*>(&p->field))
+    return std::to_string(this->*(*f));
+  if (auto f = std::get_if<bool TcpConfig::*>(&p->field))
+    return std::string(this->*(*f) ? "true" : "false");
   return this->*std::get<std::string TcpConfig::*>(p->field);
 }
 
@@ -179,7 +223,8 @@ bool TcpConfig::same_as(const TcpConfig& other) const {
   if (profile != other.profile) return false;
   // The parameter table lists every field that can differ (all of them are settable by name).
   for (const Param& p : table()) {
-    const bool equal = std::visit([&](auto field) { return this->*field == other.*field; }, p.field);
+    const bool equal =
+        std::visit([&](auto field) { return this->*field == other.*field; }, p.field);
     if (!equal) return false;
   }
   return true;

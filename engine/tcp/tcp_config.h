@@ -18,7 +18,8 @@ struct TcpConfig {
   // Segment size, buffers and options (RFC 9293 §3.7.1, RFC 7323, RFC 2018).
   std::uint32_t mss = 1460;            ///< MSS to advertise; clamped by the path MTU - 40
   std::uint32_t send_buffer = 262144;  ///< bytes the application may queue unsent/unacked
-  std::uint32_t recv_buffer = 131072;  ///< receive buffer; the advertised window follows its free space
+  std::uint32_t recv_buffer =
+      131072;  ///< receive buffer; the advertised window follows its free space
   bool window_scaling = true;
   bool sack = true;
   bool timestamps = true;
@@ -30,12 +31,13 @@ struct TcpConfig {
   SimTime syn_fallback_rto = 3 * kSecond;  ///< RTO once data starts if the SYN timed out (§5.7)
 
   // Connection establishment and giving up.
-  std::uint32_t syn_retries = 6;          ///< SYN retransmissions before connect fails
-  std::uint32_t syn_linear_retries = 0;   ///< first N SYN retries without backoff (Linux tcp_syn_linear_timeouts)
-  SimTime connect_timeout = 0;            ///< explicit connect timeout; 0 = only syn_retries
+  std::uint32_t syn_retries = 6;  ///< SYN retransmissions before connect fails
+  std::uint32_t syn_linear_retries =
+      0;  ///< first N SYN retries without backoff (Linux tcp_syn_linear_timeouts)
+  SimTime connect_timeout = 0;  ///< explicit connect timeout; 0 = only syn_retries
   std::uint32_t synack_retries = 5;
-  std::uint32_t data_retries = 15;        ///< tcp_retries2: RTO expiries before the connection is dropped
-  SimTime user_timeout = 0;               ///< TCP_USER_TIMEOUT; 0 = off
+  std::uint32_t data_retries = 15;  ///< tcp_retries2: RTO expiries before the connection is dropped
+  SimTime user_timeout = 0;         ///< TCP_USER_TIMEOUT; 0 = off
 
   // Keepalive (RFC 9293 §3.8.4; off by default).
   bool keepalive = false;
@@ -50,8 +52,9 @@ struct TcpConfig {
   bool nagle = true;
 
   // Closing.
-  SimTime time_wait = 240 * kSecond;      ///< 2 x MSL (MSL = 2 min, RFC 9293 §3.4.2)
-  SimTime fin_wait_2_timeout = 0;         ///< orphaned FIN_WAIT_2 lifetime (Linux tcp_fin_timeout); 0 = none
+  SimTime time_wait = 240 * kSecond;  ///< 2 x MSL (MSL = 2 min, RFC 9293 §3.4.2)
+  SimTime fin_wait_2_timeout =
+      0;  ///< orphaned FIN_WAIT_2 lifetime (Linux tcp_fin_timeout); 0 = none
 
   // Robustness (RFC 5961; off = the RFC 793 behaviour).
   bool rfc5961 = true;
@@ -64,8 +67,9 @@ struct TcpConfig {
   std::string recovery = "rfc6675";
 
   // Application side.
-  std::uint64_t read_rate = 0;   ///< bytes/s the application reads; 0 = reads at once
-  SimTime idle_timeout = 0;      ///< application read/idle timeout: close when nothing is received for this long
+  std::uint64_t read_rate = 0;  ///< bytes/s the application reads; 0 = reads at once
+  SimTime idle_timeout =
+      0;  ///< application read/idle timeout: close when nothing is received for this long
 
   /// The defaults of a named profile: "rfc", "linux" or "windows".
   static Result<TcpConfig> profile_defaults(std::string_view name);
@@ -84,11 +88,11 @@ struct TcpConfig {
     const char* name;
     Kind kind;
     const char* help;
-    const char* unit = "";          ///< "bytes", "segments", "s" (a duration), ...
-    std::uint64_t min = 0;          ///< smallest value (ns for a duration)
-    std::uint64_t max = UINT64_MAX; ///< largest value (UINT64_MAX: as large as the type holds)
-    const char* choices = "";       ///< text kind: the allowed values, comma separated
-    const char* timer = "";         ///< the timer whose length it is (a live change moves it)
+    const char* unit = "";           ///< "bytes", "segments", "s" (a duration), ...
+    std::uint64_t min = 0;           ///< smallest value (ns for a duration)
+    std::uint64_t max = UINT64_MAX;  ///< largest value (UINT64_MAX: as large as the type holds)
+    const char* choices = "";        ///< text kind: the allowed values, comma separated
+    const char* timer = "";          ///< the timer whose length it is (a live change moves it)
   };
   static const std::vector<ParamInfo>& params();
 

@@ -25,7 +25,8 @@ const char* to_string(TcpState s) {
   return "?";
 }
 
-TcpConnection::TcpConnection(TcpStack& stack, int id, const FourTuple& tuple, std::shared_ptr<const TcpConfig> cfg)
+TcpConnection::TcpConnection(TcpStack& stack, int id, const FourTuple& tuple,
+                             std::shared_ptr<const TcpConfig> cfg)
     : stack_(stack),
       cfg_(std::move(cfg)),
       id_(id),
@@ -34,7 +35,8 @@ TcpConnection::TcpConnection(TcpStack& stack, int id, const FourTuple& tuple, st
       cc_(make_congestion_control(cfg_->congestion_control)) {
   if (!cc_) cc_ = make_congestion_control("newreno");
   // RFC 7323 §2.3: the shift that lets the whole receive buffer be offered, at most 14.
-  while (cfg_->window_scaling && rcv_wscale_ < 14 && (cfg_->recv_buffer >> rcv_wscale_) > 65535) ++rcv_wscale_;
+  while (cfg_->window_scaling && rcv_wscale_ < 14 && (cfg_->recv_buffer >> rcv_wscale_) > 65535)
+    ++rcv_wscale_;
   handler_ = stack_.net().sched().add_handler(this);
 }
 
@@ -54,7 +56,8 @@ void TcpConnection::set_state(TcpState s, const std::string& cause) {
   stack_.net().trace().add(std::move(ev));
   const TcpState old = state_;
   state_ = s;
-  if (old == TcpState::syn_received && passive_ && s != TcpState::established) stack_.on_child_gone(this);
+  if (old == TcpState::syn_received && passive_ && s != TcpState::established)
+    stack_.on_child_gone(this);
   if (s == TcpState::established && (old == TcpState::syn_sent || old == TcpState::syn_received)) {
     disarm(kConnect);
     if (passive_) stack_.on_child_established(this);
@@ -74,7 +77,8 @@ void TcpConnection::finish(const char* reason, const std::string& cause) {
 }
 
 void TcpConnection::trace_drop(std::uint64_t packet_id, const char* reason) {
-  stack_.net().trace_packet(TraceKind::packet_dropped, stack_.host().index(), -1, packet_id, reason);
+  stack_.net().trace_packet(TraceKind::packet_dropped, stack_.host().index(), -1, packet_id,
+                            reason);
 }
 
 // --- user calls ---------------------------------------------------------------------------
@@ -106,7 +110,8 @@ std::uint32_t TcpConnection::send(const Payload& data, bool urgent) {
   Payload piece = data.slice(0, n);
   // Adjacent pieces of one generated stream become one chunk, so a bulk writer's many small
   // writes do not lengthen the buffer walk of every later segment.
-  const bool both_generated = !send_buf_.empty() && send_buf_.back().is_pattern() && piece.is_pattern();
+  const bool both_generated =
+      !send_buf_.empty() && send_buf_.back().is_pattern() && piece.is_pattern();
   Payload merged = both_generated ? Payload::concat(send_buf_.back(), piece) : Payload{};
   if (merged.is_pattern()) send_buf_.back() = std::move(merged);
   else send_buf_.push_back(std::move(piece));
@@ -143,8 +148,7 @@ void TcpConnection::shutdown_write() {
       set_state(TcpState::last_ack, app_closed_ ? "close" : "shutdown");
       output();
       return;
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -186,11 +190,15 @@ Status TcpConnection::set_option(std::string_view name, std::string_view value) 
   // keepalive §3.8.4). Timers computed from the connection (retransmission, persist) are not
   // parameters: a change of rto_min or rto_max applies when they are next armed.
   if (name == "time_wait") rearm_for_param(kTimeWait, before->time_wait, cfg_->time_wait);
-  if (name == "fin_wait_2_timeout") rearm_for_param(kFinWait2, before->fin_wait_2_timeout, cfg_->fin_wait_2_timeout);
-  if (name == "connect_timeout") rearm_for_param(kConnect, before->connect_timeout, cfg_->connect_timeout);
-  if (name == "delayed_ack_timeout") rearm_for_param(kDelayedAck, before->delayed_ack_timeout, cfg_->delayed_ack_timeout);
+  if (name == "fin_wait_2_timeout")
+    rearm_for_param(kFinWait2, before->fin_wait_2_timeout, cfg_->fin_wait_2_timeout);
+  if (name == "connect_timeout")
+    rearm_for_param(kConnect, before->connect_timeout, cfg_->connect_timeout);
+  if (name == "delayed_ack_timeout")
+    rearm_for_param(kDelayedAck, before->delayed_ack_timeout, cfg_->delayed_ack_timeout);
   if (name == "keepalive") restart_keepalive();
-  if ((name == "keepalive_idle" || name == "keepalive_interval") && !armed(kKeepalive)) restart_keepalive();
+  if ((name == "keepalive_idle" || name == "keepalive_interval") && !armed(kKeepalive))
+    restart_keepalive();
   if (name == "keepalive_idle" && !keepalive_on_interval_)
     rearm_for_param(kKeepalive, before->keepalive_idle, cfg_->keepalive_idle);
   if (name == "keepalive_interval" && keepalive_on_interval_)
@@ -314,7 +322,8 @@ TcpSnapshot TcpConnection::snapshot() const {
   s.bytes_delivered = bytes_delivered_;
   s.retransmits = retransmits_;
   for (std::uint32_t k = 0; k < kTimerCount; ++k)
-    if (timers_[k].armed()) s.timers.push_back({timer_name(static_cast<TimerKind>(k)), timers_[k].deadline()});
+    if (timers_[k].armed())
+      s.timers.push_back({timer_name(static_cast<TimerKind>(k)), timers_[k].deadline()});
   return s;
 }
 

@@ -17,10 +17,10 @@
 #include "tcp/payload_queue.h"
 #include "tcp/rtt_estimator.h"
 #include "tcp/sack_scoreboard.h"
-#include "trace/packet_meta.h"
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_socket_api.h"
 #include "tcp/tcp_state.h"
+#include "trace/packet_meta.h"
 #include "trace/trace.h"
 #include "wire/packet.h"
 
@@ -51,8 +51,9 @@ struct TcpSnapshot {
   std::uint32_t iss = 0, irs = 0;
   std::uint32_t snd_una = 0, snd_nxt = 0, snd_wnd = 0;
   std::uint32_t rcv_nxt = 0, rcv_wnd = 0;
-  std::uint32_t send_buffered = 0, send_buffer = 0;   ///< bytes queued (unsent + unacked) / size
-  std::uint32_t recv_buffered = 0, recv_buffer = 0;   ///< bytes waiting for the app (+ out of order) / size
+  std::uint32_t send_buffered = 0, send_buffer = 0;  ///< bytes queued (unsent + unacked) / size
+  std::uint32_t recv_buffered = 0,
+                recv_buffer = 0;  ///< bytes waiting for the app (+ out of order) / size
   std::uint32_t cwnd = 0, ssthresh = 0, in_flight = 0, mss = 0;
   SimTime srtt = 0, rttvar = 0, rto = 0;
   bool sack = false, timestamps = false;
@@ -67,7 +68,8 @@ class TcpConnection : public EventHandler {
  public:
   /// `cfg` is shared with the other connections of the stack or listener that made this one;
   /// set_option() gives the connection a copy of its own first (copy on write).
-  TcpConnection(TcpStack& stack, int id, const FourTuple& tuple, std::shared_ptr<const TcpConfig> cfg);
+  TcpConnection(TcpStack& stack, int id, const FourTuple& tuple,
+                std::shared_ptr<const TcpConfig> cfg);
   ~TcpConnection() override;
   TcpConnection(const TcpConnection&) = delete;
   TcpConnection& operator=(const TcpConnection&) = delete;
@@ -81,8 +83,9 @@ class TcpConnection : public EventHandler {
   void set_observer(TcpObserver* o) { observer_ = o; }
 
   // --- user calls (RFC 9293 §3.10.1–3.10.6) ---
-  void open_active();                          ///< CLOSED -> SYN_SENT, sends SYN
-  void open_passive(const Packet& syn, std::uint64_t packet_id);  ///< from a listener: -> SYN_RECEIVED
+  void open_active();  ///< CLOSED -> SYN_SENT, sends SYN
+  void open_passive(const Packet& syn,
+                    std::uint64_t packet_id);  ///< from a listener: -> SYN_RECEIVED
   /// Queues bytes; returns how many fit in the send buffer. `urgent` marks them urgent (URG).
   std::uint32_t send(const Payload& data, bool urgent = false);
   std::uint32_t send_space() const;
@@ -115,7 +118,15 @@ class TcpConnection : public EventHandler {
  private:
   friend class TcpStack;
   enum TimerKind : std::uint32_t {
-    kRetransmit, kPersist, kDelayedAck, kKeepalive, kTimeWait, kFinWait2, kConnect, kRead, kIdle,
+    kRetransmit,
+    kPersist,
+    kDelayedAck,
+    kKeepalive,
+    kTimeWait,
+    kFinWait2,
+    kConnect,
+    kRead,
+    kIdle,
     kTimerCount
   };
   static const char* timer_name(TimerKind k);
@@ -164,7 +175,8 @@ class TcpConnection : public EventHandler {
   void send_segment(std::uint16_t flags, std::uint32_t seq, Payload data, bool syn_options,
                     PacketTag tag = PacketTag::none);
   void send_ack(PacketTag tag = PacketTag::none);
-  void send_ack_limited(const Packet& p, std::uint64_t packet_id,  // answers to invalid segments, rate-limited
+  void send_ack_limited(const Packet& p,
+                        std::uint64_t packet_id,  // answers to invalid segments, rate-limited
                         PacketTag tag = PacketTag::none);
   void send_rst(std::uint32_t seq);
   void send_syn(bool with_ack, PacketTag tag = PacketTag::none);
@@ -206,20 +218,20 @@ class TcpConnection : public EventHandler {
   FourTuple tuple_;
 
   // Send sequence space (RFC 9293 §3.3.1).
-  PayloadQueue send_buf_;         // unacknowledged and unsent data, starting at buf_seq_
-  std::uint64_t write_end_ = 0;   // stream offset just after the last byte of the last write
+  PayloadQueue send_buf_;        // unacknowledged and unsent data, starting at buf_seq_
+  std::uint64_t write_end_ = 0;  // stream offset just after the last byte of the last write
   std::uint32_t iss_ = 0, snd_una_ = 0, snd_nxt_ = 0, snd_max_ = 0;
   std::uint32_t snd_wnd_ = 0, snd_wl1_ = 0, snd_wl2_ = 0, max_snd_wnd_ = 0;
   std::uint32_t snd_up_ = 0;
-  std::uint32_t buf_seq_ = 0;     // sequence number of the first byte in send_buf_
+  std::uint32_t buf_seq_ = 0;               // sequence number of the first byte in send_buf_
   mutable std::uint32_t cursor_chunk_ = 0;  // send_data() resumes its walk here: this chunk
   mutable std::uint32_t cursor_start_ = 0;  // starts at this offset from buf_seq_
-  std::uint32_t fin_seq_ = 0;     // sequence number our FIN occupies, once sent
+  std::uint32_t fin_seq_ = 0;               // sequence number our FIN occupies, once sent
   std::uint32_t send_buffered_ = 0;
 
   // Receive sequence space.
-  PayloadQueue recv_queue_;                   // in order, not yet read by the app
-  OutOfOrderQueue ooo_;                       // out of order, keyed by offset from IRS+1
+  PayloadQueue recv_queue_;  // in order, not yet read by the app
+  OutOfOrderQueue ooo_;      // out of order, keyed by offset from IRS+1
   std::uint32_t irs_ = 0, rcv_nxt_ = 0, rcv_adv_ = 0;
   std::uint32_t rcv_up_ = 0;
   std::uint32_t recv_queued_ = 0;
@@ -236,23 +248,24 @@ class TcpConnection : public EventHandler {
   // Retransmission and congestion control.
   RttEstimator rtt_;
   std::unique_ptr<CongestionControl> cc_;
-  SackScoreboard scoreboard_;          // SACKed ranges above SND.UNA, sorted (RFC 6675)
+  SackScoreboard scoreboard_;  // SACKed ranges above SND.UNA, sorted (RFC 6675)
   SimTime rtt_start_ = 0;
-  SimTime unacked_since_ = kNever;   // for the user timeout
+  SimTime unacked_since_ = kNever;  // for the user timeout
   SimTime last_invalid_ack_ = kNever;
   CongestionState cwnd_;
   std::uint32_t rtt_seq_ = 0;
-  std::uint32_t retries_ = 0;        // consecutive RTO expiries
+  std::uint32_t retries_ = 0;  // consecutive RTO expiries
   std::uint32_t dupacks_ = 0;
-  std::uint32_t recover_ = 0;        // RFC 6582 "recover"
-  std::uint32_t high_rxt_ = 0;         // RFC 6675 HighRxt
+  std::uint32_t recover_ = 0;   // RFC 6582 "recover"
+  std::uint32_t high_rxt_ = 0;  // RFC 6675 HighRxt
   // PRR (RFC 6937 §3). recover_fs_ is 0 outside a PRR recovery.
-  std::uint32_t recover_fs_ = 0;      // RecoverFS: FlightSize when recovery began
-  std::uint32_t prr_delivered_ = 0;   // octets delivered to the receiver since then
-  std::uint32_t prr_out_ = 0;         // octets sent since then
-  std::uint32_t prr_mark_ = 0;        // delivered_mark() after the last ACK counted
+  std::uint32_t recover_fs_ = 0;     // RecoverFS: FlightSize when recovery began
+  std::uint32_t prr_delivered_ = 0;  // octets delivered to the receiver since then
+  std::uint32_t prr_out_ = 0;        // octets sent since then
+  std::uint32_t prr_mark_ = 0;       // delivered_mark() after the last ACK counted
   std::uint32_t persist_backoff_ = 0;
-  std::uint32_t last_sack_offset_ = 0;  // offset of the out-of-order block touched last (RFC 2018 §4)
+  std::uint32_t last_sack_offset_ =
+      0;  // offset of the out-of-order block touched last (RFC 2018 §4)
 
   // Statistics and series.
   std::uint64_t bytes_sent_ = 0, bytes_acked_ = 0, bytes_delivered_ = 0, retransmits_ = 0;
@@ -265,21 +278,22 @@ class TcpConnection : public EventHandler {
   std::uint8_t snd_wscale_ = 0, rcv_wscale_ = 0;
   TcpState state_ = TcpState::closed;
   bool gone_ = false;
-  bool passive_ = false;      // reached SYN_RECEIVED from LISTEN (RFC 9293 MUST-11)
-  bool app_closed_ = false;   // close() (not shutdown): later data gets an RST (§3.6.1 SHLD-3)
-  bool fin_queued_ = false;   // the app asked for FIN after the queued data
+  bool passive_ = false;     // reached SYN_RECEIVED from LISTEN (RFC 9293 MUST-11)
+  bool app_closed_ = false;  // close() (not shutdown): later data gets an RST (§3.6.1 SHLD-3)
+  bool fin_queued_ = false;  // the app asked for FIN after the queued data
   bool defer_established_notice_ = false;  // on_established waits for the handshake's ACK
   bool snd_urgent_ = false;
   bool fin_sent_ = false;
-  bool ooo_fin_ = false;         // a FIN beyond a hole, at ooo_fin_offset_
-  bool peer_fin_ = false;        // FIN received (RCV.NXT is past it)
-  bool peer_fin_told_ = false;   // on_peer_closed delivered
+  bool ooo_fin_ = false;        // a FIN beyond a hole, at ooo_fin_offset_
+  bool peer_fin_ = false;       // FIN received (RCV.NXT is past it)
+  bool peer_fin_told_ = false;  // on_peer_closed delivered
   bool ws_ok_ = false, sack_ok_ = false, ts_ok_ = false;
   bool rtt_timing_ = false;
   bool syn_retransmitted_ = false;
   bool in_recovery_ = false;
   bool sws_override_ = false;  // the persist timer forces one small segment (§3.8.6.2.1)
-  bool keepalive_on_interval_ = false;  // the keepalive timer runs keepalive_interval (after a probe time)
+  bool keepalive_on_interval_ =
+      false;  // the keepalive timer runs keepalive_interval (after a probe time)
 
  public:
   /// With read_rate > 0 the app reads on a timer; with manual reads (read_rate = 0 and

@@ -12,7 +12,8 @@ namespace tcpplay {
 
 namespace {
 std::uint32_t get_be32(const std::uint8_t* b) {
-  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
+         b[3];
 }
 
 std::uint32_t seg_len(const Packet& p) {
@@ -51,7 +52,7 @@ void TcpConnection::open_passive(const Packet& syn, std::uint64_t packet_id) {
   snd_nxt_ = snd_max_ = iss_ + 1;
   buf_seq_ = iss_ + 1;
   recover_ = high_rxt_ = iss_;  // RFC 6582 §3.2: recover starts at the ISS
-  snd_wnd_ = syn.tcp.window;  // never scaled in a SYN (RFC 7323 §2.2)
+  snd_wnd_ = syn.tcp.window;    // never scaled in a SYN (RFC 7323 §2.2)
   snd_wl1_ = syn.tcp.seq;
   max_snd_wnd_ = snd_wnd_;
   set_state(TcpState::syn_received, "rcv SYN");
@@ -183,7 +184,8 @@ void TcpConnection::process_segment(const Packet& p, std::uint64_t packet_id, co
       enter_time_wait("rcv retransmitted FIN (restart 2MSL)");
       return;
     }
-    trace_drop(packet_id, state_ == TcpState::time_wait ? "late_segment_in_time_wait" : "unacceptable_seq");
+    trace_drop(packet_id,
+               state_ == TcpState::time_wait ? "late_segment_in_time_wait" : "unacceptable_seq");
     send_ack_limited(p, packet_id);
     return;
   }
@@ -218,11 +220,11 @@ void TcpConnection::process_segment(const Packet& p, std::uint64_t packet_id, co
   if (!process_ack(p, packet_id, o) || gone_) return;
   if (sack_ok_) update_scoreboard(o);
   if (h.has(tcp_flag::urg)) process_urgent(p);  // sixth
-  if (!data.empty()) {                           // seventh
+  if (!data.empty()) {                          // seventh
     process_text(p, seq_no, data);
     if (gone_) return;
   }
-  if (fin) {                                     // eighth
+  if (fin) {  // eighth
     if (seq_no + data.size() == rcv_nxt_) {
       process_fin(p);
     } else {
@@ -255,12 +257,8 @@ bool TcpConnection::check_rst(const Packet& p, std::uint64_t packet_id) {
     case TcpState::established:
     case TcpState::fin_wait_1:
     case TcpState::fin_wait_2:
-    case TcpState::close_wait:
-      finish("reset", "rcv RST");
-      return false;
-    default:
-      finish("closed", "rcv RST");
-      return false;
+    case TcpState::close_wait: finish("reset", "rcv RST"); return false;
+    default: finish("closed", "rcv RST"); return false;
   }
 }
 
@@ -354,8 +352,7 @@ bool TcpConnection::process_ack(const Packet& p, std::uint64_t packet_id, const 
         return false;
       }
       break;
-    default:
-      break;
+    default: break;
   }
   return true;
 }
@@ -528,21 +525,14 @@ void TcpConnection::process_fin(const Packet& p) {
   const bool our_fin_acked = fin_sent_ && seq::gt(snd_una_, fin_seq_);
   switch (state_) {
     case TcpState::syn_received:
-    case TcpState::established:
-      set_state(TcpState::close_wait, "rcv FIN");
-      break;
+    case TcpState::established: set_state(TcpState::close_wait, "rcv FIN"); break;
     case TcpState::fin_wait_1:
       if (our_fin_acked) enter_time_wait("rcv FIN");
       else set_state(TcpState::closing, "rcv FIN (simultaneous close)");
       break;
-    case TcpState::fin_wait_2:
-      enter_time_wait("rcv FIN");
-      break;
-    case TcpState::time_wait:
-      enter_time_wait("rcv FIN again (restart 2MSL)");
-      break;
-    default:
-      break;
+    case TcpState::fin_wait_2: enter_time_wait("rcv FIN"); break;
+    case TcpState::time_wait: enter_time_wait("rcv FIN again (restart 2MSL)"); break;
+    default: break;
   }
   (void)p;
   deliver_to_app();

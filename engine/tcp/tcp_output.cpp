@@ -41,7 +41,8 @@ std::uint16_t TcpConnection::advertised_window() {
   want = std::min<std::uint32_t>(want, 65535u << shift);
   std::uint32_t field = want >> shift;
   // Never shrink the window already offered (RFC 9293 §3.8.6 SHLD-14): round up if needed.
-  if ((field << shift) < current) field = std::min<std::uint32_t>((current + (1u << shift) - 1) >> shift, 65535);
+  if ((field << shift) < current)
+    field = std::min<std::uint32_t>((current + (1u << shift) - 1) >> shift, 65535);
   rcv_adv_ = seq::max(rcv_adv_, rcv_nxt_ + (field << shift));
   return static_cast<std::uint16_t>(field);
 }
@@ -162,7 +163,8 @@ void TcpConnection::send_ack_limited(const Packet& p, std::uint64_t packet_id, P
 
 void TcpConnection::send_rst(std::uint32_t seq_no) {
   // RFC 9293 §3.10.5 <SEQ=SND.NXT><CTL=RST>; Linux (tcp_send_active_reset) also sets ACK.
-  const std::uint16_t flags = cfg_->profile == "linux" ? (tcp_flag::rst | tcp_flag::ack) : tcp_flag::rst;
+  const std::uint16_t flags =
+      cfg_->profile == "linux" ? (tcp_flag::rst | tcp_flag::ack) : tcp_flag::rst;
   send_segment(flags, seq_no, {}, false);
 }
 

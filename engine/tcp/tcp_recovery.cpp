@@ -39,7 +39,7 @@ void TcpConnection::on_dup_ack() {
   ++dupacks_;
   if (in_recovery_) {
     if (!sack_ok_) cwnd_.cwnd += cwnd_.smss;  // RFC 5681 §3.2 step 4: inflate per extra dup ACK
-    return;                                    // output() runs after the segment
+    return;                                   // output() runs after the segment
   }
   const bool sack_says_lost = sack_ok_ && seq::gt(sack_lost_below(), snd_una_);
   // RFC 6582 §3.2 step 2: only if the ACK covers more than `recover` (no false second recovery).
@@ -52,9 +52,9 @@ void TcpConnection::enter_recovery() {
   recover_ = snd_max_;
   in_recovery_ = true;
   cc_->on_loss(cwnd_, now, false);
-  stack_.net().trace_note(stack_.host().index(),
-                          "fast retransmit: " + format_tuple(tuple_) + " enters recovery, ssthresh " +
-                              std::to_string(cwnd_.ssthresh));
+  stack_.net().trace_note(stack_.host().index(), "fast retransmit: " + format_tuple(tuple_) +
+                                                     " enters recovery, ssthresh " +
+                                                     std::to_string(cwnd_.ssthresh));
   if (sack_ok_ && cfg_->recovery == "prr") {
     // RFC 6937 §3, at the beginning of recovery: prr_delivered = prr_out = 0,
     // RecoverFS = snd.nxt - snd.una. prr_mark_ is where delivery stood before this ACK
@@ -111,7 +111,8 @@ void TcpConnection::retransmit_first_unacked() {
   if (len > 0 && snd_una_ + len == end) flags |= tcp_flag::psh;
   ++retransmits_;
   if (rtt_timing_ && seq::le(snd_una_, rtt_seq_)) rtt_timing_ = false;  // Karn
-  send_segment(flags, snd_una_, send_data(snd_una_ - buf_seq_, len), false, PacketTag::retransmission);
+  send_segment(flags, snd_una_, send_data(snd_una_ - buf_seq_, len), false,
+               PacketTag::retransmission);
 }
 
 void TcpConnection::update_scoreboard(const TcpOptions& o) {
@@ -185,7 +186,8 @@ bool TcpConnection::sack_next_segment() {
   for (const SackBlock& b : scoreboard_) {
     if (seq::le(b.left, start) && seq::lt(start, b.right)) start = b.right;
   }
-  if (seq::lt(start, lost_below) || (start == snd_una_ && high_rxt_ == snd_una_ && seq::lt(snd_una_, snd_nxt_))) {
+  if (seq::lt(start, lost_below) ||
+      (start == snd_una_ && high_rxt_ == snd_una_ && seq::lt(snd_una_, snd_nxt_))) {
     std::uint32_t limit = seq::min(start + eff_mss_, snd_nxt_);
     for (const SackBlock& b : scoreboard_)
       if (seq::gt(b.left, start)) {
@@ -223,8 +225,7 @@ bool TcpConnection::sack_next_segment() {
 void TcpConnection::send_in_recovery() {
   if (recover_fs_ != 0) prr_on_ack();  // PRR sets cwnd = pipe + sndcnt for this ACK
   // RFC 6675 §5 step (C): send while cwnd - pipe >= 1 SMSS.
-  while (cwnd_.cwnd >= sack_pipe() + eff_mss_ && sack_next_segment()) {
-  }
+  while (cwnd_.cwnd >= sack_pipe() + eff_mss_ && sack_next_segment()) {}
 }
 
 std::uint32_t TcpConnection::delivered_mark() const {
@@ -249,7 +250,8 @@ void TcpConnection::prr_on_ack() {
   std::uint64_t sndcnt;
   if (pipe > ssthresh) {
     // Proportional Rate Reduction: sndcnt = CEIL(prr_delivered * ssthresh / RecoverFS) - prr_out.
-    const std::uint64_t allowed = (std::uint64_t{prr_delivered_} * ssthresh + recover_fs_ - 1) / recover_fs_;
+    const std::uint64_t allowed =
+        (std::uint64_t{prr_delivered_} * ssthresh + recover_fs_ - 1) / recover_fs_;
     sndcnt = allowed > prr_out_ ? allowed - prr_out_ : 0;
   } else {
     // Slow-start reduction bound (PRR-SSRB, the variant RFC 6937 §3 recommends):

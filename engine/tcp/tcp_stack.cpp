@@ -34,7 +34,9 @@ std::uint32_t TcpStack::path_mtu(Ipv4Addr dst) const {
 Result<TcpListener*> TcpStack::listen(std::uint16_t port, std::uint32_t backlog,
                                       TcpObserver* observer, const TcpConfig* config) {
   if (port == 0) return make_error("listen: port must be between 1 and 65535");
-  if (listeners_.count(port)) return make_error("listen: port " + std::to_string(port) + " is already listening on " + host_.name());
+  if (listeners_.count(port))
+    return make_error("listen: port " + std::to_string(port) + " is already listening on " +
+                      host_.name());
   TcpListener& l = listeners_[port];
   l.port = port;
   l.backlog = backlog;
@@ -62,8 +64,9 @@ TcpListener* TcpStack::listener(std::uint16_t port) {
   return it == listeners_.end() ? nullptr : &it->second;
 }
 
-Result<TcpConnection*> TcpStack::connect(Ipv4Addr dst, std::uint16_t dst_port, std::uint16_t src_port,
-                                         TcpObserver* observer, const TcpConfig* config) {
+Result<TcpConnection*> TcpStack::connect(Ipv4Addr dst, std::uint16_t dst_port,
+                                         std::uint16_t src_port, TcpObserver* observer,
+                                         const TcpConfig* config) {
   if (dst_port == 0) return make_error("connect: port must be between 1 and 65535");
   if (src_port == 0) {
     for (int tries = 0; tries < 25536; ++tries) {
@@ -79,7 +82,7 @@ Result<TcpConnection*> TcpStack::connect(Ipv4Addr dst, std::uint16_t dst_port, s
   const FourTuple t{host_.addr(), dst, src_port, dst_port};
   if (find(t)) return make_error("connect: " + format_tuple(t) + " is already in use");
   auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t,
-                                               shared_config(config ? *config : defaults_));
+                                              shared_config(config ? *config : defaults_));
   TcpConnection* c = conn.get();
   c->set_observer(observer);
   last_found_ = nullptr;  // the entry for t may be replaced
@@ -109,7 +112,8 @@ std::vector<TcpConnection*> TcpStack::connections() const {
   std::vector<TcpConnection*> v;
   v.reserve(conns_.size());
   for (const auto& [t, c] : conns_) v.push_back(c.get());
-  std::sort(v.begin(), v.end(), [](const TcpConnection* a, const TcpConnection* b) { return a->id() < b->id(); });
+  std::sort(v.begin(), v.end(),
+            [](const TcpConnection* a, const TcpConnection* b) { return a->id() < b->id(); });
   return v;
 }
 
@@ -160,8 +164,8 @@ void TcpStack::remember_seen(const Packet& p) {
   // Manual mode's seq/ack helper: what the next segment on this 4-tuple should carry.
   const FourTuple t{p.ip.dst, p.ip.src, p.tcp.dst_port, p.tcp.src_port};
   SeqAck& sa = seen_[t];
-  const std::uint32_t len = p.payload.size() + (p.tcp.has(tcp_flag::syn) ? 1 : 0) +
-                            (p.tcp.has(tcp_flag::fin) ? 1 : 0);
+  const std::uint32_t len =
+      p.payload.size() + (p.tcp.has(tcp_flag::syn) ? 1 : 0) + (p.tcp.has(tcp_flag::fin) ? 1 : 0);
   sa.ack = p.tcp.seq + len;
   if (p.tcp.has(tcp_flag::ack)) sa.seq = p.tcp.ack;
 }
@@ -182,15 +186,16 @@ bool TcpStack::handle(const Packet& p, int from_link, std::uint64_t packet_id) {
   if (!p.is_tcp() || !host_.owns(p.ip.dst)) return false;
   if (manual) {
     remember_seen(p);
-    net_.trace_packet(TraceKind::packet_dropped, host_.index(), from_link, packet_id, "manual_mode");
+    net_.trace_packet(TraceKind::packet_dropped, host_.index(), from_link, packet_id,
+                      "manual_mode");
     return true;
   }
   const FourTuple t{p.ip.dst, p.ip.src, p.tcp.dst_port, p.tcp.src_port};
   if (TcpConnection* c = find(t)) {
     // RFC 9293 §3.6.1: a new SYN for a connection in TIME_WAIT may reopen it when its sequence
     // number is beyond everything of the old incarnation.
-    if (c->state() == TcpState::time_wait && p.tcp.has(tcp_flag::syn) && !p.tcp.has(tcp_flag::ack) &&
-        seq::gt(p.tcp.seq, c->rcv_nxt()) && listener(p.tcp.dst_port)) {
+    if (c->state() == TcpState::time_wait && p.tcp.has(tcp_flag::syn) &&
+        !p.tcp.has(tcp_flag::ack) && seq::gt(p.tcp.seq, c->rcv_nxt()) && listener(p.tcp.dst_port)) {
       c->finish("closed", "rcv new SYN in TIME_WAIT (RFC 9293 3.6.1)");
       graveyard_.clear();
     } else {
@@ -204,7 +209,8 @@ bool TcpStack::handle(const Packet& p, int from_link, std::uint64_t packet_id) {
     return true;
   }
   if (p.tcp.has(tcp_flag::rst)) {
-    net_.trace_packet(TraceKind::packet_dropped, host_.index(), from_link, packet_id, "rst_to_closed_port");
+    net_.trace_packet(TraceKind::packet_dropped, host_.index(), from_link, packet_id,
+                      "rst_to_closed_port");
     return true;
   }
   net_.trace_packet(TraceKind::packet_dropped, host_.index(), from_link, packet_id, "no_socket");
@@ -233,7 +239,8 @@ void TcpStack::on_listen_segment(TcpListener& l, const Packet& p, std::uint64_t 
     return;
   }
   const FourTuple t{p.ip.dst, p.ip.src, p.tcp.dst_port, p.tcp.src_port};
-  auto conn = std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t, shared_config(l.config));
+  auto conn =
+      std::make_unique<TcpConnection>(*this, net_.allocate_conn_id(), t, shared_config(l.config));
   TcpConnection* c = conn.get();
   last_found_ = nullptr;  // the entry for t may be replaced
   conns_[t] = std::move(conn);
@@ -271,8 +278,8 @@ Packet reset_for(const Packet& p, std::uint16_t ip_id) {
     r.tcp.seq = p.tcp.ack;
     r.tcp.flags = tcp_flag::rst;
   } else {
-    const std::uint32_t len = p.payload.size() + (p.tcp.has(tcp_flag::syn) ? 1 : 0) +
-                              (p.tcp.has(tcp_flag::fin) ? 1 : 0);
+    const std::uint32_t len =
+        p.payload.size() + (p.tcp.has(tcp_flag::syn) ? 1 : 0) + (p.tcp.has(tcp_flag::fin) ? 1 : 0);
     r.tcp.seq = 0;
     r.tcp.ack = p.tcp.seq + len;
     r.tcp.flags = tcp_flag::rst | tcp_flag::ack;
@@ -286,7 +293,8 @@ void TcpStack::reply_rst_for(const Packet& p) {
 
 Status TcpStack::inject(const CraftedSegment& seg, Ipv4Addr dst) {
   const FourTuple t{host_.addr(), dst, seg.src_port, seg.dst_port};
-  if (seg.src_port == 0 || seg.dst_port == 0) return make_error("inject: ports must be between 1 and 65535");
+  if (seg.src_port == 0 || seg.dst_port == 0)
+    return make_error("inject: ports must be between 1 and 65535");
   if (seg.options.len > 0) {
     auto o = decode_tcp_options(seg.options);
     if (!o) return make_error("inject: " + o.error());
@@ -315,13 +323,14 @@ Status TcpStack::inject(const CraftedSegment& seg, Ipv4Addr dst) {
   ev.host = host_.index();
   ev.tuple = t;
   ev.name = "inject";
-  ev.detail = "crafted segment [" + tcp_flags_string(seg.flags) + "] seq " + std::to_string(p.tcp.seq) +
-              " ack " + std::to_string(p.tcp.ack);
+  ev.detail = "crafted segment [" + tcp_flags_string(seg.flags) + "] seq " +
+              std::to_string(p.tcp.seq) + " ack " + std::to_string(p.tcp.ack);
   net_.trace().add(std::move(ev));
   if (manual) {
     // What a person sends by hand counts as seen for the next suggestion.
     SeqAck& s = seen_[t];
-    s.seq = p.tcp.seq + p.payload.size() + (seg.flags & tcp_flag::syn ? 1 : 0) + (seg.flags & tcp_flag::fin ? 1 : 0);
+    s.seq = p.tcp.seq + p.payload.size() + (seg.flags & tcp_flag::syn ? 1 : 0) +
+            (seg.flags & tcp_flag::fin ? 1 : 0);
   }
   transmit(std::move(p));
   return Status::success();

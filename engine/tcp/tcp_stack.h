@@ -6,8 +6,8 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,8 +31,8 @@ Packet reset_for(const Packet& segment, std::uint16_t ip_id);
 
 struct TcpListener {
   std::uint16_t port = 0;
-  std::uint32_t backlog = 128;   ///< most connections waiting in SYN_RECEIVED
-  std::uint32_t pending = 0;     ///< connections now in SYN_RECEIVED
+  std::uint32_t backlog = 128;  ///< most connections waiting in SYN_RECEIVED
+  std::uint32_t pending = 0;    ///< connections now in SYN_RECEIVED
   TcpObserver* observer = nullptr;
   TcpConfig config;
 };
@@ -44,7 +44,7 @@ struct ClosedConnection {
   std::string reason;
   SimTime closed_at;
   std::uint64_t bytes_sent, bytes_delivered;
-  std::vector<TcpSample> series;  ///< kept, so a finished transfer can still be plotted
+  std::vector<TcpSample> series;        ///< kept, so a finished transfer can still be plotted
   std::uint32_t series_generation = 0;  ///< TcpConnection::series_generation() at the end
 };
 
@@ -86,14 +86,21 @@ class TcpStack : public PacketHandler, public EventHandler {
   /// manual mode, from the last segment seen on the 4-tuple.
   Status inject(const CraftedSegment& seg, Ipv4Addr dst);
   /// The seq/ack that inject() would fill in for a 4-tuple (for the UI's helper).
-  struct SeqAck { std::uint32_t seq; std::uint32_t ack; };
-  SeqAck suggest_seq_ack(const FourTuple& t) const { return known_seq_ack(t).value_or(SeqAck{0, 0}); }
+  struct SeqAck {
+    std::uint32_t seq;
+    std::uint32_t ack;
+  };
+  SeqAck suggest_seq_ack(const FourTuple& t) const {
+    return known_seq_ack(t).value_or(SeqAck{0, 0});
+  }
   /// The same, or nothing when neither end has a connection on the 4-tuple and manual mode saw
   /// no segment on it.
   std::optional<SeqAck> known_seq_ack(const FourTuple& t) const;
 
   /// How inject() finds the receiving host's TCP (set by the Simulation).
-  void set_peer_lookup(std::function<TcpStack*(Ipv4Addr)> lookup) { peer_lookup_ = std::move(lookup); }
+  void set_peer_lookup(std::function<TcpStack*(Ipv4Addr)> lookup) {
+    peer_lookup_ = std::move(lookup);
+  }
 
   bool handle(const Packet& p, int from_link, std::uint64_t packet_id) override;
   void on_event(std::uint32_t kind, std::uint64_t arg) override;

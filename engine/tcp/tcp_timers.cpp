@@ -77,7 +77,8 @@ void TcpConnection::on_event(std::uint32_t kind, std::uint64_t arg) {
     case kRead: on_read_timer(); break;
     case kIdle:
       if (!observer_ || !observer_->on_idle_timeout(*this)) {
-        stack_.net().trace_note(stack_.host().index(), "idle timeout: closing " + format_tuple(tuple_));
+        stack_.net().trace_note(stack_.host().index(),
+                                "idle timeout: closing " + format_tuple(tuple_));
         close();
       }
       break;
@@ -87,7 +88,8 @@ void TcpConnection::on_event(std::uint32_t kind, std::uint64_t arg) {
 
 void TcpConnection::on_retransmit_timeout() {
   if (state_ == TcpState::syn_sent || state_ == TcpState::syn_received) {
-    const std::uint32_t limit = state_ == TcpState::syn_sent ? cfg_->syn_retries : cfg_->synack_retries;
+    const std::uint32_t limit =
+        state_ == TcpState::syn_sent ? cfg_->syn_retries : cfg_->synack_retries;
     if (retries_ >= limit) {
       // Linux reports ETIMEDOUT and sends nothing more; the RFC's R2 for SYNs (§3.8.3) is a time.
       if (state_ == TcpState::syn_received && passive_) {
@@ -109,8 +111,8 @@ void TcpConnection::on_retransmit_timeout() {
   }
   if (flight_size() == 0) return;
   const SimTime now = stack_.net().now();
-  const bool user_timeout_hit =
-      cfg_->user_timeout > 0 && unacked_since_ != kNever && now - unacked_since_ >= cfg_->user_timeout;
+  const bool user_timeout_hit = cfg_->user_timeout > 0 && unacked_since_ != kNever &&
+                                now - unacked_since_ >= cfg_->user_timeout;
   if (retries_ >= cfg_->data_retries || user_timeout_hit) {
     finish("timeout", user_timeout_hit ? "timeout user timeout" : "timeout retransmissions");
     return;
@@ -155,7 +157,8 @@ void TcpConnection::on_persist_timeout() {
     return;
   }
   const SimTime now = stack_.net().now();
-  if (cfg_->user_timeout > 0 && unacked_since_ != kNever && now - unacked_since_ >= cfg_->user_timeout) {
+  if (cfg_->user_timeout > 0 && unacked_since_ != kNever &&
+      now - unacked_since_ >= cfg_->user_timeout) {
     finish("timeout", "timeout user timeout (zero window)");
     return;
   }
@@ -234,8 +237,8 @@ void TcpConnection::on_read_timer() {
     return;
   }
   if (recv_queued_ > 0) {
-    const SimTime tick = std::max<SimTime>(1, static_cast<SimTime>(chunk) * kSecond /
-                                                  static_cast<SimTime>(cfg_->read_rate));
+    const SimTime tick = std::max<SimTime>(
+        1, static_cast<SimTime>(chunk) * kSecond / static_cast<SimTime>(cfg_->read_rate));
     arm(kRead, tick);
   }
 }

@@ -14,8 +14,7 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   const unsigned char c = b(0);
   std::size_t n = 0;
   unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF)
-    n = 2;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
   else if (c >= 0xE0 && c <= 0xEF) {
     n = 3;
     if (c == 0xE0) lo = 0xA0;
@@ -24,8 +23,7 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
     n = 4;
     if (c == 0xF0) lo = 0x90;
     if (c == 0xF4) hi = 0x8F;
-  } else
-    return 0;
+  } else return 0;
   if (i + n > s.size()) return 0;
   if (b(1) < lo || b(1) > hi) return 0;
   for (std::size_t k = 2; k < n; ++k)
@@ -87,10 +85,8 @@ void append_packet(std::string& out, const Packet& p) {
   JsonObject o(out);
   o.str("src", format_ipv4(p.ip.src));
   o.str("dst", format_ipv4(p.ip.dst));
-  if (const char* name = proto_name(p))
-    o.str("proto", name);
-  else
-    o.num("proto", p.ip.protocol);
+  if (const char* name = proto_name(p)) o.str("proto", name);
+  else o.num("proto", p.ip.protocol);
   if (p.is_tcp()) {
     const TcpHeader& t = p.tcp;
     o.num("sport", t.src_port);
@@ -131,10 +127,8 @@ void append_json_string(std::string& out, std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if (c < 0x20 || c == '"' || c == '\\')
-        append_escape(out, c);
-      else
-        out += static_cast<char>(c);
+      if (c < 0x20 || c == '"' || c == '\\') append_escape(out, c);
+      else out += static_cast<char>(c);
       ++i;
     } else if (std::size_t n = utf8_length(s, i)) {
       out.append(s.substr(i, n));

@@ -106,9 +106,9 @@ bool PacketStore::encode(const Packet& p, Compact& c) {
   // A pattern piece, or the empty payload of a default Payload (what from_bytes({}) and an
   // empty slice give too); an empty pattern piece or real bytes are kept whole.
   if (p.payload.is_pattern() == p.payload.empty()) return false;
-  const std::int64_t flow = flow_id(Flow{ip.src, ip.dst,
-                                         p.payload.is_pattern() ? p.payload.pattern_seed() : 0,
-                                         t.src_port, t.dst_port, ip.tos, ip.ttl});
+  const std::int64_t flow =
+      flow_id(Flow{ip.src, ip.dst, p.payload.is_pattern() ? p.payload.pattern_seed() : 0,
+                   t.src_port, t.dst_port, ip.tos, ip.ttl});
   if (flow < 0) return false;
 
   c.payload_offset = p.payload.is_pattern() ? p.payload.pattern_offset() : 0;
@@ -118,9 +118,9 @@ bool PacketStore::encode(const Packet& p, Compact& c) {
   c.flow = static_cast<std::uint32_t>(flow);
   c.payload_len = static_cast<std::uint16_t>(p.payload.size());
   c.ip_id = ip.id;
-  c.ip_frag = static_cast<std::uint16_t>((ip.reserved_flag ? 0x8000 : 0) |
-                                         (ip.dont_fragment ? 0x4000 : 0) |
-                                         (ip.more_fragments ? 0x2000 : 0) | ip.fragment_offset);
+  c.ip_frag =
+      static_cast<std::uint16_t>((ip.reserved_flag ? 0x8000 : 0) | (ip.dont_fragment ? 0x4000 : 0) |
+                                 (ip.more_fragments ? 0x2000 : 0) | ip.fragment_offset);
   c.window = t.window;
   c.urgent = t.urgent;
   c.tcp_bits = static_cast<std::uint16_t>(t.flags | (t.reserved << 9) | (ts ? kHasTimestamp : 0));

@@ -67,7 +67,7 @@ class PacketStore {
     std::uint16_t payload_len;     // 0: no payload
     std::uint16_t ip_id, ip_frag;  // ip_frag: the wire's flags and fragment offset word
     std::uint16_t window, urgent;
-    std::uint16_t tcp_bits;  // flags (9 bits), reserved (3 bits), then kHasTimestamp, kWhole
+    std::uint16_t tcp_bits;        // flags (9 bits), reserved (3 bits), then kHasTimestamp, kWhole
     std::int32_t conn, peer_conn;  // Meta
   };
   static_assert(sizeof(Compact) == 48);

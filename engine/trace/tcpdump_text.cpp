@@ -117,10 +117,8 @@ bool print_fixed_option(std::string& out, unsigned opt, OptionBody& b, bool& ok)
   if (!ok) return true;
   const std::uint8_t* cp = b.cp;
   if (opt == 2 || opt == 20) {
-    if (opt == 2)
-      appendf(out, " %u", be16(cp));
-    else
-      appendf(out, " cap %02x id %u", cp[0], cp[1]);
+    if (opt == 2) appendf(out, " %u", be16(cp));
+    else appendf(out, " cap %02x id %u", cp[0], cp[1]);
   } else if (opt == 3) {
     appendf(out, " %u", cp[0]);
   } else if (opt == 8) {
@@ -167,10 +165,8 @@ void print_variable_option(std::string& out, unsigned opt, OptionBody& b, const 
     print_fastopen(out, b.cp, b.datalen, false);
   } else if (opt == 254) {  // RFC 6994 experimental option with a 16-bit magic
     out += "-";
-    if (be16(b.cp) == 0xf989)
-      print_fastopen(out, b.cp + 2, b.datalen - 2, true);
-    else
-      appendf(out, "%04x", be16(b.cp));
+    if (be16(b.cp) == 0xf989) print_fastopen(out, b.cp + 2, b.datalen - 2, true);
+    else appendf(out, "%04x", be16(b.cp));
   } else {
     append_hex(out, b.cp, b.datalen);
   }
@@ -203,10 +199,8 @@ OptEnd print_tcp_options(std::string& out, const std::uint8_t* opt, unsigned spa
     }
     --hlen;
     const char* name = option_name(kind);
-    if (name)
-      out += name;
-    else
-      appendf(out, "unknown-%u", kind);
+    if (name) out += name;
+    else appendf(out, "unknown-%u", kind);
     OptionBody body{opt + i, len, hlen};
     if (!print_option_body(out, kind, body, base)) return OptEnd::bad;
     unsigned datalen = body.datalen;
@@ -384,12 +378,9 @@ bool icmp_port_unreachable(const IcmpBody& b, std::string& s) {
   const std::uint32_t hlen = (b.u8(0) & 0xF) * 4u;
   if (!b.has(hlen + 4) || !b.has(20)) return false;
   const unsigned proto = b.u8(9), dport = b.u16(hlen + 2);
-  if (proto == 6)
-    appendf(s, "%s tcp port %u unreachable", b.quoted_dst().c_str(), dport);
-  else if (proto == 17)
-    appendf(s, "%s udp port %u unreachable", b.quoted_dst().c_str(), dport);
-  else
-    appendf(s, "%s protocol %u port %u unreachable", b.quoted_dst().c_str(), proto, dport);
+  if (proto == 6) appendf(s, "%s tcp port %u unreachable", b.quoted_dst().c_str(), dport);
+  else if (proto == 17) appendf(s, "%s udp port %u unreachable", b.quoted_dst().c_str(), dport);
+  else appendf(s, "%s protocol %u port %u unreachable", b.quoted_dst().c_str(), proto, dport);
   return true;
 }
 
@@ -417,10 +408,8 @@ bool icmp_unreachable(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
     appendf(s, "%s protocol %u unreachable", dst.c_str(), b.u8(9));
   } else if (h.code == icmp_code::fragmentation_needed) {
     const unsigned mtu = h.rest & 0xFFFF;  // RFC 1191 next-hop MTU
-    if (mtu)
-      appendf(s, "%s unreachable - need to frag (mtu %u)", dst.c_str(), mtu);
-    else
-      appendf(s, "%s unreachable - need to frag", dst.c_str());
+    if (mtu) appendf(s, "%s unreachable - need to frag (mtu %u)", dst.c_str(), mtu);
+    else appendf(s, "%s unreachable - need to frag", dst.c_str());
   } else if (h.code < 16 && kText[h.code]) {
     appendf(s, kText[h.code], dst.c_str());
   } else {
@@ -434,22 +423,17 @@ bool icmp_redirect(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
   const std::string dst = b.quoted_dst(), gw = format_ipv4(h.rest);
   static const char* const kText[] = {"redirect %s to net %s", "redirect %s to host %s",
                                       "redirect-tos %s to net %s", "redirect-tos %s to host %s"};
-  if (h.code < 4)
-    appendf(s, kText[h.code], dst.c_str(), gw.c_str());
-  else
-    appendf(s, "redirect-#%u %s to %s", h.code, dst.c_str(), gw.c_str());
+  if (h.code < 4) appendf(s, kText[h.code], dst.c_str(), gw.c_str());
+  else appendf(s, "redirect-#%u %s to %s", h.code, dst.c_str(), gw.c_str());
   return true;
 }
 
 bool icmp_router_advert(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
   const unsigned num = h.rest >> 24, size = (h.rest >> 16) & 0xFF, life = h.rest & 0xFFFF;
   s += "router advertisement lifetime ";
-  if (life < 60)
-    appendf(s, "%u", life);
-  else if (life < 3600)
-    appendf(s, "%u:%02u", life / 60, life % 60);
-  else
-    appendf(s, "%u:%02u:%02u", life / 3600, (life % 3600) / 60, life % 60);
+  if (life < 60) appendf(s, "%u", life);
+  else if (life < 3600) appendf(s, "%u:%02u", life / 60, life % 60);
+  else appendf(s, "%u:%02u:%02u", life / 3600, (life % 3600) / 60, life % 60);
   appendf(s, " %u:", num);
   if (size != 2) {
     appendf(s, " [size %u]", size);
@@ -479,12 +463,9 @@ bool icmp_timestamp_reply(const IcmpHeader& h, const IcmpBody& b, std::string& s
 
 bool icmp_time_exceeded(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
   if (!b.has(20)) return false;
-  if (h.code == 0)
-    s += "time exceeded in-transit";
-  else if (h.code == 1)
-    s += "ip reassembly time exceeded";
-  else
-    appendf(s, "time exceeded-#%u", h.code);
+  if (h.code == 0) s += "time exceeded in-transit";
+  else if (h.code == 1) s += "ip reassembly time exceeded";
+  else appendf(s, "time exceeded-#%u", h.code);
   return true;
 }
 
@@ -501,10 +482,8 @@ bool icmp_text(const IcmpHeader& h, const IcmpBody& b, std::string& s) {
     case 9: return icmp_router_advert(h, b, s);
     case 11: return icmp_time_exceeded(h, b, s);
     case 12:
-      if (h.code)
-        appendf(s, "parameter problem - code %u", h.code);
-      else
-        appendf(s, "parameter problem - octet %u", h.rest >> 24);
+      if (h.code) appendf(s, "parameter problem - code %u", h.code);
+      else appendf(s, "parameter problem - octet %u", h.rest >> 24);
       return true;
     case 13:
       appendf(s, "time stamp query id %u seq %u", h.rest >> 16, h.rest & 0xFFFF);
@@ -582,15 +561,18 @@ std::string describe(const Trace& trace, const TraceEvent& e) {
     case TraceKind::timer_set:
       return w + "timer " + e.name + " set" +
              (e.deadline == kNever ? "" : ", fires at " + format_tcpdump_time(e.deadline)) +
-             (e.detail.empty() ? "" : " (" + e.detail + ")");  // why, when not the usual: param_change
+             (e.detail.empty() ? ""
+                               : " (" + e.detail + ")");  // why, when not the usual: param_change
     case TraceKind::timer_fired: return w + "timer " + e.name + " fired";
     case TraceKind::timer_cancelled: return w + "timer " + e.name + " cancelled";
     case TraceKind::app: return w + "app " + e.name + ": " + e.detail;
     case TraceKind::param_change: return w + "set " + e.name + " = " + e.detail;
     case TraceKind::note: return w + e.detail;
     case TraceKind::packet_duplicated:
-      return w + "duplicated" + link + " (copy of packet " + std::to_string(e.original) + ")" + what;
-    case TraceKind::lesson_point: return w + "lesson point " + std::to_string(e.original) + ": " + e.detail;
+      return w + "duplicated" + link + " (copy of packet " + std::to_string(e.original) + ")" +
+             what;
+    case TraceKind::lesson_point:
+      return w + "lesson point " + std::to_string(e.original) + ": " + e.detail;
   }
   return w + e.detail;
 }
@@ -697,10 +679,8 @@ std::string TcpdumpFormatter::format(const Packet& p) {
             format_ipv4(p.ip.dst).c_str(), p.udp.dst_port, p.payload.size());
   } else {
     appendf(out, "%s > %s: ", format_ipv4(p.ip.src).c_str(), format_ipv4(p.ip.dst).c_str());
-    if (p.is_icmp())
-      format_icmp(p, out);
-    else
-      appendf(out, " ip-proto-%u %u", p.ip.protocol, p.payload.size());
+    if (p.is_icmp()) format_icmp(p, out);
+    else appendf(out, " ip-proto-%u %u", p.ip.protocol, p.payload.size());
   }
   return out;
 }

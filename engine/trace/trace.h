@@ -27,9 +27,9 @@ enum class TraceKind : std::uint8_t {
   timer_set,        ///< `name` = timer, `deadline`
   timer_fired,
   timer_cancelled,
-  app,              ///< an application or middlebox event: `name` = app, `detail` = what
-  param_change,     ///< a parameter changed while running: `name` = path, `detail` = value
-  note,             ///< anything else worth showing: `detail`
+  app,                ///< an application or middlebox event: `name` = app, `detail` = what
+  param_change,       ///< a parameter changed while running: `name` = path, `detail` = value
+  note,               ///< anything else worth showing: `detail`
   packet_duplicated,  ///< a link made a copy of packet `original`; `packet_id` is the copy's id
   /// A lesson's "watch" item whose trigger ("when") matched the event just before this one
   /// (index - 1): `original` = the item's number counted from 1, `detail` = its text; host,
@@ -70,24 +70,24 @@ struct TraceEvent {
   std::uint64_t index = 0;
   SimTime time = 0;
   TraceKind kind = TraceKind::note;
-  std::int32_t host = -1;  ///< host index, -1 if none
-  std::int32_t link = -1;  ///< link index for packet events, -1 if none
-  std::int32_t conn = -1;  ///< connection id for TCP events; packet events: the sending
-                           ///< connection (kept when a router forwards it; -1 for the stack's
-                           ///< RSTs, crafted segments, UDP, ICMP, a load balancer's copies)
+  std::int32_t host = -1;       ///< host index, -1 if none
+  std::int32_t link = -1;       ///< link index for packet events, -1 if none
+  std::int32_t conn = -1;       ///< connection id for TCP events; packet events: the sending
+                                ///< connection (kept when a router forwards it; -1 for the stack's
+                                ///< RSTs, crafted segments, UDP, ICMP, a load balancer's copies)
   std::int32_t peer_conn = -1;  ///< packet events: the receiving connection, -1 if none (yet)
-  FourTuple tuple;         ///< connection 4-tuple (state and timer events)
+  FourTuple tuple;              ///< connection 4-tuple (state and timer events)
   std::uint64_t packet_id = 0;  ///< packet events: the transmission (see Trace::packet)
   std::uint64_t original = 0;   ///< packet_duplicated: the id of the packet copied
   /// Packet events: why TCP sent it, when that is worth showing: "retransmission",
   /// "zero_window_probe", "keepalive", "challenge_ack", "window_update", "rst_reply" ("" for
   /// ordinary; see PacketTag). A link's duplicate keeps its original's tag.
   const char* tag = "";
-  const char* from = "";   ///< state_change: previous state
-  const char* to = "";     ///< state_change: new state
-  const char* name = "";   ///< timer name, drop reason, app name, or parameter path
+  const char* from = "";      ///< state_change: previous state
+  const char* to = "";        ///< state_change: new state
+  const char* name = "";      ///< timer name, drop reason, app name, or parameter path
   SimTime deadline = kNever;  ///< timer_set
-  std::string detail;      ///< cause of a state change, app message, new parameter value
+  std::string detail;         ///< cause of a state change, app message, new parameter value
 };
 
 class Trace;
@@ -107,7 +107,10 @@ class Trace {
     std::size_t max_bytes = 0;           ///< approximate (see approx_bytes); 0 = unlimited
   };
 
-  void set_retention(Retention r) { retention_ = r; enforce_retention(); }
+  void set_retention(Retention r) {
+    retention_ = r;
+    enforce_retention();
+  }
   Retention retention() const { return retention_; }
 
   /// Stores a packet and returns its new id (ids start at 1). Packet events refer to it; they
@@ -115,7 +118,9 @@ class Trace {
   std::uint64_t add_packet(const Packet& p, SendInfo info = {});
   /// Records the connection packet `id` was demultiplexed to at its destination: every event of
   /// the packet shows it as `peer_conn` when read back, its packet_sent event included.
-  void set_packet_receiver(std::uint64_t id, std::int32_t conn) { packets_.set_peer_conn(id, conn); }
+  void set_packet_receiver(std::uint64_t id, std::int32_t conn) {
+    packets_.set_peer_conn(id, conn);
+  }
   /// The packet with this id (rebuilt from its compact form: a value equal to the one added), or
   /// nothing if it was dropped by retention or never existed.
   std::optional<Packet> packet(std::uint64_t id) const { return packets_.get(id); }
@@ -172,8 +177,8 @@ class Trace {
   // label, a packet id with a deadline...) is kept whole in spilled_.
   struct Record {
     SimTime time;
-    std::uint64_t value;      ///< packet id, deadline, or from | to << 8, by the value kind
-    std::uint32_t a;          ///< the link (kAIsLink) or the connection id, as int32 bits
+    std::uint64_t value;  ///< packet id, deadline, or from | to << 8, by the value kind
+    std::uint32_t a;      ///< the link (kAIsLink) or the connection id, as int32 bits
     std::int16_t host;
     std::uint8_t kind_flags;  ///< TraceKind in the low 4 bits, flags << 4
     std::uint8_t name;        ///< index in labels_
@@ -183,7 +188,9 @@ class Trace {
   // both bits set (all four set) marks an event kept whole.
   static constexpr std::uint8_t kValueDeadline = 0, kValuePacket = 1, kValueLabels = 2,
                                 kValueMask = 3, kHasDetail = 4, kAIsLink = 8, kSpilled = 15;
-  static std::uint8_t flags_of(const Record& r) { return static_cast<std::uint8_t>(r.kind_flags >> 4); }
+  static std::uint8_t flags_of(const Record& r) {
+    return static_cast<std::uint8_t>(r.kind_flags >> 4);
+  }
   struct Detail {
     std::uint64_t index;
     std::string text;
@@ -221,8 +228,8 @@ class Trace {
   // Chunks of 256: a lesson's trace starts with small rings (every load pays for its first
   // chunks); past 16 chunks the rings take 2 MiB slabs anyway.
   RingBuffer<Record, 256> records_;
-  RingBuffer<Detail, 64> details_;    // in index order
-  RingBuffer<Spilled, 16> spilled_;   // in index order
+  RingBuffer<Detail, 64> details_;   // in index order
+  RingBuffer<Spilled, 16> spilled_;  // in index order
   LabelTable labels_;
   // The 4-tuple of each connection id (ids are dense from 1 and unique in a run), set by its
   // first event: 12 bytes (and a bit) per connection ever traced, kept until clear(); not

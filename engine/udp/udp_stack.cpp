@@ -73,9 +73,7 @@ std::string unreachable_reason(std::uint8_t code) {
   }
 }
 
-bool is_multicast_or_broadcast(Ipv4Addr a) {
-  return (a >> 28) == 0xE || a == 0xFFFFFFFFu;
-}
+bool is_multicast_or_broadcast(Ipv4Addr a) { return (a >> 28) == 0xE || a == 0xFFFFFFFFu; }
 
 // RFC 1122 §3.2.2: no ICMP error about a datagram sent to a broadcast or multicast address, or
 // whose source does not name a single host.
@@ -172,7 +170,7 @@ Result<UdpSocket*> UdpStack::bind(std::uint16_t port, UdpObserver* observer) {
     for (std::uint32_t i = 0; i < range && port == 0; ++i) {
       const std::uint16_t candidate = next_ephemeral_;
       next_ephemeral_ = next_ephemeral_ == 65535 ? kFirstEphemeral
-                                                  : static_cast<std::uint16_t>(next_ephemeral_ + 1);
+                                                 : static_cast<std::uint16_t>(next_ephemeral_ + 1);
       if (!sockets_.count(candidate)) port = candidate;
     }
     if (port == 0) return make_error("no free ephemeral UDP port on " + host_.name());

@@ -19,7 +19,8 @@ class UdpSocket;
 class UdpObserver {
  public:
   virtual ~UdpObserver() = default;
-  virtual void on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port, const Payload& data) {}
+  virtual void on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port,
+                           const Payload& data) {}
   /// An ICMP error for a datagram this socket sent, e.g. "port unreachable: 10.0.0.2:9000".
   virtual void on_error(UdpSocket& s, const std::string& error) {}
 };

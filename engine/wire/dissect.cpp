@@ -66,9 +66,12 @@ Ipv4Info dissect_ipv4(std::span<const std::uint8_t> bytes, std::uint32_t base, b
                              " is below the minimum of 5");
     return info;
   }
-  if (DissectField* tos = b.add(field::TOS, "ip.dsfield", "Differentiated services (TOS)", Show::hex)) {
-    b.add(tos->children, field::TOS, "ip.dsfield.dscp", "Differentiated services codepoint", Show::dec, 0xFC);
-    b.add(tos->children, field::TOS, "ip.dsfield.ecn", "Explicit congestion notification", Show::dec, 0x03);
+  if (DissectField* tos =
+          b.add(field::TOS, "ip.dsfield", "Differentiated services (TOS)", Show::hex)) {
+    b.add(tos->children, field::TOS, "ip.dsfield.dscp", "Differentiated services codepoint",
+          Show::dec, 0xFC);
+    b.add(tos->children, field::TOS, "ip.dsfield.ecn", "Explicit congestion notification",
+          Show::dec, 0x03);
   }
   b.add(field::LENGTH, "ip.len", "Total length", Show::dec);
   if (DissectField* id = b.add(field::IDENT, "ip.id", "Identification", Show::hex))
@@ -79,24 +82,28 @@ Ipv4Info dissect_ipv4(std::span<const std::uint8_t> bytes, std::uint32_t base, b
     b.flag(*flags, field::FLAGS, "ip.flags.df", "Don't fragment", 0x40);
     b.flag(*flags, field::FLAGS, "ip.flags.mf", "More fragments", 0x20);
   }
-  if (DissectField* frag = b.add(field::FRAG_OFFSET, "ip.frag_offset", "Fragment offset", Show::dec, 0x1FFF);
+  if (DissectField* frag =
+          b.add(field::FRAG_OFFSET, "ip.frag_offset", "Fragment offset", Show::dec, 0x1FFF);
       frag && *frag->number)
     frag->value += " (" + std::to_string(*frag->number * 8) + " bytes)";
   b.add(field::TTL, "ip.ttl", "Time to live", Show::dec);
   if (DissectField* proto = b.add(field::PROTOCOL, "ip.proto", "Protocol", Show::dec))
-    if (const char* name = protocol_name(*proto->number)) proto->value += std::string(" (") + name + ")";
+    if (const char* name = protocol_name(*proto->number))
+      proto->value += std::string(" (") + name + ")";
   DissectField* checksum = b.add(field::CHECKSUM, "ip.checksum", "Header checksum", Show::hex);
   b.add(field::SRC, "ip.src", "Source address", Show::ipv4);
   b.add(field::DST, "ip.dst", "Destination address", Show::ipv4);
   if (b.failed()) return info;
   if (info.header_len > bytes.size()) {
     b.fail("ip.hdr_len", layer.name + ": header length " + std::to_string(info.header_len) +
-                             " bytes is beyond the " + std::to_string(bytes.size()) + " bytes present");
+                             " bytes is beyond the " + std::to_string(bytes.size()) +
+                             " bytes present");
     set_checksum(*checksum, std::nullopt);
     return info;
   }
   if (info.header_len > field::kMinHeader)  // RFC 791 §3.1 "Options": shown as bytes, not decoded
-    b.add(Range{field::kMinHeader, info.header_len - field::kMinHeader}, "ip.options", "Options", Show::bytes);
+    b.add(Range{field::kMinHeader, info.header_len - field::kMinHeader}, "ip.options", "Options",
+          Show::bytes);
   set_checksum(*checksum, checksum_without(bytes.first(info.header_len), field::CHECKSUM.start));
 
   info.total_length = b.get(field::LENGTH);

@@ -29,8 +29,8 @@ struct DissectField {
   std::string label;  ///< short English ("Time to live")
   std::string value;  ///< the value as shown ("64", "0x4000", "10.0.0.1", "20 bytes (5)")
   std::optional<std::uint64_t> number;  ///< the field's value on the wire (masked, shifted)
-  std::uint32_t offset = 0;  ///< first byte, from the start of the packet
-  std::uint32_t length = 0;  ///< bytes
+  std::uint32_t offset = 0;             ///< first byte, from the start of the packet
+  std::uint32_t length = 0;             ///< bytes
   /// For bit fields: which bits of the `length` bytes (read big-endian) belong to the field;
   /// 0 = all of them.
   std::uint32_t mask = 0;
@@ -61,8 +61,8 @@ struct DissectError {
 };
 
 struct DissectLayer {
-  std::string name;   ///< "ipv4", "tcp", "udp", "icmp", "payload", "trailer"
-  std::string label;  ///< "Internet Protocol version 4"
+  std::string name;                      ///< "ipv4", "tcp", "udp", "icmp", "payload", "trailer"
+  std::string label;                     ///< "Internet Protocol version 4"
   std::uint32_t offset = 0, length = 0;  ///< the layer's bytes (as far as they are present)
   std::vector<DissectField> fields;
   std::vector<DissectTcpOption> options;  ///< tcp: its options, in wire order

@@ -49,10 +49,22 @@ DissectField* LayerBuilder::add(std::vector<DissectField>& into, Range r, const 
   const auto raw = bytes_.subspan(r.start, r.len);
   switch (show) {
     case Show::bytes: f.value = bytes_text(raw); break;
-    case Show::ipv4: f.number = get(r); f.value = format_ipv4(get(r)); break;
-    case Show::hex: f.number = get(r, mask); f.value = hex_text(*f.number, 2 * static_cast<int>(r.len)); break;
-    case Show::flag: f.number = get(r, mask); f.value = *f.number ? "Set" : "Not set"; break;
-    case Show::dec: f.number = get(r, mask); f.value = std::to_string(*f.number); break;
+    case Show::ipv4:
+      f.number = get(r);
+      f.value = format_ipv4(get(r));
+      break;
+    case Show::hex:
+      f.number = get(r, mask);
+      f.value = hex_text(*f.number, 2 * static_cast<int>(r.len));
+      break;
+    case Show::flag:
+      f.number = get(r, mask);
+      f.value = *f.number ? "Set" : "Not set";
+      break;
+    case Show::dec:
+      f.number = get(r, mask);
+      f.value = std::to_string(*f.number);
+      break;
   }
   into.push_back(std::move(f));
   cover(r.start + r.len);

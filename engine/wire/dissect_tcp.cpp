@@ -99,7 +99,8 @@ void add_option(LayerBuilder& b, DissectField& options, DissectLayer& layer, con
       // RFC 7323 §2.3: a shift above 14 is used as 14.
       const std::uint32_t multiplier = 1u << std::min<std::uint32_t>(*o.shift, 14);
       b.add(c, Range{at + 2, 1}, "tcp.options.wscale.shift", "Shift count", Show::dec);
-      DissectField* m = b.add(c, Range{at + 2, 1}, "tcp.options.wscale.multiplier", "Multiplier", Show::dec);
+      DissectField* m =
+          b.add(c, Range{at + 2, 1}, "tcp.options.wscale.multiplier", "Multiplier", Show::dec);
       m->number = multiplier;
       m->value = std::to_string(multiplier);
       f->value = std::to_string(*o.shift) + " (multiply by " + std::to_string(multiplier) + ")";
@@ -139,8 +140,8 @@ void add_option(LayerBuilder& b, DissectField& options, DissectLayer& layer, con
 /// `present_end` are present.
 void dissect_options(LayerBuilder& b, DissectLayer& layer, std::uint32_t space_end,
                      std::uint32_t present_end) {
-  DissectField* options = b.add(Range{field::kOptions, present_end - field::kOptions}, "tcp.options",
-                                "Options", Show::bytes);
+  DissectField* options = b.add(Range{field::kOptions, present_end - field::kOptions},
+                                "tcp.options", "Options", Show::bytes);
   std::uint32_t i = field::kOptions;
   while (i < present_end && !b.failed()) {
     const std::uint8_t kind = b.bytes()[i];
@@ -152,26 +153,31 @@ void dissect_options(LayerBuilder& b, DissectLayer& layer, std::uint32_t space_e
       continue;
     }
     const std::string where =
-        "tcp: option " + std::string(k.name == kUnknown.name ? "kind " + std::to_string(kind) : k.name) +
+        "tcp: option " +
+        std::string(k.name == kUnknown.name ? "kind " + std::to_string(kind) : k.name) +
         " at offset " + std::to_string(b.base() + i) + ": ";
     if (i + 1 >= space_end) return b.fail(k.field, where + "missing length byte");
-    if (i + 1 >= present_end) return b.fail(k.field, where + "the segment ends before its length byte");
+    if (i + 1 >= present_end)
+      return b.fail(k.field, where + "the segment ends before its length byte");
     const std::uint32_t len = b.bytes()[i + 1];
     if (len < 2) return b.fail(k.field, where + "length " + std::to_string(len) + " is below 2");
     if (i + len > space_end)
-      return b.fail(k.field, where + "length " + std::to_string(len) + " overruns the option space (" +
-                                 std::to_string(space_end - i) + " bytes left)");
+      return b.fail(k.field, where + "length " + std::to_string(len) +
+                                 " overruns the option space (" + std::to_string(space_end - i) +
+                                 " bytes left)");
     if (i + len > present_end)
       return b.fail(k.field, where + "the segment ends after " + std::to_string(present_end - i) +
                                  " of its " + std::to_string(len) + " bytes");
-    if (kind == 5 ? (len < 10 || (len - 2) % 8 != 0) : (k.length && static_cast<int>(len) != k.length))
+    if (kind == 5 ? (len < 10 || (len - 2) % 8 != 0)
+                  : (k.length && static_cast<int>(len) != k.length))
       return b.fail(k.field, where + "length " + std::to_string(len) + ", expected " +
                                  (kind == 5 ? "2+8n (n = 1..4)" : std::to_string(k.length)));
     add_option(b, *options, layer, k, i, len);
     i += len;
   }
   if (i < present_end && !b.failed())
-    b.add(options->children, Range{i, present_end - i}, "tcp.options.padding", "Padding", Show::bytes);
+    b.add(options->children, Range{i, present_end - i}, "tcp.options.padding", "Padding",
+          Show::bytes);
 }
 
 }  // namespace
@@ -185,7 +191,8 @@ std::optional<std::uint32_t> dissect_tcp(std::span<const std::uint8_t> seg, std:
   b.add(field::DST_PORT, "tcp.dstport", "Destination port", Show::dec);
   b.add(field::SEQ_NUM, "tcp.seq", "Sequence number", Show::dec);
   b.add(field::ACK_NUM, "tcp.ack", "Acknowledgment number", Show::dec);
-  if (DissectField* doff = b.add(field::DATA_OFFSET, "tcp.hdr_len", "Header length", Show::dec, 0xF0))
+  if (DissectField* doff =
+          b.add(field::DATA_OFFSET, "tcp.hdr_len", "Header length", Show::dec, 0xF0))
     doff->value = std::to_string(4 * *doff->number) + " bytes (" + doff->value + ")";
   if (DissectField* flags = b.add(field::FLAGS, "tcp.flags", "Flags", Show::hex, 0x0FFF)) {
     flags->value = flags_text(*flags->number);
@@ -205,27 +212,30 @@ std::optional<std::uint32_t> dissect_tcp(std::span<const std::uint8_t> seg, std:
   b.add(field::URGENT, "tcp.urgent_pointer", "Urgent pointer", Show::dec);
   if (b.failed()) return std::nullopt;
   // The checksum covers the pseudo-header, the header and the data (RFC 9293 §3.1).
-  set_checksum(*checksum, complete ? std::optional(l4_checksum_without(ip.src, ip.dst, kProtoTcp, seg,
-                                                                        field::CHECKSUM.start))
+  set_checksum(*checksum, complete ? std::optional(l4_checksum_without(ip.src, ip.dst, kProtoTcp,
+                                                                       seg, field::CHECKSUM.start))
                                    : std::nullopt);
 
   const std::uint32_t doff = b.get(field::DATA_OFFSET, 0xF0);
   const std::uint32_t header = 4 * doff;
   const auto n = static_cast<std::uint32_t>(seg.size());
   if (doff < 5) {
-    b.fail("tcp.hdr_len", "tcp: data offset " + std::to_string(doff) + " is below the minimum of 5");
+    b.fail("tcp.hdr_len",
+           "tcp: data offset " + std::to_string(doff) + " is below the minimum of 5");
     return std::nullopt;
   }
   if (header > n && complete) {
-    b.fail("tcp.hdr_len", "tcp: data offset " + std::to_string(doff) + " (" + std::to_string(header) +
-                              " bytes) is beyond the segment of " + std::to_string(n) + " bytes");
+    b.fail("tcp.hdr_len", "tcp: data offset " + std::to_string(doff) + " (" +
+                              std::to_string(header) + " bytes) is beyond the segment of " +
+                              std::to_string(n) + " bytes");
   }
   if (header > field::kOptions && n > field::kOptions)
     dissect_options(b, layer, header, std::min(header, n));
   if (header > n) {
     if (!complete)
       b.fail("tcp.options", "tcp: the segment ends after " + std::to_string(n) +
-                                " bytes, inside the options (the header has " + std::to_string(header) + ")");
+                                " bytes, inside the options (the header has " +
+                                std::to_string(header) + ")");
     return std::nullopt;
   }
   b.cover(header);

@@ -23,9 +23,9 @@ constexpr Range TYPE{0, 1};
 constexpr Range CODE{1, 1};
 constexpr Range CHECKSUM{2, 2};
 constexpr Range REST{4, 4};
-constexpr Range IDENT{4, 2};     // echo, timestamp, information
+constexpr Range IDENT{4, 2};  // echo, timestamp, information
 constexpr Range SEQ_NUM{6, 2};
-constexpr Range POINTER{4, 1};   // parameter problem
+constexpr Range POINTER{4, 1};  // parameter problem
 constexpr Range UNUSED_3{5, 3};
 constexpr Range UNUSED_2{4, 2};  // fragmentation needed (RFC 1191 §4)
 constexpr Range NEXT_MTU{6, 2};
@@ -51,12 +51,15 @@ const char* icmp_type_name(std::uint32_t type) {
 
 const char* icmp_code_name(std::uint32_t type, std::uint32_t code) {
   if (type == 3) {
-    static const char* const kUnreachable[] = {"Network unreachable", "Host unreachable",
+    static const char* const kUnreachable[] = {"Network unreachable",  "Host unreachable",
                                                "Protocol unreachable", "Port unreachable",
                                                "Fragmentation needed", "Source route failed"};
     return code < 6 ? kUnreachable[code] : nullptr;
   }
-  if (type == 11) return code == 0 ? "TTL exceeded in transit" : code == 1 ? "Fragment reassembly time exceeded" : nullptr;
+  if (type == 11)
+    return code == 0   ? "TTL exceeded in transit"
+           : code == 1 ? "Fragment reassembly time exceeded"
+                       : nullptr;
   return nullptr;
 }
 
@@ -68,7 +71,14 @@ bool is_error(std::uint32_t type) {
 /// Bytes 4-7 of an ICMP header, by type.
 void icmp_rest(LayerBuilder& b, std::uint32_t type, std::uint32_t code) {
   switch (type) {
-    case 0: case 8: case 13: case 14: case 15: case 16: case 17: case 18:
+    case 0:
+    case 8:
+    case 13:
+    case 14:
+    case 15:
+    case 16:
+    case 17:
+    case 18:
       b.add(icmp_field::IDENT, "icmp.ident", "Identifier", Show::dec);
       b.add(icmp_field::SEQ_NUM, "icmp.seq", "Sequence number", Show::dec);
       break;
@@ -79,7 +89,8 @@ void icmp_rest(LayerBuilder& b, std::uint32_t type, std::uint32_t code) {
         break;
       }
       [[fallthrough]];
-    case 4: case 11: b.add(icmp_field::REST, "icmp.unused", "Unused", Show::bytes); break;
+    case 4:
+    case 11: b.add(icmp_field::REST, "icmp.unused", "Unused", Show::bytes); break;
     case 5: b.add(icmp_field::REST, "icmp.redir_gw", "Gateway address", Show::ipv4); break;
     case 12:
       b.add(icmp_field::POINTER, "icmp.pointer", "Pointer", Show::dec);
@@ -92,7 +103,8 @@ void icmp_rest(LayerBuilder& b, std::uint32_t type, std::uint32_t code) {
 /// Type, code and checksum; the checksum's field, or nullptr when cut off.
 DissectField* icmp_head(LayerBuilder& b) {
   if (DissectField* type = b.add(icmp_field::TYPE, "icmp.type", "Type", Show::dec))
-    if (const char* name = icmp_type_name(*type->number)) type->value += std::string(" (") + name + ")";
+    if (const char* name = icmp_type_name(*type->number))
+      type->value += std::string(" (") + name + ")";
   if (DissectField* code = b.add(icmp_field::CODE, "icmp.code", "Code", Show::dec))
     if (const char* name = icmp_code_name(b.get(icmp_field::TYPE), *code->number))
       code->value += std::string(" (") + name + ")";
@@ -106,7 +118,8 @@ void dissect_quote(std::span<const std::uint8_t> bytes, std::uint32_t base, Diss
   if (!ip.ok) return;
   auto rest = bytes.subspan(ip.header_len);
   std::uint32_t at = base + ip.header_len;
-  const bool header_follows = ip.fragment_offset == 0 && (ip.protocol == 1 || ip.protocol == 6 || ip.protocol == 17);
+  const bool header_follows =
+      ip.fragment_offset == 0 && (ip.protocol == 1 || ip.protocol == 6 || ip.protocol == 17);
   if (header_follows) {
     icmp.quoted.emplace_back();
     const std::size_t n = std::min<std::size_t>(rest.size(), 8);
@@ -115,7 +128,8 @@ void dissect_quote(std::span<const std::uint8_t> bytes, std::uint32_t base, Diss
     at += static_cast<std::uint32_t>(n);
   }
   if (!rest.empty())
-    icmp.quoted.push_back(data_layer("quoted payload", "Rest of the quoted datagram", "data.data", "Data", rest, at));
+    icmp.quoted.push_back(
+        data_layer("quoted payload", "Rest of the quoted datagram", "data.data", "Data", rest, at));
 }
 
 }  // namespace
@@ -135,13 +149,15 @@ std::optional<std::uint32_t> dissect_udp(std::span<const std::uint8_t> seg, std:
   if (b.get(udp_field::CHECKSUM) == 0) {
     checksum->value += " [none]";  // RFC 768: zero means the sender computed no checksum
   } else if (complete && length == n) {
-    const std::uint16_t c = l4_checksum_without(ip.src, ip.dst, kProtoUdp, seg, udp_field::CHECKSUM.start);
+    const std::uint16_t c =
+        l4_checksum_without(ip.src, ip.dst, kProtoUdp, seg, udp_field::CHECKSUM.start);
     set_checksum(*checksum, c == 0 ? 0xFFFF : c);  // RFC 768: a computed zero is sent as all ones
   } else {
     set_checksum(*checksum, std::nullopt);
   }
   if (length < udp_field::kHeader) {
-    b.fail("udp.length", "udp: length field " + std::to_string(length) + " is below the minimum of 8");
+    b.fail("udp.length",
+           "udp: length field " + std::to_string(length) + " is below the minimum of 8");
     return std::nullopt;
   }
   if (complete && length != n)
@@ -163,8 +179,9 @@ std::optional<std::uint32_t> dissect_icmp(std::span<const std::uint8_t> seg, std
   const std::uint32_t type = b.get(icmp_field::TYPE);
   icmp_rest(b, type, b.get(icmp_field::CODE));
   // RFC 792: the checksum covers the whole message.
-  set_checksum(*checksum, complete ? std::optional(checksum_without(seg, icmp_field::CHECKSUM.start))
-                                   : std::nullopt);
+  set_checksum(*checksum, complete
+                              ? std::optional(checksum_without(seg, icmp_field::CHECKSUM.start))
+                              : std::nullopt);
   if (b.failed()) return std::nullopt;
   if (!is_error(type)) return icmp_field::kHeader;
   dissect_quote(seg.subspan(icmp_field::kHeader), base + icmp_field::kHeader, layer);

@@ -123,10 +123,8 @@ TcpOptionBytes encode_tcp_options(const TcpOptions& opts, bool syn) {
     word(kind::mss, 4, static_cast<std::uint8_t>(*opts.mss >> 8),
          static_cast<std::uint8_t>(*opts.mss));
   if (opts.has_timestamp) {
-    if (sack_ok)
-      word(kind::sack_permitted, 2, kind::timestamp, 10);
-    else
-      word(kind::nop, kind::nop, kind::timestamp, 10);
+    if (sack_ok) word(kind::sack_permitted, 2, kind::timestamp, 10);
+    else word(kind::nop, kind::nop, kind::timestamp, 10);
     sack_ok = false;
     put32(&b.data[b.len], opts.ts_val);
     put32(&b.data[b.len + 4], opts.ts_ecr);

@@ -68,7 +68,7 @@ struct TcpHeader {
   std::uint16_t window = 0;    // raw field, not scaled
   std::uint16_t checksum = 0;  // filled in by serialize() in compute mode
   std::uint16_t urgent = 0;
-  TcpOptionBytes options;      // length is a multiple of 4 once serialized (padded with EOL=0)
+  TcpOptionBytes options;  // length is a multiple of 4 once serialized (padded with EOL=0)
 
   std::uint32_t header_size() const { return kMinSize + ((options.len + 3u) & ~3u); }
   bool has(std::uint16_t flag) const { return (flags & flag) != 0; }
@@ -86,7 +86,8 @@ TcpOptionBytes encode_tcp_options(const TcpOptions& opts, bool syn);
 
 /// Writes NOP, NOP, TS into empty `out`: the options of nearly every segment of a connection
 /// with timestamps, and the same bytes encode_tcp_options() gives for a timestamp alone.
-inline void write_timestamp_option(TcpOptionBytes& out, std::uint32_t ts_val, std::uint32_t ts_ecr) {
+inline void write_timestamp_option(TcpOptionBytes& out, std::uint32_t ts_val,
+                                   std::uint32_t ts_ecr) {
   // Network byte order through one swap (compilers turn this into a bswap) and memcpy:
   // byte-by-byte stores cost several times as many instructions on every segment.
   auto big_endian = [](std::uint32_t v) {
@@ -104,7 +105,8 @@ inline void write_timestamp_option(TcpOptionBytes& out, std::uint32_t ts_val, st
 /// Builder for crafted option lists, kept in the order given.
 class TcpOptionWriter {
  public:
-  Status add_raw(std::uint8_t kind, const std::uint8_t* data, std::uint8_t data_len);  // kind,len,data
+  Status add_raw(std::uint8_t kind, const std::uint8_t* data,
+                 std::uint8_t data_len);  // kind,len,data
   Status add_nop();
   Status add_eol();
   Status add_mss(std::uint16_t mss);

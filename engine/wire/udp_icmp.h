@@ -31,7 +31,7 @@ struct IcmpHeader {
   std::uint8_t type = 0;
   std::uint8_t code = 0;
   std::uint16_t checksum = 0;  // filled in by serialize() in compute mode
-  std::uint32_t rest = 0;      // "unused" for unreachables, next-hop MTU in its low 16 bits for code 4
+  std::uint32_t rest = 0;  // "unused" for unreachables, next-hop MTU in its low 16 bits for code 4
   bool operator==(const IcmpHeader&) const = default;
 };
 

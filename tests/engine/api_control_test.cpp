@@ -54,7 +54,8 @@ const NJson* unnamed_connection(const NJson& snap, const char* state = "ESTABLIS
 TEST_CASE("control by id: closing an app's connection replays to the same trace") {
   // Lesson 14: an HTTP client's keep-alive pool through an ALB to a server. Every connection
   // belongs to an app or to the ALB.
-  const std::string doc = read_text(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / "14-pool-below-idle.json");
+  const std::string doc =
+      read_text(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / "14-pool-below-idle.json");
   for (const char* what : {"close", "abort", "shutdown"}) {
     CAPTURE(what);
     Playground p;
@@ -81,7 +82,8 @@ TEST_CASE("control by id: closing an app's connection replays to the same trace"
 }
 
 TEST_CASE("control by id: the owner of an aborted connection sees it gone and goes on") {
-  const std::string doc = read_text(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / "14-pool-below-idle.json");
+  const std::string doc =
+      read_text(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / "14-pool-below-idle.json");
   Playground p;
   REQUIRE(p.load(doc) == "[]");
   p.run_until(3 * kSecond);
@@ -108,7 +110,8 @@ TEST_CASE("control by id: every example survives each action on its connections,
   const char* kinds[] = {"close", "abort", "shutdown", "send", "read"};
   int k = 0, acted = 0;
   for (const auto& entry : fs::directory_iterator(fs::path(TCPPLAY_SOURCE_DIR) / "examples")) {
-    if (entry.path().extension() != ".json" || entry.path().filename() == "scenario.schema.json") continue;
+    if (entry.path().extension() != ".json" || entry.path().filename() == "scenario.schema.json")
+      continue;
     CAPTURE(entry.path().filename().string());
     Playground p;
     REQUIRE(p.load(read_text(entry.path())) == "[]");
@@ -168,8 +171,10 @@ TEST_CASE("control by id: a timeline socket by id goes through its name") {
   CHECK(all_sent);
 
   // Tuning by id: the target conn:ID.
-  p.apply("{\"do\":\"set\",\"target\":\"conn:" + std::to_string(id) + "\",\"param\":\"time_wait\",\"value\":\"5s\"}");
-  CHECK(p.tcpdump_text().find("set conn:" + std::to_string(id) + ".time_wait = 5s") != std::string::npos);
+  p.apply("{\"do\":\"set\",\"target\":\"conn:" + std::to_string(id) +
+          "\",\"param\":\"time_wait\",\"value\":\"5s\"}");
+  CHECK(p.tcpdump_text().find("set conn:" + std::to_string(id) + ".time_wait = 5s") !=
+        std::string::npos);
 }
 
 TEST_CASE("control by id: bad references are clear errors and change nothing") {
@@ -188,14 +193,16 @@ TEST_CASE("control by id: bad references are clear errors and change nothing") {
         "/timeline/2: give either \"socket\" or \"conn\", not both");
   CHECK(error_of([&] { p.apply(R"({"do":"close","conn":0})"); }) ==
         "/timeline/2/conn: expected an integer between 1 and 2147483647, got 0");
-  CHECK(error_of([&] { p.apply(R"({"do":"set","target":"conn:x","param":"nagle","value":false})"); }) ==
-        "/timeline/2/target: expected \"conn:ID\" with a connection id of 1 or more, got \"conn:x\"");
+  CHECK(
+      error_of(
+          [&] { p.apply(R"({"do":"set","target":"conn:x","param":"nagle","value":false})"); }) ==
+      "/timeline/2/target: expected \"conn:ID\" with a connection id of 1 or more, got \"conn:x\"");
   CHECK(error_of([&] { p.apply(R"({"do":"set","target":"conn:1","param":"nope","value":1})"); }) ==
         "/timeline/2/param: unknown TCP parameter \"nope\"");
   CHECK(p.scenario_json() == before);
   // In a document too: a conn reference is checked when it runs, and a failure is a note.
-  const std::string with_bad = std::string(doc).insert(std::string(doc).rfind(']'),
-                                                       R"(, {"at": "1s", "do": "abort", "conn": 42})");
+  const std::string with_bad = std::string(doc).insert(
+      std::string(doc).rfind(']'), R"(, {"at": "1s", "do": "abort", "conn": 42})");
   REQUIRE(p.load(with_bad) == "[]");
   p.run_until(2 * kSecond);
   CHECK(p.tcpdump_text().find("abort: connection 42 does not exist") != std::string::npos);

@@ -56,7 +56,8 @@ const NJson* conn_named(const NJson& snap, const std::string& name) {
 /// When the client's connection entered TIME_WAIT (ns).
 std::int64_t time_wait_start(Playground& p, int conn) {
   for (const NJson& e : all_events(p))
-    if (e["kind"] == "state_change" && e["conn"] == conn && e["to"] == "TIME_WAIT") return e["t_ns"];
+    if (e["kind"] == "state_change" && e["conn"] == conn && e["to"] == "TIME_WAIT")
+      return e["t_ns"];
   return -1;
 }
 
@@ -64,7 +65,8 @@ std::int64_t time_wait_start(Playground& p, int conn) {
 
 TEST_CASE("live timers: setting time_wait to 5 s on a connection in TIME_WAIT moves its expiry") {
   // Lesson 2: the client closes first and waits 2 MSL = 240 s in TIME_WAIT (RFC 9293 §3.4.2).
-  const std::string doc = read_text(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / "02-teardown-time-wait.json");
+  const std::string doc =
+      read_text(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / "02-teardown-time-wait.json");
   Playground p;
   REQUIRE(p.load(doc) == "[]");
   p.run_until(5 * kSecond);
@@ -98,7 +100,8 @@ TEST_CASE("live timers: setting time_wait to 5 s on a connection in TIME_WAIT mo
   CHECK_FALSE(conn_named(NJson::parse(p.snapshot()), "c1"));
   std::int64_t closed_at = -1;
   for (const NJson& e : all_events(p))
-    if (e["kind"] == "timer_fired" && e["conn"] == id && e["name"] == "time_wait") closed_at = e["t_ns"];
+    if (e["kind"] == "timer_fired" && e["conn"] == id && e["name"] == "time_wait")
+      closed_at = e["t_ns"];
   CHECK(closed_at == start + 5 * kSecond);
   Playground q;
   REQUIRE(q.load(p.scenario_json()) == "[]");
@@ -107,7 +110,8 @@ TEST_CASE("live timers: setting time_wait to 5 s on a connection in TIME_WAIT mo
 }
 
 TEST_CASE("live timers: a new length already past fires at once; by connection id too") {
-  const std::string doc = read_text(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / "02-teardown-time-wait.json");
+  const std::string doc =
+      read_text(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / "02-teardown-time-wait.json");
   Playground p;
   REQUIRE(p.load(doc) == "[]");
   p.run_until(100 * kSecond);
@@ -115,7 +119,8 @@ TEST_CASE("live timers: a new length already past fires at once; by connection i
   const NJson* c1 = conn_named(snap, "c1");
   REQUIRE(c1);
   const int id = (*c1)["id"];
-  p.apply("{\"do\":\"set\",\"target\":\"conn:" + std::to_string(id) + "\",\"param\":\"time_wait\",\"value\":\"5s\"}");
+  p.apply("{\"do\":\"set\",\"target\":\"conn:" + std::to_string(id) +
+          "\",\"param\":\"time_wait\",\"value\":\"5s\"}");
   const NJson last = all_events(p).back();
   CHECK(last["kind"] == "timer_set");
   CHECK(last["detail"] == "param_change");
@@ -124,7 +129,9 @@ TEST_CASE("live timers: a new length already past fires at once; by connection i
   CHECK_FALSE(conn_named(NJson::parse(p.snapshot()), "c1"));
 }
 
-TEST_CASE("live timers: keepalive, idle and delayed-ACK timers follow the rule; a host's default does not") {
+TEST_CASE(
+    "live timers: keepalive, idle and delayed-ACK timers follow the rule; a host's default does "
+    "not") {
   const char* doc = R"({"duration": "100s",
     "hosts": [{"name": "a", "addr": "10.0.0.1"}, {"name": "b", "addr": "10.0.0.2"}],
     "links": [{"name": "lan", "a": "a", "b": "b", "delay": "10ms"}],
@@ -193,15 +200,18 @@ TEST_CASE("live links: set_link applies every field or none, and the error names
     p.set_link("lan", R"({"loss": 0.5, "delay": "fast", "mtu": 9000})");
     FAIL("no error");
   } catch (const PlaygroundError& e) {
-    CHECK(std::string(e.what()) == "set_link: delay: expected a duration like \"10ms\", got \"fast\"");
+    CHECK(std::string(e.what()) ==
+          "set_link: delay: expected a duration like \"10ms\", got \"fast\"");
     REQUIRE(e.errors().size() == 1);
     CHECK(e.errors()[0].path == "delay");
   }
   CHECK(error_of([&] { p.set_link("lan", R"({"loss": 0.5, "mtu": 10})"); }) ==
         "set_link: mtu: expected an integer between 68 and 65535, got 10");
-  CHECK(error_of([&] { p.set_link("lan", R"({"loss": 0.5, "colour": "red"})"); }).rfind(
-            "set_link: colour: unknown link parameter \"colour\"", 0) == 0);
-  CHECK(error_of([&] { p.set_link("wan", R"({"loss": 0.5})"); }) == "set_link: link: unknown link \"wan\"");
+  CHECK(error_of([&] {
+          p.set_link("lan", R"({"loss": 0.5, "colour": "red"})");
+        }).rfind("set_link: colour: unknown link parameter \"colour\"", 0) == 0);
+  CHECK(error_of([&] { p.set_link("wan", R"({"loss": 0.5})"); }) ==
+        "set_link: link: unknown link \"wan\"");
   // Nothing changed: not the loss given before the bad field, not the document, not the trace.
   CHECK(NJson::parse(p.snapshot())["links"][0]["params"] == before);
   CHECK(p.scenario_json() == before_doc);

@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string handshake() {
-  std::ifstream in(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / "01-handshake.json", std::ios::binary);
+  std::ifstream in(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / "01-handshake.json",
+                   std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -57,7 +58,9 @@ TEST_CASE("api: packet_bytes and packet_fields of the handshake's SYN") {
   CHECK(parsed->tcp.flags == tcp_flag::syn);
   // The pcap's first record is the same bytes (24-byte file header, 16-byte record header).
   const std::vector<std::uint8_t> pcap = p.pcap();
-  CHECK(std::vector<std::uint8_t>(pcap.begin() + 40, pcap.begin() + 40 + static_cast<std::ptrdiff_t>(bytes.size())) == bytes);
+  CHECK(std::vector<std::uint8_t>(pcap.begin() + 40,
+                                  pcap.begin() + 40 + static_cast<std::ptrdiff_t>(bytes.size())) ==
+        bytes);
 
   const NJson j = NJson::parse(p.packet_fields(1));
   CHECK(j["id"] == 1);

@@ -27,7 +27,9 @@ std::string read_text(const fs::path& p) {
   return ss.str();
 }
 
-std::string example(const char* name) { return read_text(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / name); }
+std::string example(const char* name) {
+  return read_text(fs::path(TCPPLAY_SOURCE_DIR) / "examples" / name);
+}
 
 /// Client and server on one 10 ms link; the server listens on 80 ("srv"), the client connects
 /// at 1 s ("c1") and the connection is established well before 2 s.
@@ -160,9 +162,12 @@ TEST_CASE("playground: events_since returns only new events, with a cursor that 
   CHECK(first.contains("t_ns"));
   CHECK(first.contains("kind"));
 
-  CHECK(error_of([&] { p.events_since(-1); }) == "events_since: the cursor must be 0 or more, got -1");
-  CHECK(error_of([&] { p.events_since(0, 0); }) == "events_since: max_events must be 1 or more, got 0");
-  CHECK(error_of([&] { p.events_since(cursor + 1); }).find("is past the end of the trace") != std::string::npos);
+  CHECK(error_of([&] { p.events_since(-1); }) ==
+        "events_since: the cursor must be 0 or more, got -1");
+  CHECK(error_of([&] { p.events_since(0, 0); }) ==
+        "events_since: max_events must be 1 or more, got 0");
+  CHECK(error_of([&] { p.events_since(cursor + 1); }).find("is past the end of the trace") !=
+        std::string::npos);
   // A reset restarts the trace: the run number changes and the old cursor is stale.
   const std::uint64_t run = p.run_number();
   p.reset();
@@ -220,10 +225,14 @@ TEST_CASE("playground: live actions are recorded, and bad ones change nothing") 
   // Same messages as `tcpplay validate` gives for the same timeline entry.
   CHECK(error_of([&] { p.apply(R"({"do": "send", "socket": "nope", "text": "x"})"); }) ==
         "/timeline/5/socket: unknown socket \"nope\"");
-  CHECK(error_of([&] { p.apply(R"({"do": "connect", "host": "mars", "to": "server", "port": 80, "name": "c9"})"); }) ==
-        "/timeline/5/host: unknown host \"mars\"");
-  CHECK(error_of([&] { p.apply(R"({"do": "set", "target": "tcp:client", "param": "connect_timeout", "value": "-1s"})"); })
-            .find("/timeline/5/value: ") == 0);
+  CHECK(error_of([&] {
+          p.apply(R"({"do": "connect", "host": "mars", "to": "server", "port": 80, "name": "c9"})");
+        }) == "/timeline/5/host: unknown host \"mars\"");
+  CHECK(
+      error_of([&] {
+        p.apply(
+            R"({"do": "set", "target": "tcp:client", "param": "connect_timeout", "value": "-1s"})");
+      }).find("/timeline/5/value: ") == 0);
   CHECK(error_of([&] { p.apply("{not json"); }).rfind(": invalid JSON", 0) == 0);
   CHECK(error_of([&] { p.set_link("lan", R"({"loss": 2})"); }) ==
         "set_link: loss: expected a probability between 0 and 1, got 2");
@@ -285,7 +294,8 @@ TEST_CASE("playground: a live edit made between two events of one instant replay
   CHECK(p.jsonl() == jsonl);
   // And stepping through the replay gives the same trace as running it.
   p.reset();
-  while (p.now() < 3 * kSecond && p.next_event_time() != -1 && p.next_event_time() <= 3 * kSecond) p.step();
+  while (p.now() < 3 * kSecond && p.next_event_time() != -1 && p.next_event_time() <= 3 * kSecond)
+    p.step();
   p.run_until(3 * kSecond);
   CHECK(p.jsonl() == jsonl);
 }
@@ -304,8 +314,9 @@ TEST_CASE("playground: crafted RST at RCV.NXT resets; elsewhere in the window, a
   // In the window but not at RCV.NXT: RFC 5961 §3.2 challenge ACK, the connection stays.
   const std::uint32_t rcv_nxt = (*srv)["rcv_nxt"];
   std::int64_t cursor = events(p, 0)["next"];
-  p.apply(R"({"do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 80, "flags": "R", "seq": )" +
-          std::to_string(rcv_nxt + 100) + "}");
+  p.apply(
+      R"({"do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 80, "flags": "R", "seq": )" +
+      std::to_string(rcv_nxt + 100) + "}");
   p.run_until(3 * kSecond);
   bool challenge = false;
   const NJson page = events(p, cursor);
@@ -317,7 +328,8 @@ TEST_CASE("playground: crafted RST at RCV.NXT resets; elsewhere in the window, a
   CHECK(find_connection(after, "srv.1")->at("state") == "ESTABLISHED");
 
   // Exactly at RCV.NXT (seq left out: filled from the client's SND.NXT): reset.
-  p.apply(R"({"do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 80, "flags": "R"})");
+  p.apply(
+      R"({"do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 80, "flags": "R"})");
   p.run_until(4 * kSecond);
   const NJson snap = NJson::parse(p.snapshot());
   CHECK(find_connection(snap, "srv.1") == nullptr);
@@ -326,10 +338,15 @@ TEST_CASE("playground: crafted RST at RCV.NXT resets; elsewhere in the window, a
   CHECK(closed);
 
   // A malformed crafted segment: the validator's message, and nothing changes.
-  CHECK(error_of([&] {
-          p.apply(R"({"do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 80, "flags": "A", "options": [{"kind": "md5"}]})");
-        }) == "/timeline/4/options/0/kind: unknown option kind \"md5\" (expected mss, nop, eol, wscale, sackOK, sack, ts or a number)");
-  CHECK(error_of([&] { p.suggest_seq_ack("mars", "server", 1, 80); }) == "host: unknown host \"mars\"");
+  CHECK(
+      error_of([&] {
+        p.apply(
+            R"({"do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 80, "flags": "A", "options": [{"kind": "md5"}]})");
+      }) ==
+      "/timeline/4/options/0/kind: unknown option kind \"md5\" (expected mss, nop, eol, wscale, "
+      "sackOK, sack, ts or a number)");
+  CHECK(error_of([&] { p.suggest_seq_ack("mars", "server", 1, 80); }) ==
+        "host: unknown host \"mars\"");
   CHECK(error_of([&] { p.suggest_seq_ack("client", "server", 0, 80); }) ==
         "src_port: expected an integer between 1 and 65535, got 0");
 }
@@ -340,8 +357,8 @@ TEST_CASE("playground: snapshot and series") {
   p.apply(R"({"do": "udp_bind", "host": "client", "port": 5000, "name": "u1"})");
   p.run_until(2 * kSecond);
   const NJson snap = NJson::parse(p.snapshot());
-  for (const char* key : {"time_ns", "next_event_ns", "duration_ns", "events_run", "run", "trace", "hosts",
-                          "connections", "closed", "links", "components"})
+  for (const char* key : {"time_ns", "next_event_ns", "duration_ns", "events_run", "run", "trace",
+                          "hosts", "connections", "closed", "links", "components"})
     CHECK_MESSAGE(snap.contains(key), key);
   CHECK(snap["time_ns"] == 2 * kSecond);
   REQUIRE(snap["hosts"].size() == 2);
@@ -358,7 +375,8 @@ TEST_CASE("playground: snapshot and series") {
   CHECK((*c1)["state"] == "ESTABLISHED");
   CHECK((*c1)["host"] == "client");
   CHECK((*c1)["local"] == "10.0.0.1:40000");
-  for (const char* key : {"snd_una", "snd_nxt", "rcv_nxt", "cwnd", "ssthresh", "srtt_ns", "rto_ns", "timers"})
+  for (const char* key :
+       {"snd_una", "snd_nxt", "rcv_nxt", "cwnd", "ssthresh", "srtt_ns", "rto_ns", "timers"})
     CHECK_MESSAGE(c1->contains(key), key);
 
   REQUIRE(snap["links"].size() == 1);
@@ -378,7 +396,8 @@ TEST_CASE("playground: snapshot and series") {
   CHECK_FALSE(s["t"].empty());
   CHECK(error_of([&] { p.series(999); }) == "series: unknown connection id 999");
   CHECK(Playground::integer_arg(42, "x") == 42);
-  CHECK(error_of([] { Playground::integer_arg(1.5, "cursor"); }) == "cursor: expected an integer, got 1.500000");
+  CHECK(error_of([] { Playground::integer_arg(1.5, "cursor"); }) ==
+        "cursor: expected an integer, got 1.500000");
 
   // pcap: the global header, then one record per packet sent.
   const auto pcap = p.pcap();
@@ -406,14 +425,16 @@ TEST_CASE("playground: series(conn, since) returns only new samples, and a reset
   REQUIRE(all["t"].size() == cursor + more["t"].size());
   CHECK(more["t"][0] == all["t"][cursor]);
   CHECK(more["cwnd"].back() == all["cwnd"].back());
-  CHECK(error_of([&] { p.series(id, static_cast<std::int64_t>(all["next"].get<std::uint64_t>() + 1)); })
-            .find("is not a cursor") != std::string::npos);
+  CHECK(error_of([&] {
+          p.series(id, static_cast<std::int64_t>(all["next"].get<std::uint64_t>() + 1));
+        }).find("is not a cursor") != std::string::npos);
 
   // Past 20,000 points the series thins itself: an older cursor gets every sample again.
   std::uint64_t generation = 0;
   for (SimTime t = 1; generation == 0 && t <= 60; ++t) {
     p.run_until(t * kSecond);
-    generation = NJson::parse(p.series(id, static_cast<std::int64_t>(cursor)))["generation"].get<std::uint64_t>();
+    generation = NJson::parse(p.series(id, static_cast<std::int64_t>(cursor)))["generation"]
+                     .get<std::uint64_t>();
   }
   REQUIRE(generation > 0);
   const NJson after = NJson::parse(p.series(id, static_cast<std::int64_t>(cursor)));

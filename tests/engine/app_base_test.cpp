@@ -1,7 +1,6 @@
 // What every component shares: endpoints, snapshot times, one-shot timers and lazy idle timers.
 #include <doctest/doctest.h>
 
-
 #include "app/app_base.h"
 #include "app_fixture.h"
 #include "component_snapshot.h"

@@ -2,7 +2,6 @@
 // arrives intact (checked byte by byte against the pattern stream).
 #include <doctest/doctest.h>
 
-
 #include "app/bulk.h"
 #include "app/echo.h"
 #include "app_fixture.h"
@@ -36,7 +35,9 @@ TEST_CASE("app tcp echo: the bytes come back, and the server closes after the cl
 namespace {
 struct UdpRecorder : UdpObserver {
   std::vector<std::string> got;
-  void on_datagram(UdpSocket&, Ipv4Addr, std::uint16_t, const Payload& d) override { got.push_back(d.to_string()); }
+  void on_datagram(UdpSocket&, Ipv4Addr, std::uint16_t, const Payload& d) override {
+    got.push_back(d.to_string());
+  }
 };
 }  // namespace
 

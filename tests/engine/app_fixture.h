@@ -21,12 +21,13 @@ struct SentPacket {
 
 /// App events (narration) of component `name`, optionally only those containing `text`.
 inline std::vector<TraceEvent> app_events(Simulation& sim, const std::string& name,
-                                           const std::string& text = "") {
+                                          const std::string& text = "") {
   std::vector<TraceEvent> out;
   const Trace& t = sim.trace();
   for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
     const TraceEvent e = t.at(i);
-    if (e.kind == TraceKind::app && name == e.name && e.detail.find(text) != std::string::npos) out.push_back(e);
+    if (e.kind == TraceKind::app && name == e.name && e.detail.find(text) != std::string::npos)
+      out.push_back(e);
   }
   return out;
 }
@@ -65,7 +66,9 @@ struct ThreeHosts {
   std::vector<TraceEvent> app(const std::string& name, const std::string& text = "") {
     return app_events(sim, name, text);
   }
-  SimTime app_time(const std::string& name, const std::string& text) { return tcpplay::test::app_time(sim, name, text); }
+  SimTime app_time(const std::string& name, const std::string& text) {
+    return tcpplay::test::app_time(sim, name, text);
+  }
   /// Every packet put on a wire, in order.
   std::vector<SentPacket> sent() const {
     TcpdumpFormatter f;
@@ -107,9 +110,11 @@ struct ThreeHosts {
       if (e.kind == TraceKind::packet_received || e.kind == TraceKind::timer_set ||
           e.kind == TraceKind::timer_cancelled)
         continue;
-      s += format_seconds(e.time) + " " + (e.host >= 0 ? t.host_names[static_cast<std::size_t>(e.host)] : "-") + " ";
+      s += format_seconds(e.time) + " " +
+           (e.host >= 0 ? t.host_names[static_cast<std::size_t>(e.host)] : "-") + " ";
       if (e.kind == TraceKind::packet_sent) s += f.format(*t.packet(e.packet_id));
-      else if (e.kind == TraceKind::state_change) s += std::string(e.from) + "->" + e.to + " (" + e.detail + ")";
+      else if (e.kind == TraceKind::state_change)
+        s += std::string(e.from) + "->" + e.to + " (" + e.detail + ")";
       else s += std::string(to_string(e.kind)) + " " + e.name + ": " + e.detail;
       s += "\n";
     }
@@ -117,6 +122,8 @@ struct ThreeHosts {
   }
 };
 
-inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+inline bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 }  // namespace tcpplay::test

@@ -2,7 +2,6 @@
 // (504 or close), the keep-alive idle timeout, and the client's connection pool.
 #include <doctest/doctest.h>
 
-
 #include "app/http_client.h"
 #include "app/http_message.h"
 #include "app/http_server.h"
@@ -22,7 +21,9 @@ HttpClientParams client_to(const Host& server, std::vector<SimTime> at) {
 }  // namespace
 
 TEST_CASE("app http parser: request line, headers, Content-Length body, split anywhere") {
-  const std::string text = "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string text =
+      "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: "
+      "x\r\n\r\n";
   for (std::size_t cut = 1; cut < text.size(); cut += 7) {
     HttpParser p(true);
     CHECK(p.feed(Payload::from_text(text.substr(0, cut))));
@@ -71,7 +72,8 @@ TEST_CASE("app http: keep-alive through the pool serves several requests on one 
   // Response bytes on the wire.
   int responses = 0;
   for (const auto& s : w.sent_by(w.server))
-    if (contains(s.line, "length 41")) ++responses;  // "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nOK\n"
+    if (contains(s.line, "length 41"))
+      ++responses;  // "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nOK\n"
   CHECK(responses == 3);
   nlohmann::json snap = component_snapshot(client);
   CHECK(snap["succeeded"] == 3);
@@ -83,7 +85,8 @@ TEST_CASE("app http: keep-alive through the pool serves several requests on one 
 TEST_CASE("app http: without a pool every request opens (and closes) its own connection") {
   TwoHosts w;
   auto& server = w.sim.add_component<HttpServer>(w.sim, w.server, "web", HttpServerParams{});
-  auto& client = w.sim.add_component<HttpClient>(w.sim, w.client, "client", client_to(w.server, {0, 1 * kSecond}));
+  auto& client = w.sim.add_component<HttpClient>(w.sim, w.client, "client",
+                                                 client_to(w.server, {0, 1 * kSecond}));
   w.sim.run_until(3 * kSecond);
   CHECK(client.succeeded() == 2);
   CHECK(client.connections_opened() == 2);
@@ -115,7 +118,8 @@ TEST_CASE("app http: the server's own timeout answers 504 and the late response 
   const Trace& t = w.sim.trace();
   SimTime late = kNever;
   for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i)
-    if (t.at(i).kind == TraceKind::app && contains(t.at(i).detail, "the late response cannot be written"))
+    if (t.at(i).kind == TraceKind::app &&
+        contains(t.at(i).detail, "the late response cannot be written"))
       late = t.at(i).time;
   CHECK(late > 80 * kSecond);
   CHECK(late < 80100 * kMillisecond);
@@ -210,14 +214,16 @@ TEST_CASE("app http pool: max_connections makes requests wait; the pool's TCP ke
   const Trace& t = w.sim.trace();
   for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i)
     if (t.at(i).kind == TraceKind::timer_fired && std::string(t.at(i).name) == "keepalive" &&
-        t.at(i).host == w.client.index() && t.at(i).time > 13 * kSecond && t.at(i).time < 13100 * kMillisecond)
+        t.at(i).host == w.client.index() && t.at(i).time > 13 * kSecond &&
+        t.at(i).time < 13100 * kMillisecond)
       probe = true;
   CHECK(probe);
 }
 
 TEST_CASE("app http: a refused connection is recorded as connect_failed") {
   TwoHosts w;
-  auto& client = w.sim.add_component<HttpClient>(w.sim, w.client, "client", client_to(w.server, {0}));
+  auto& client =
+      w.sim.add_component<HttpClient>(w.sim, w.client, "client", client_to(w.server, {0}));
   w.sim.run_until(1 * kSecond);
   CHECK(client.requests()[0].outcome == "connect_failed");
   CHECK(client.failures().at("connect_failed") == 1);

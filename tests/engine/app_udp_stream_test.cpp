@@ -4,7 +4,6 @@
 
 #include <set>
 
-
 #include "app/bulk.h"
 #include "app/udp_stream.h"
 #include "app_fixture.h"

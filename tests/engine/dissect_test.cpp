@@ -102,7 +102,8 @@ std::uint64_t big_endian(const Bytes& b, std::uint32_t offset, std::uint32_t len
 
 /// What every dissection promises: fields inside the bytes and inside their parent, and each
 /// field's number equal to its bytes (masked) except the derived window scale multiplier.
-void check_fields(const std::vector<DissectField>& fields, const Bytes& b, std::uint32_t lo, std::uint32_t hi) {
+void check_fields(const std::vector<DissectField>& fields, const Bytes& b, std::uint32_t lo,
+                  std::uint32_t hi) {
   for (const DissectField& f : fields) {
     INFO(f.name << " at " << f.offset << "+" << f.length);
     CHECK(f.offset >= lo);
@@ -134,7 +135,8 @@ void check_invariants(const Dissection& d, const Bytes& b) {
 }  // namespace
 
 TEST_CASE("dissect: a SYN's IPv4 and TCP fields, each with its bytes") {
-  const Bytes b = serialize(make_tcp(tcp_flag::syn | tcp_flag::ece | tcp_flag::cwr, "", syn_options()));
+  const Bytes b =
+      serialize(make_tcp(tcp_flag::syn | tcp_flag::ece | tcp_flag::cwr, "", syn_options()));
   const Dissection d = dissect(b);
   check_invariants(d, b);
   CHECK_FALSE(d.error);
@@ -191,11 +193,12 @@ TEST_CASE("dissect: a SYN's IPv4 and TCP fields, each with its bytes") {
     std::uint32_t offset, mask;
     bool set;
   };
-  for (const Bit& bit : {Bit{"tcp.flags.ae", 32, 0x01, false}, Bit{"tcp.flags.cwr", 33, 0x80, true},
-                         Bit{"tcp.flags.ece", 33, 0x40, true}, Bit{"tcp.flags.urg", 33, 0x20, false},
-                         Bit{"tcp.flags.ack", 33, 0x10, false}, Bit{"tcp.flags.push", 33, 0x08, false},
-                         Bit{"tcp.flags.reset", 33, 0x04, false}, Bit{"tcp.flags.syn", 33, 0x02, true},
-                         Bit{"tcp.flags.fin", 33, 0x01, false}}) {
+  for (const Bit& bit :
+       {Bit{"tcp.flags.ae", 32, 0x01, false}, Bit{"tcp.flags.cwr", 33, 0x80, true},
+        Bit{"tcp.flags.ece", 33, 0x40, true}, Bit{"tcp.flags.urg", 33, 0x20, false},
+        Bit{"tcp.flags.ack", 33, 0x10, false}, Bit{"tcp.flags.push", 33, 0x08, false},
+        Bit{"tcp.flags.reset", 33, 0x04, false}, Bit{"tcp.flags.syn", 33, 0x02, true},
+        Bit{"tcp.flags.fin", 33, 0x01, false}}) {
     INFO(bit.name);
     const DissectField& f = field(d, "tcp", bit.name);
     CHECK(f.offset == bit.offset);
@@ -262,7 +265,8 @@ TEST_CASE("dissect: an ACK with SACK blocks, an EOL, an unknown kind, and a payl
   o.sack_count = 2;
   o.sack[0] = {401, 501};
   o.sack[1] = {601, 701};
-  Bytes b = serialize(make_tcp(tcp_flag::ack | tcp_flag::psh, "hello", encode_tcp_options(o, false)));
+  Bytes b =
+      serialize(make_tcp(tcp_flag::ack | tcp_flag::psh, "hello", encode_tcp_options(o, false)));
   Dissection d = dissect(b);
   check_invariants(d, b);
   CHECK_FALSE(d.error);
@@ -429,8 +433,9 @@ TEST_CASE("dissect: a packet cut at every length never crashes and names the lay
   const DissectLayer& tcp = d.layers[1];
   REQUIRE(tcp.error);
   CHECK(tcp.error->field == "tcp.ack");
-  CHECK(tcp.error->message ==
-        "tcp: the segment ends after 10 bytes, before Acknowledgment number (tcp.ack) at offset 28");
+  CHECK(
+      tcp.error->message ==
+      "tcp: the segment ends after 10 bytes, before Acknowledgment number (tcp.ack) at offset 28");
   const Dissection e = dissect(Bytes(syn.begin(), syn.begin() + 50));
   CHECK(e.layers[1].error->field == "tcp.options.timestamp");
   CHECK(e.layers[1].options.size() == 2);  // mss and sackOK were whole
@@ -454,20 +459,23 @@ TEST_CASE("dissect: malformed headers stop at the bad field with parse()'s reaso
   CHECK(error_of(b) == "tcp.hdr_len | tcp: data offset 4 is below the minimum of 5");
   b = syn;
   b[32] = 0xF0;
-  CHECK(error_of(b) == "tcp.hdr_len | tcp: data offset 15 (60 bytes) is beyond the segment of 40 bytes");
+  CHECK(error_of(b) ==
+        "tcp.hdr_len | tcp: data offset 15 (60 bytes) is beyond the segment of 40 bytes");
   b = syn;
   b[41] = 5;  // MSS of length 5
   CHECK(error_of(b) == "tcp.options.mss | tcp: option mss at offset 40: length 5, expected 4");
   b = syn;
   b[58] = 4;  // wscale overruns the option space
   CHECK(error_of(b) ==
-        "tcp.options.wscale | tcp: option wscale at offset 57: length 4 overruns the option space (3 bytes left)");
+        "tcp.options.wscale | tcp: option wscale at offset 57: length 4 overruns the option space "
+        "(3 bytes left)");
   b = syn;
   b[41] = 0;
   CHECK(error_of(b) == "tcp.options.mss | tcp: option mss at offset 40: length 0 is below 2");
   b = serialize(make_udp("abc"));
   b[25] = 9;
-  CHECK(error_of(b) == "udp.length | udp: length field 9 does not match the IP payload of 11 bytes");
+  CHECK(error_of(b) ==
+        "udp.length | udp: length field 9 does not match the IP payload of 11 bytes");
   b = syn;
   b[3] = 70;  // total length past the bytes
   CHECK(error_of(b) == "ip.len | ipv4: total length 70 exceeds the 60 bytes present");

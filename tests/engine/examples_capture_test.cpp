@@ -42,19 +42,22 @@ std::vector<std::string> packet_lines(const std::string& text) {
 bool have(const char* tool) { return fs::exists(std::string("/usr/bin/") + tool); }
 }  // namespace
 
-TEST_CASE("examples: pcap read back by tcpdump equals our text, and tshark finds no malformed packet") {
+TEST_CASE(
+    "examples: pcap read back by tcpdump equals our text, and tshark finds no malformed packet") {
   if (!have("tcpdump") || !have("tshark")) {
     MESSAGE("tcpdump or tshark not installed: skipped");
     return;
   }
   const fs::path dir = fs::path(TCPPLAY_SOURCE_DIR) / "examples";
   // Per process: two checkouts running their suites at once must not share the files.
-  const fs::path tmp = fs::temp_directory_path() / ("tcpplay-examples-capture-" + std::to_string(::getpid()));
+  const fs::path tmp =
+      fs::temp_directory_path() / ("tcpplay-examples-capture-" + std::to_string(::getpid()));
   fs::create_directories(tmp);
   int checked = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     const fs::path p = entry.path();
-    if (p.extension() != ".json" || p.filename().string().find("schema") != std::string::npos) continue;
+    if (p.extension() != ".json" || p.filename().string().find("schema") != std::string::npos)
+      continue;
     std::ifstream in(p);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -64,17 +67,20 @@ TEST_CASE("examples: pcap read back by tcpdump equals our text, and tshark finds
     runner.run();
     const std::vector<std::uint8_t> pcap = export_pcap(runner.sim().trace());
     const fs::path file = tmp / (p.stem().string() + ".pcap");
-    std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(pcap.data()),
-                                                static_cast<std::streamsize>(pcap.size()));
+    std::ofstream(file, std::ios::binary)
+        .write(reinterpret_cast<const char*>(pcap.data()),
+               static_cast<std::streamsize>(pcap.size()));
     const auto ours = packet_lines(export_tcpdump_text(runner.sim().trace()));
-    const auto theirs = packet_lines(run_command("tcpdump -n -r '" + file.string() + "' 2>/dev/null"));
+    const auto theirs =
+        packet_lines(run_command("tcpdump -n -r '" + file.string() + "' 2>/dev/null"));
     INFO(p.filename().string());
     CHECK(ours == theirs);
     const std::string bad = run_command(
         "tshark -r '" + file.string() +
         "' -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE"
         " -Y '_ws.malformed || _ws.expert.severity == error || ip.checksum.status==0 ||"
-        " tcp.checksum.status==0 || udp.checksum.status==0 || icmp.checksum.status==0' 2>/dev/null");
+        " tcp.checksum.status==0 || udp.checksum.status==0 || icmp.checksum.status==0' "
+        "2>/dev/null");
     CHECK(bad == "");
     ++checked;
   }

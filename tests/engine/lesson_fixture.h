@@ -43,7 +43,8 @@ struct Lesson {
   std::vector<SimTime> entered(const std::string& socket, const std::string& to) {
     std::vector<SimTime> out;
     each([&](const TraceEvent& e) {
-      if (e.kind == TraceKind::state_change && e.conn >= 0 && runner->socket_name(e.conn) == socket && to == e.to)
+      if (e.kind == TraceKind::state_change && e.conn >= 0 &&
+          runner->socket_name(e.conn) == socket && to == e.to)
         out.push_back(e.time);
     });
     return out;
@@ -67,27 +68,32 @@ struct Lesson {
     each([&](const TraceEvent& e) {
       if (e.kind != TraceKind::packet_sent) return;
       const std::optional<Packet> p = trace().packet(e.packet_id);
-      out.push_back({e.time, trace().host_names[static_cast<std::size_t>(e.host)], f.format(*p), p});
+      out.push_back(
+          {e.time, trace().host_names[static_cast<std::size_t>(e.host)], f.format(*p), p});
     });
     return out;
   }
   std::vector<Sent> sent_matching(const std::string& host, const std::string& needle) {
     std::vector<Sent> out;
     for (auto& s : sent())
-      if ((host.empty() || s.host == host) && s.line.find(needle) != std::string::npos) out.push_back(s);
+      if ((host.empty() || s.host == host) && s.line.find(needle) != std::string::npos)
+        out.push_back(s);
     return out;
   }
   /// App events whose detail contains `needle`, optionally only for app `name`.
   std::vector<SimTime> app_events(const std::string& needle, const std::string& name = "") {
     std::vector<SimTime> out;
     each([&](const TraceEvent& e) {
-      if (e.kind == TraceKind::app && e.detail.find(needle) != std::string::npos && (name.empty() || name == e.name))
+      if (e.kind == TraceKind::app && e.detail.find(needle) != std::string::npos &&
+          (name.empty() || name == e.name))
         out.push_back(e.time);
     });
     return out;
   }
 };
 
-inline SimTime at(double seconds) { return static_cast<SimTime>(seconds * 1e6 + 0.5) * kMicrosecond; }
+inline SimTime at(double seconds) {
+  return static_cast<SimTime>(seconds * 1e6 + 0.5) * kMicrosecond;
+}
 
 }  // namespace tcpplay::test

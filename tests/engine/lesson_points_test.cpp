@@ -49,15 +49,18 @@ std::string scenario_with(const std::string& watch) {
              "timeline": [{"at": "0s", "do": "listen", "host": "b", "port": 80, "name": "srv"},
                           {"at": "1s", "do": "connect", "host": "a", "to": "b", "port": 80, "name": "c"},
                           {"at": "2s", "do": "close", "socket": "c"}],
-             "duration": "5s", "watch": )" + watch + "}";
+             "duration": "5s", "watch": )" +
+         watch + "}";
 }
 
 }  // namespace
 
-TEST_CASE("lesson points: every watch item of every example has a trigger that fires exactly once") {
+TEST_CASE(
+    "lesson points: every watch item of every example has a trigger that fires exactly once") {
   int lessons = 0;
   for (const auto& entry : std::filesystem::directory_iterator(kSource / "examples")) {
-    if (entry.path().extension() != ".json" || entry.path().filename() == "scenario.schema.json") continue;
+    if (entry.path().extension() != ".json" || entry.path().filename() == "scenario.schema.json")
+      continue;
     const std::string file = entry.path().filename().string();
     CAPTURE(file);
     ++lessons;
@@ -90,7 +93,8 @@ TEST_CASE("lesson points: every watch item of every example has a trigger that f
 }
 
 TEST_CASE("lesson points: the tcpdump text and the pcap are the same with and without triggers") {
-  for (const char* file : {"01-handshake.json", "12-nlb-idle-rst.json", "17-flow-control-zero-window.json"}) {
+  for (const char* file :
+       {"01-handshake.json", "12-nlb-idle-rst.json", "17-flow-control-zero-window.json"}) {
     CAPTURE(file);
     const std::string text = read_file(kSource / "examples" / file);
     auto doc = nlohmann::json::parse(text);
@@ -121,13 +125,16 @@ TEST_CASE("lesson points: nth, after and each event kind") {
   const Trace& t = r->sim().trace();
   std::vector<std::pair<std::uint64_t, SimTime>> points;
   for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i)
-    if (t.kind_at(i) == TraceKind::lesson_point) points.emplace_back(t.at(i).original, t.at(i).time);
+    if (t.kind_at(i) == TraceKind::lesson_point)
+      points.emplace_back(t.at(i).original, t.at(i).time);
   std::sort(points.begin(), points.end());
   REQUIRE(points.size() == 5);
-  CHECK(points[0] == std::pair<std::uint64_t, SimTime>{1, 1 * kSecond + 20 * kMillisecond});  // SYN_SENT -> ESTABLISHED
+  CHECK(points[0] == std::pair<std::uint64_t, SimTime>{
+                         1, 1 * kSecond + 20 * kMillisecond});  // SYN_SENT -> ESTABLISHED
   CHECK(points[1] == std::pair<std::uint64_t, SimTime>{2, 2 * kSecond + 20 * kMillisecond});
   CHECK(points[2] == std::pair<std::uint64_t, SimTime>{3, 1 * kSecond});
-  CHECK(points[3] == std::pair<std::uint64_t, SimTime>{4, 2 * kSecond + 10 * kMillisecond});  // b: ESTABLISHED -> CLOSE_WAIT
+  CHECK(points[3] == std::pair<std::uint64_t, SimTime>{
+                         4, 2 * kSecond + 10 * kMillisecond});  // b: ESTABLISHED -> CLOSE_WAIT
   CHECK(points[4] == std::pair<std::uint64_t, SimTime>{5, 2 * kSecond});
 }
 
@@ -143,16 +150,25 @@ TEST_CASE("lesson points: the loader checks every trigger and names the field") 
     7
   ])"));
   CHECK(has_error(errors, "/watch/0/when/host: unknown host \"zz\""));
-  CHECK(has_error(errors, "/watch/0/when/to: unknown TCP state \"TIMEWAIT\" (one of CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, "
-                          "ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT)"));
-  CHECK(has_error(errors, "/watch/1/when/flags: expected TCP flags as tcpdump writes them (letters of \"FSRPUEW.\", each "
-                          "once, \".\" for ACK: \"S\", \"S.\", \"R\", \"F.\"), got \"SA\""));
+  CHECK(
+      has_error(errors,
+                "/watch/0/when/to: unknown TCP state \"TIMEWAIT\" (one of CLOSED, LISTEN, "
+                "SYN_SENT, SYN_RECEIVED, "
+                "ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT)"));
+  CHECK(has_error(errors,
+                  "/watch/1/when/flags: expected TCP flags as tcpdump writes them (letters of "
+                  "\"FSRPUEW.\", each "
+                  "once, \".\" for ACK: \"S\", \"S.\", \"R\", \"F.\"), got \"SA\""));
   CHECK(has_error(errors, "/watch/1/when/link: unknown link \"q\""));
-  CHECK(has_error(errors, "/watch/1/when/tag: unknown tag \"nope\" (one of retransmission, zero_window_probe, keepalive, "
-                          "challenge_ack, window_update, rst_reply)"));
+  CHECK(has_error(errors,
+                  "/watch/1/when/tag: unknown tag \"nope\" (one of retransmission, "
+                  "zero_window_probe, keepalive, "
+                  "challenge_ack, window_update, rst_reply)"));
   CHECK(has_error(errors, "/watch/2/when/name: unknown app, middlebox or socket \"ghost\""));
   CHECK(has_error(errors, "/watch/3/when/action: expected set, fired or cancelled, got \"rang\""));
-  CHECK(has_error(errors, "/watch/4/when/event: expected state, packet, drop, app, timer or note, got \"bell\""));
+  CHECK(has_error(
+      errors,
+      "/watch/4/when/event: expected state, packet, drop, app, timer or note, got \"bell\""));
   CHECK(has_error(errors, "/watch/5/when/colour: unknown key"));
   CHECK(has_error(errors, "/watch/6: missing required key \"text\""));
   CHECK(has_error(errors, "/watch/7: expected an object, got 7"));
@@ -167,10 +183,13 @@ TEST_CASE("lesson points: the loader checks every trigger and names the field") 
 TEST_CASE("lesson points: the JSON Schema lists the trigger kinds and fields the loader takes") {
   const auto schema = nlohmann::json::parse(read_file(kSource / "examples/scenario.schema.json"));
   std::vector<std::string> events;
-  for (const auto& alt : schema["$defs"]["trigger"]["oneOf"]) events.push_back(alt["properties"]["event"]["const"]);
+  for (const auto& alt : schema["$defs"]["trigger"]["oneOf"])
+    events.push_back(alt["properties"]["event"]["const"]);
   CHECK(events == std::vector<std::string>{"state", "packet", "drop", "app", "timer", "note"});
-  std::vector<std::string> states = schema["$defs"]["trigger"]["oneOf"][0]["properties"]["to"]["enum"];
+  std::vector<std::string> states =
+      schema["$defs"]["trigger"]["oneOf"][0]["properties"]["to"]["enum"];
   CHECK(states == tcp_state_names());
-  std::vector<std::string> timers = schema["$defs"]["trigger"]["oneOf"][4]["properties"]["timer"]["enum"];
+  std::vector<std::string> timers =
+      schema["$defs"]["trigger"]["oneOf"][4]["properties"]["timer"]["enum"];
   CHECK(timers == tcp_timer_names());
 }

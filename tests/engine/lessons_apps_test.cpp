@@ -10,23 +10,26 @@
 #include "app/http_server.h"
 #include "app/udp_stream.h"
 #include "lesson_fixture.h"
-#include "tcp_fixture.h"
 #include "middlebox/alb.h"
 #include "middlebox/nlb.h"
 #include "tcp/tcp_connection.h"
+#include "tcp_fixture.h"
 
 using namespace tcpplay;
 using namespace tcpplay::test;
 
 namespace {
 
-bool starts(const Lesson::Sent& s, const std::string& prefix) { return s.line.rfind(prefix, 0) == 0; }
+bool starts(const Lesson::Sent& s, const std::string& prefix) {
+  return s.line.rfind(prefix, 0) == 0;
+}
 bool payload_starts(const Lesson::Sent& s, const std::string& text) {
   return s.packet->payload.size() > 0 && s.packet->payload.to_string().rfind(text, 0) == 0;
 }
 
 /// Packets `host` put on a wire in [from, to) ("" = any host).
-std::vector<Lesson::Sent> sent_between(Lesson& l, const std::string& host, SimTime from, SimTime to) {
+std::vector<Lesson::Sent> sent_between(Lesson& l, const std::string& host, SimTime from,
+                                       SimTime to) {
   std::vector<Lesson::Sent> out;
   for (auto& s : l.sent())
     if ((host.empty() || s.host == host) && s.t >= from && s.t < to) out.push_back(s);
@@ -34,16 +37,20 @@ std::vector<Lesson::Sent> sent_between(Lesson& l, const std::string& host, SimTi
 }
 
 /// "FROM->TO" state changes of the connections on `host` in [from, to).
-std::vector<std::string> states_on(Lesson& l, const std::string& host, SimTime from = 0, SimTime to = kNever) {
+std::vector<std::string> states_on(Lesson& l, const std::string& host, SimTime from = 0,
+                                   SimTime to = kNever) {
   std::vector<std::string> out;
   l.each([&](const TraceEvent& e) {
     if (e.kind == TraceKind::state_change && e.host >= 0 &&
-        l.trace().host_names[static_cast<std::size_t>(e.host)] == host && e.time >= from && e.time < to)
+        l.trace().host_names[static_cast<std::size_t>(e.host)] == host && e.time >= from &&
+        e.time < to)
       out.push_back(std::string(e.from) + "->" + e.to);
   });
   return out;
 }
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 /// The first app event of component `name` whose detail contains `needle` (kNever if none).
 SimTime first(Lesson& l, const std::string& name, const std::string& needle) {
@@ -75,7 +82,8 @@ bool within(SimTime t, double from_s, double to_s) { return t >= at(from_s) && t
 
 }  // namespace
 
-TEST_CASE("lesson 10: ALB idle 60 s < response 80 s < server timeout 100 s -> 504 from the ALB at 60 s") {
+TEST_CASE(
+    "lesson 10: ALB idle 60 s < response 80 s < server timeout 100 s -> 504 from the ALB at 60 s") {
   Lesson l("10-alb-idle-504.json");
   auto& alb = component<AlbProxy>(l, "alb");
   auto& browser = component<HttpClient>(l, "browser");
@@ -85,14 +93,17 @@ TEST_CASE("lesson 10: ALB idle 60 s < response 80 s < server timeout 100 s -> 50
   CHECK(sent_between(l, "lb", 0, at(0.1)).size() >= 3);
   CHECK_FALSE(l.sent_matching("lb", "IP 10.0.0.2.40000 > 10.0.1.1.80: Flags [P.]").empty());
   // After the delayed ACKs at 0.2 s, nothing moves until the idle timeout.
-  const SimTime t504 = first(l, "alb", "idle timeout (60 s) on the client connection while request GET / is outstanding");
+  const SimTime t504 = first(
+      l, "alb", "idle timeout (60 s) on the client connection while request GET / is outstanding");
   REQUIRE(within(t504, 60, 60.01));
   CHECK(sent_between(l, "", at(0.3), t504).empty());
 
   // At 60 s: the 504 and a FIN to the client, a FIN to the server.
   bool body_504 = false, fin_client = false, fin_server = false;
   for (const auto& s : sent_between(l, "lb", t504, t504 + kMillisecond)) {
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && payload_starts(s, "HTTP/1.1 504 Gateway Time-out\r\n")) body_504 = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") &&
+        payload_starts(s, "HTTP/1.1 504 Gateway Time-out\r\n"))
+      body_504 = true;
     if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && has_flag(s, 'F')) fin_client = true;
     if (starts(s, "IP 10.0.0.2.40000 > 10.0.1.1.80:") && has_flag(s, 'F')) fin_server = true;
   }
@@ -124,7 +135,8 @@ TEST_CASE("lesson 10: ALB idle 60 s < response 80 s < server timeout 100 s -> 50
   CHECK(browser.failures() == std::map<std::string, std::uint64_t>{{"504", 1}});
 }
 
-TEST_CASE("lesson 10 with close_with=rst (as its description suggests): RST to both sides at 60 s") {
+TEST_CASE(
+    "lesson 10 with close_with=rst (as its description suggests): RST to both sides at 60 s") {
   std::ifstream in(std::string(TCPPLAY_SOURCE_DIR) + "/examples/10-alb-idle-504.json");
   std::stringstream ss;
   ss << in.rdbuf();
@@ -144,7 +156,8 @@ TEST_CASE("lesson 10 with close_with=rst (as its description suggests): RST to b
   CHECK(rst_server);
 }
 
-TEST_CASE("lesson 11: server timeout 30 s < ALB idle 60 s -> the server's 504 is passed on at 30 s") {
+TEST_CASE(
+    "lesson 11: server timeout 30 s < ALB idle 60 s -> the server's 504 is passed on at 30 s") {
   Lesson l("11-server-timeout-504.json");
   auto& alb = component<AlbProxy>(l, "alb");
   auto& browser = component<HttpClient>(l, "browser");
@@ -163,7 +176,9 @@ TEST_CASE("lesson 11: server timeout 30 s < ALB idle 60 s -> the server's 504 is
   CHECK(within(first(l, "alb", "response 504 Gateway Timeout from the target"), 30, 30.01));
   bool relayed = false;
   for (const auto& s : sent_between(l, "lb", t, t + 10 * kMillisecond))
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && payload_starts(s, "HTTP/1.1 504 Gateway Timeout\r\n")) relayed = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") &&
+        payload_starts(s, "HTTP/1.1 504 Gateway Timeout\r\n"))
+      relayed = true;
   CHECK(relayed);
   CHECK(l.sent_matching("lb", "504 Gateway Time-out").empty());
   REQUIRE(browser.requests().size() == 1);
@@ -181,13 +196,16 @@ TEST_CASE("lesson 11: server timeout 30 s < ALB idle 60 s -> the server's 504 is
   CHECK(within(first(l, "browser", "the server closed an idle pooled connection"), 90, 90.01));
 }
 
-TEST_CASE("lesson 12: NLB idle 350 s < response 400 s < server timeout 450 s -> silent expiry, then RSTs") {
+TEST_CASE(
+    "lesson 12: NLB idle 350 s < response 400 s < server timeout 450 s -> silent expiry, then "
+    "RSTs") {
   Lesson l("12-nlb-idle-rst.json");
   auto& nlb = component<NlbBalancer>(l, "nlb");
   auto& browser = component<HttpClient>(l, "browser");
 
   // Pass-through: the client's address is kept on the back link; the NLB host's TCP is not involved.
-  CHECK(within(first(l, "nlb", "new TCP flow 10.0.0.1:40000 -> 10.0.0.2:80 -> 10.0.1.1:80"), 0, 0.01));
+  CHECK(within(first(l, "nlb", "new TCP flow 10.0.0.1:40000 -> 10.0.0.2:80 -> 10.0.1.1:80"), 0,
+               0.01));
   CHECK_FALSE(l.sent_matching("lb", "IP 10.0.0.1.40000 > 10.0.1.1.80: Flags [S]").empty());
   CHECK(states_on(l, "lb").empty());
 
@@ -202,7 +220,8 @@ TEST_CASE("lesson 12: NLB idle 350 s < response 400 s < server timeout 450 s -> 
   REQUIRE(within(answered, 400, 400.01));
   bool rst_to_server = false;
   for (const auto& s : sent_between(l, "lb", answered, answered + 10 * kMillisecond))
-    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags_of_line(s.line) == "R") rst_to_server = true;
+    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags_of_line(s.line) == "R")
+      rst_to_server = true;
   CHECK(rst_to_server);
   CHECK(has(states_on(l, "server", answered, answered + 10 * kMillisecond), "ESTABLISHED->CLOSED"));
   CHECK(drops_on(l, "lb", "nlb_no_flow") == 2);
@@ -212,7 +231,8 @@ TEST_CASE("lesson 12: NLB idle 350 s < response 400 s < server timeout 450 s -> 
   // 420 s: the client sends on the connection it believes open: RST from the VIP.
   bool rst_to_client = false;
   for (const auto& s : sent_between(l, "lb", at(420), at(421)))
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags_of_line(s.line) == "R") rst_to_client = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags_of_line(s.line) == "R")
+      rst_to_client = true;
   CHECK(rst_to_client);
   CHECK(has(states_on(l, "client", at(420), at(421)), "ESTABLISHED->CLOSED"));
   REQUIRE(browser.requests().size() == 2);
@@ -233,7 +253,9 @@ TEST_CASE("lesson 13: server timeout 300 s < NLB idle 350 s -> the server's 504 
   REQUIRE(within(t, 300, 300.01));
   bool body = false, fin = false;
   for (const auto& s : sent_between(l, "lb", t, t + 10 * kMillisecond)) {
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && payload_starts(s, "HTTP/1.1 504 Gateway Timeout\r\n")) body = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") &&
+        payload_starts(s, "HTTP/1.1 504 Gateway Timeout\r\n"))
+      body = true;
     if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && has_flag(s, 'F')) fin = true;
   }
   CHECK(body);
@@ -256,7 +278,8 @@ TEST_CASE("lesson 13: server timeout 300 s < NLB idle 350 s -> the server's 504 
   // Both ends leave TIME_WAIT at 540 s; the flow lingers until 350 s after the last packet.
   std::vector<SimTime> closed;
   l.each([&](const TraceEvent& e) {
-    if (e.kind == TraceKind::state_change && std::string(e.from) == "TIME_WAIT") closed.push_back(e.time);
+    if (e.kind == TraceKind::state_change && std::string(e.from) == "TIME_WAIT")
+      closed.push_back(e.time);
   });
   REQUIRE(closed.size() == 2);
   for (SimTime c : closed) CHECK(within(c, 540, 540.1));
@@ -264,7 +287,9 @@ TEST_CASE("lesson 13: server timeout 300 s < NLB idle 350 s -> the server's 504 
   CHECK(nlb.counters().flows_expired == 1);
 }
 
-TEST_CASE("lesson 14: a pool idle timeout below the ALB's 60 s -> no resets; above it, a request races the FIN") {
+TEST_CASE(
+    "lesson 14: a pool idle timeout below the ALB's 60 s -> no resets; above it, a request races "
+    "the FIN") {
   Lesson l("14-pool-below-idle.json");
   auto& alb = component<AlbProxy>(l, "alb");
   auto& good = component<HttpClient>(l, "good");
@@ -279,7 +304,8 @@ TEST_CASE("lesson 14: a pool idle timeout below the ALB's 60 s -> no resets; abo
   CHECK_FALSE(good.requests()[3].reused);
   CHECK(good.requests()[4].reused);
   CHECK(good.failed() == 0);
-  const auto pool_closes = l.app_events("pool idle timeout (50 s): closing the idle pooled connection", "good");
+  const auto pool_closes =
+      l.app_events("pool idle timeout (50 s): closing the idle pooled connection", "good");
   REQUIRE(pool_closes.size() == 3);
   CHECK(within(pool_closes[0], 80, 80.02));
   CHECK(l.sent_matching("client", "IP 10.0.0.1.40002 > 10.0.0.2.80: Flags [S]").size() == 1);
@@ -325,7 +351,9 @@ TEST_CASE("lesson 14: a pool idle timeout below the ALB's 60 s -> no resets; abo
   CHECK(racy.failed() == 1);
 }
 
-TEST_CASE("lesson 15: TCP keepalive every 300 s keeps the NLB flow; the 7200 s default and no keepalive do not") {
+TEST_CASE(
+    "lesson 15: TCP keepalive every 300 s keeps the NLB flow; the 7200 s default and no keepalive "
+    "do not") {
   Lesson l("15-keepalive-nlb.json");
   auto& nlb = component<NlbBalancer>(l, "nlb");
   auto& ka300 = component<HttpClient>(l, "ka300");
@@ -335,9 +363,11 @@ TEST_CASE("lesson 15: TCP keepalive every 300 s keeps the NLB flow; the 7200 s d
   // ka300's probes at about 300, 600 and 900 s pass the NLB and are answered.
   std::vector<SimTime> probes, passed;
   for (const auto& s : sent_between(l, "client", at(1), at(1000)))
-    if (starts(s, "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [.]") && s.packet->payload.size() == 0) probes.push_back(s.t);
+    if (starts(s, "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [.]") && s.packet->payload.size() == 0)
+      probes.push_back(s.t);
   for (const auto& s : sent_between(l, "lb", at(1), at(1000)))
-    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80: Flags [.]") && s.packet->payload.size() == 0) passed.push_back(s.t);
+    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80: Flags [.]") && s.packet->payload.size() == 0)
+      passed.push_back(s.t);
   REQUIRE(probes.size() == 3);
   CHECK(within(probes[0], 300, 300.1));
   CHECK(within(probes[1], 600, 600.1));
@@ -384,7 +414,8 @@ TEST_CASE("lesson 15: TCP keepalive every 300 s keeps the NLB flow; the 7200 s d
   CHECK(nlb.counters().rst_to_clients == 2);
 }
 
-TEST_CASE("lesson 16: UDP loses, reorders and duplicates; TCP delivers every byte, three times slower") {
+TEST_CASE(
+    "lesson 16: UDP loses, reorders and duplicates; TCP delivers every byte, three times slower") {
   Lesson l("16-udp-vs-tcp-loss.json");
   auto& rx = component<UdpStreamReceiver>(l, "udp_rx");
   auto& tx = component<UdpStreamSender>(l, "udp_tx");

@@ -12,8 +12,9 @@ TEST_CASE("lesson 01: handshake and teardown") {
   Lesson l("01-handshake.json");
   CHECK(l.states("c1") == V{"CLOSED->SYN_SENT", "SYN_SENT->ESTABLISHED", "ESTABLISHED->FIN_WAIT_1",
                             "FIN_WAIT_1->FIN_WAIT_2", "FIN_WAIT_2->TIME_WAIT"});
-  CHECK(l.states("srv.1") == V{"LISTEN->SYN_RECEIVED", "SYN_RECEIVED->ESTABLISHED", "ESTABLISHED->CLOSE_WAIT",
-                               "CLOSE_WAIT->LAST_ACK", "LAST_ACK->CLOSED"});
+  CHECK(l.states("srv.1") == V{"LISTEN->SYN_RECEIVED", "SYN_RECEIVED->ESTABLISHED",
+                               "ESTABLISHED->CLOSE_WAIT", "CLOSE_WAIT->LAST_ACK",
+                               "LAST_ACK->CLOSED"});
   CHECK(l.sent_matching("server", "Flags [.], ack 6,").size() == 1);  // 1 for the SYN + 5 bytes
   CHECK(l.entered("srv.1", "LAST_ACK") == std::vector<SimTime>{at(3.5)});
 }
@@ -21,7 +22,8 @@ TEST_CASE("lesson 01: handshake and teardown") {
 TEST_CASE("lesson 02: TIME_WAIT lasts 2 x MSL after the last FIN") {
   Lesson l("02-teardown-time-wait.json");
   CHECK(l.states("c1") == V{"CLOSED->SYN_SENT", "SYN_SENT->ESTABLISHED", "ESTABLISHED->FIN_WAIT_1",
-                            "FIN_WAIT_1->FIN_WAIT_2", "FIN_WAIT_2->TIME_WAIT", "TIME_WAIT->CLOSED"});
+                            "FIN_WAIT_1->FIN_WAIT_2", "FIN_WAIT_2->TIME_WAIT",
+                            "TIME_WAIT->CLOSED"});
   CHECK(l.entered("c1", "TIME_WAIT") == std::vector<SimTime>{at(3.005)});
   CHECK(l.entered("c1", "CLOSED") == std::vector<SimTime>{at(243.005)});
   CHECK(l.states("srv.1").back() == "LAST_ACK->CLOSED");
@@ -41,7 +43,8 @@ TEST_CASE("lesson 04: simultaneous close goes through CLOSING") {
   for (const char* s : {"c1", "srv.1"}) {
     const auto st = l.states(s);
     REQUIRE(st.size() >= 3);
-    CHECK(V(st.end() - 3, st.end()) == V{"ESTABLISHED->FIN_WAIT_1", "FIN_WAIT_1->CLOSING", "CLOSING->TIME_WAIT"});
+    CHECK(V(st.end() - 3, st.end()) ==
+          V{"ESTABLISHED->FIN_WAIT_1", "FIN_WAIT_1->CLOSING", "CLOSING->TIME_WAIT"});
   }
 }
 
@@ -116,7 +119,8 @@ TEST_CASE("lesson 17: a slow reader closes the window; persist probes until it o
   CHECK(l.runner->socket("srv.1")->snapshot().bytes_delivered > 20000);
 }
 
-TEST_CASE("lesson 18: slow start, queue overflow, fast retransmit and recovery for NewReno and CUBIC") {
+TEST_CASE(
+    "lesson 18: slow start, queue overflow, fast retransmit and recovery for NewReno and CUBIC") {
   Lesson l("18-congestion-control.json");
   CHECK(l.drops("queue_full").size() > 20);
   int reno = 0, cubic = 0, rto = 0;
@@ -141,7 +145,8 @@ TEST_CASE("lesson 18: slow start, queue overflow, fast retransmit and recovery f
   CHECK(l.runner->socket("s2.1")->snapshot().bytes_delivered == 30000000);
 }
 
-TEST_CASE("lesson 19: Nagle plus delayed ACK stalls the second write by 40 ms; TCP_NODELAY does not") {
+TEST_CASE(
+    "lesson 19: Nagle plus delayed ACK stalls the second write by 40 ms; TCP_NODELAY does not") {
   Lesson l("19-nagle-delayed-ack.json");
   const auto nagle = l.sent_matching("client", "10.0.0.1.40000 > 10.0.0.2.9000: Flags [P.]");
   const auto nodelay = l.sent_matching("client", "10.0.0.1.40001 > 10.0.0.2.9000: Flags [P.]");

@@ -74,7 +74,8 @@ TEST_CASE("link: serialization delay is exact and packets queue behind each othe
   for (int i = 0; i < 3; ++i) w.a.send(w.packet(1500 - 28));  // 1500-byte IP packets
   w.net.sched().run_until_idle();
   // 1500 bytes at 100 Mbit/s = 120 us each.
-  CHECK(w.sink.arrivals == std::vector<SimTime>{10120 * kMicrosecond, 10240 * kMicrosecond, 10360 * kMicrosecond});
+  CHECK(w.sink.arrivals ==
+        std::vector<SimTime>{10120 * kMicrosecond, 10240 * kMicrosecond, 10360 * kMicrosecond});
 }
 
 TEST_CASE("link: the drop-tail queue drops at its limit, in packets and in bytes") {

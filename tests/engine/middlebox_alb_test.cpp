@@ -4,19 +4,20 @@
 // (case 14). Times follow the lesson table: ALB idle 60 s, server timeout 100 s / 30 s, work 80 s.
 #include <doctest/doctest.h>
 
-
 #include "app/http_client.h"
 #include "app/http_server.h"
 #include "app_fixture.h"
-#include "middlebox/alb.h"
 #include "component_snapshot.h"
+#include "middlebox/alb.h"
 
 using namespace tcpplay;
 using namespace tcpplay::test;
 
 namespace {
 
-bool to_addr(const SentPacket& s, const std::string& addr) { return contains(s.line, "> " + addr + "."); }
+bool to_addr(const SentPacket& s, const std::string& addr) {
+  return contains(s.line, "> " + addr + ".");
+}
 
 struct AlbWorld : ThreeHosts {
   AlbProxy* alb = nullptr;
@@ -29,7 +30,8 @@ struct AlbWorld : ThreeHosts {
     alb = &sim.add_component<AlbProxy>(sim, mid, "alb", ap);
     web = &sim.add_component<HttpServer>(sim, server, "web", sp);
   }
-  HttpClient& add_client(std::vector<SimTime> at, std::optional<HttpPoolParams> pool = HttpPoolParams{}) {
+  HttpClient& add_client(std::vector<SimTime> at,
+                         std::optional<HttpPoolParams> pool = HttpPoolParams{}) {
     HttpClientParams cp;
     cp.server = {mid.addr(), 80};
     cp.at = std::move(at);
@@ -48,7 +50,9 @@ HttpServerParams work(SimTime processing, SimTime timeout) {
 
 }  // namespace
 
-TEST_CASE("middlebox alb case 10: idle 60 s < work 80 s < server timeout 100 s -> 504 from the ALB at 60 s") {
+TEST_CASE(
+    "middlebox alb case 10: idle 60 s < work 80 s < server timeout 100 s -> 504 from the ALB at 60 "
+    "s") {
   AlbWorld w(work(80 * kSecond, 100 * kSecond));
   auto& client = w.add_client({0});
   w.run(120 * kSecond);
@@ -61,7 +65,8 @@ TEST_CASE("middlebox alb case 10: idle 60 s < work 80 s < server timeout 100 s -
   CHECK(r.done_at >= 60 * kSecond);
   CHECK(r.done_at < 60100 * kMillisecond);
   CHECK(w.alb->counters().http_504 == 1);
-  const SimTime t504 = w.app_time("alb", "idle timeout (60 s) on the client connection while request GET / is outstanding");
+  const SimTime t504 = w.app_time(
+      "alb", "idle timeout (60 s) on the client connection while request GET / is outstanding");
   CHECK(t504 >= 60 * kSecond);
   CHECK(t504 < 60100 * kMillisecond);
 
@@ -70,7 +75,9 @@ TEST_CASE("middlebox alb case 10: idle 60 s < work 80 s < server timeout 100 s -
   bool fin_client = false, fin_server = false, body_504 = false;
   for (const auto& s : at60) {
     if (to_addr(s, "10.0.0.1") && has_flag(s, 'F')) fin_client = true;
-    if (to_addr(s, "10.0.0.1") && s.p->payload.to_string().rfind("HTTP/1.1 504 Gateway Time-out\r\n", 0) == 0) body_504 = true;
+    if (to_addr(s, "10.0.0.1") &&
+        s.p->payload.to_string().rfind("HTTP/1.1 504 Gateway Time-out\r\n", 0) == 0)
+      body_504 = true;
     if (to_addr(s, "10.0.1.1") && has_flag(s, 'F')) fin_server = true;
   }
   CHECK(body_504);
@@ -94,7 +101,8 @@ TEST_CASE("middlebox alb case 10: idle 60 s < work 80 s < server timeout 100 s -
   CHECK(rst_at_80);
   // The server had closed right after writing (LAST_ACK); the RST ends its connection.
   const auto server_states = w.states(w.server, t200, t200 + 10 * kMillisecond);
-  CHECK(std::find(server_states.begin(), server_states.end(), "LAST_ACK->CLOSED") != server_states.end());
+  CHECK(std::find(server_states.begin(), server_states.end(), "LAST_ACK->CLOSED") !=
+        server_states.end());
   // The client never saw the 200.
   CHECK(client.succeeded() == 0);
 
@@ -105,7 +113,9 @@ TEST_CASE("middlebox alb case 10: idle 60 s < work 80 s < server timeout 100 s -
   CHECK(snap["counters"]["http_504"] == 1);
 }
 
-TEST_CASE("middlebox alb case 11: server timeout 30 s < idle 60 s -> the server's 504 is passed on at 30 s") {
+TEST_CASE(
+    "middlebox alb case 11: server timeout 30 s < idle 60 s -> the server's 504 is passed on at 30 "
+    "s") {
   AlbWorld w(work(80 * kSecond, 30 * kSecond));
   auto& client = w.add_client({0});
   w.run(200 * kSecond);
@@ -126,7 +136,8 @@ TEST_CASE("middlebox alb case 11: server timeout 30 s < idle 60 s -> the server'
   CHECK(late < 80100 * kMillisecond);
   CHECK(w.sent_by(w.server, late, late + kSecond).empty());
   // The client connection stays open (keep-alive) until the ALB's idle timeout, 60 s after the 504.
-  const SimTime idle_close = w.app_time("alb", "client connection idle for 60 s: closing it with FIN");
+  const SimTime idle_close =
+      w.app_time("alb", "client connection idle for 60 s: closing it with FIN");
   CHECK(idle_close >= 90 * kSecond);
   CHECK(idle_close < 90100 * kMillisecond);
 }
@@ -142,7 +153,8 @@ TEST_CASE("middlebox alb: the target closes (FIN) with the request outstanding -
   CHECK(client.requests()[0].done_at >= 30 * kSecond);
   CHECK(client.requests()[0].done_at < 30100 * kMillisecond);
   CHECK(w.alb->counters().http_502 == 1);
-  CHECK_FALSE(w.app("alb", "the target closed the connection (FIN) with the request outstanding").empty());
+  CHECK_FALSE(
+      w.app("alb", "the target closed the connection (FIN) with the request outstanding").empty());
 }
 
 namespace {
@@ -172,7 +184,9 @@ TEST_CASE("middlebox alb: the target resets (RST) with the request outstanding -
   // The client connection survived the first 502: the second request reused it.
   CHECK(client.requests()[1].reused);
   CHECK(alb.counters().http_502 == 2);
-  CHECK(app_events(w.sim, "alb", "the target reset the connection (RST) with the request outstanding").size() == 2);
+  CHECK(
+      app_events(w.sim, "alb", "the target reset the connection (RST) with the request outstanding")
+          .size() == 2);
 }
 
 TEST_CASE("middlebox alb: no connection to the target within 10 s -> 504") {
@@ -264,7 +278,8 @@ TEST_CASE("middlebox alb case 14: pool idle timeout below the ALB's 60 s -> no r
   for (const auto& s : w.sent()) CHECK_FALSE(has_flag(s, 'R'));
 }
 
-TEST_CASE("middlebox alb: pool idle timeout above the ALB's -> a request racing the ALB's FIN fails") {
+TEST_CASE(
+    "middlebox alb: pool idle timeout above the ALB's -> a request racing the ALB's FIN fails") {
   // First run: when does the ALB close the idle client connection?
   SimTime fin_at = kNever;
   {
@@ -383,7 +398,8 @@ TEST_CASE("middlebox alb: a busy, lossy mix of clients - every request ends with
         cp.request_timeout = 4 * kSecond;
         cp.body_bytes = 3000;
       }
-      clients.push_back(&w.sim.add_component<HttpClient>(w.sim, w.client, "c" + std::to_string(i), cp));
+      clients.push_back(
+          &w.sim.add_component<HttpClient>(w.sim, w.client, "c" + std::to_string(i), cp));
     }
     w.run(600 * kSecond);  // past every TIME_WAIT (240 s)
     std::uint64_t ok = 0, failed = 0;

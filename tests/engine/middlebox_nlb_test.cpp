@@ -4,13 +4,12 @@
 // lesson table: NLB idle 350 s, server timeout 450 s / 300 s, work 400 s.
 #include <doctest/doctest.h>
 
-
 #include "app/echo.h"
 #include "app/http_client.h"
 #include "app/http_server.h"
 #include "app_fixture.h"
-#include "middlebox/nlb.h"
 #include "component_snapshot.h"
+#include "middlebox/nlb.h"
 
 using namespace tcpplay;
 using namespace tcpplay::test;
@@ -30,7 +29,8 @@ struct NlbWorld : ThreeHosts {
     nlb = &sim.add_component<NlbBalancer>(sim, mid, "nlb", np);
     web = &sim.add_component<HttpServer>(sim, server, "web", sp);
   }
-  HttpClient& add_client(std::vector<SimTime> at, HttpPoolParams pool = {}, SimTime request_timeout = 0) {
+  HttpClient& add_client(std::vector<SimTime> at, HttpPoolParams pool = {},
+                         SimTime request_timeout = 0) {
     HttpClientParams cp;
     cp.server = {mid.addr(), 80};  // the VIP
     cp.at = std::move(at);
@@ -61,8 +61,10 @@ TEST_CASE("middlebox nlb: pass-through rewrites the destination and keeps the cl
   // On the back link: client address to the target. On the front link: from the VIP.
   bool back_syn = false, front_synack = false;
   for (const auto& s : w.sent_by(w.mid)) {
-    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags_of_line(s.line) == "S") back_syn = true;
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags_of_line(s.line) == "S.") front_synack = true;
+    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags_of_line(s.line) == "S")
+      back_syn = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags_of_line(s.line) == "S.")
+      front_synack = true;
   }
   CHECK(back_syn);
   CHECK(front_synack);
@@ -78,7 +80,9 @@ TEST_CASE("middlebox nlb: pass-through rewrites the destination and keeps the cl
   CHECK(deadline == snap["flows"][0]["last_activity_ns"].get<SimTime>() + 350 * kSecond);
 }
 
-TEST_CASE("middlebox nlb case 12: idle 350 s < work 400 s < server timeout 450 s -> silent expiry, then RSTs") {
+TEST_CASE(
+    "middlebox nlb case 12: idle 350 s < work 400 s < server timeout 450 s -> silent expiry, then "
+    "RSTs") {
   NlbWorld w(work(400 * kSecond, 450 * kSecond));
   HttpPoolParams pool;
   pool.pipeline = true;  // the client's next request goes on the connection it believes is open
@@ -101,7 +105,8 @@ TEST_CASE("middlebox nlb case 12: idle 350 s < work 400 s < server timeout 450 s
   CHECK(answered < 400100 * kMillisecond);
   bool rst_to_server = false;
   for (const auto& s : w.sent_by(w.mid, answered, answered + 10 * kMillisecond))
-    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags_of_line(s.line) == "R") rst_to_server = true;
+    if (starts(s, "IP 10.0.0.1.40000 > 10.0.1.1.80:") && flags_of_line(s.line) == "R")
+      rst_to_server = true;
   CHECK(rst_to_server);
   CHECK_FALSE(w.app("nlb", "answering the target with RST from the client's address").empty());
   CHECK_FALSE(w.app("web", "connection reset").empty());
@@ -111,7 +116,8 @@ TEST_CASE("middlebox nlb case 12: idle 350 s < work 400 s < server timeout 450 s
   // At 420 s the client, still believing the connection is open, sends: RST from the VIP.
   bool rst_to_client = false;
   for (const auto& s : w.sent_by(w.mid, 420 * kSecond, 421 * kSecond))
-    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags_of_line(s.line) == "R") rst_to_client = true;
+    if (starts(s, "IP 10.0.0.2.80 > 10.0.0.1.40000:") && flags_of_line(s.line) == "R")
+      rst_to_client = true;
   CHECK(rst_to_client);
   CHECK(client.requests()[0].outcome == "reset");
   CHECK(client.requests()[1].outcome == "reset");
@@ -121,7 +127,8 @@ TEST_CASE("middlebox nlb case 12: idle 350 s < work 400 s < server timeout 450 s
   CHECK(w.nlb->counters().rst_to_clients == 1);
 }
 
-TEST_CASE("middlebox nlb case 12 variant: the client gives up and closes; its FIN is answered with RST") {
+TEST_CASE(
+    "middlebox nlb case 12 variant: the client gives up and closes; its FIN is answered with RST") {
   NlbWorld w(work(400 * kSecond, 450 * kSecond));
   auto& client = w.add_client({0}, {}, 500 * kSecond);
   w.run(600 * kSecond);
@@ -179,7 +186,8 @@ TEST_CASE("middlebox nlb: without keepalive the same idle connection is reset at
   CHECK(client.requests()[1].outcome == "reset");
 }
 
-TEST_CASE("middlebox nlb: UDP flows time out after 120 s; a later datagram from the target is dropped") {
+TEST_CASE(
+    "middlebox nlb: UDP flows time out after 120 s; a later datagram from the target is dropped") {
   ThreeHosts w;
   w.route_server_via_mid();
   NlbParams np;
@@ -204,7 +212,10 @@ TEST_CASE("middlebox nlb: UDP flows time out after 120 s; a later datagram from 
   CHECK(expired >= 120 * kSecond);
   CHECK(expired < 121 * kSecond);
   // The target sends to the client on the forgotten flow: dropped, no RST for UDP.
-  REQUIRE(w.sim.udp(w.server).socket(7)->send_to(w.client.addr(), 5555, Payload::from_text("late")).ok());
+  REQUIRE(w.sim.udp(w.server)
+              .socket(7)
+              ->send_to(w.client.addr(), 5555, Payload::from_text("late"))
+              .ok());
   w.run(201 * kSecond);
   CHECK(rec.from.size() == 1);
   CHECK_FALSE(w.app("nlb", "matches no flow: dropped").empty());
@@ -228,7 +239,8 @@ TEST_CASE("middlebox nlb: a packet that is not a SYN opens no flow: RST from the
   CHECK(w.nlb->counters().flows_created == 0);
 }
 
-TEST_CASE("middlebox nlb: a busy, lossy mix of clients - every request ends, flows are cleaned up") {
+TEST_CASE(
+    "middlebox nlb: a busy, lossy mix of clients - every request ends, flows are cleaned up") {
   LinkParams lp;
   lp.delay = 2 * kMillisecond;
   lp.loss = 0.05;
@@ -264,7 +276,8 @@ TEST_CASE("middlebox nlb: a busy, lossy mix of clients - every request ends, flo
     // Without a timeout a client whose response was lost to a forgotten flow waits forever
     // (case 12); with one, every request ends.
     cp.request_timeout = i == 3 ? 10 * kSecond : 30 * kSecond;
-    clients.push_back(&w.sim.add_component<HttpClient>(w.sim, w.client, "c" + std::to_string(i), cp));
+    clients.push_back(
+        &w.sim.add_component<HttpClient>(w.sim, w.client, "c" + std::to_string(i), cp));
   }
   w.run(600 * kSecond);
   std::uint64_t ok = 0, failed = 0;

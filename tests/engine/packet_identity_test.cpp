@@ -78,7 +78,9 @@ TEST_CASE("packet identity: the handshake names the sending and the receiving co
   }
 }
 
-TEST_CASE("packet identity: a duplicate has its own id and names its original; forwarding keeps the sender") {
+TEST_CASE(
+    "packet identity: a duplicate has its own id and names its original; forwarding keeps the "
+    "sender") {
   auto r = run(kRouted);
   const Trace& t = r->sim().trace();
   const auto dups = events(t, TraceKind::packet_duplicated);
@@ -122,17 +124,19 @@ TEST_CASE("packet identity: tags say why TCP sent a segment") {
     const char* example;
     const char* tag;
   };
-  for (const Case c : {Case{"05-closed-port.json", "rst_reply"}, Case{"09-rst-injection.json", "challenge_ack"},
-                       Case{"15-keepalive-nlb.json", "keepalive"},
-                       Case{"17-flow-control-zero-window.json", "zero_window_probe"},
-                       Case{"17-flow-control-zero-window.json", "window_update"},
-                       Case{"18-congestion-control.json", "retransmission"}}) {
+  for (const Case c :
+       {Case{"05-closed-port.json", "rst_reply"}, Case{"09-rst-injection.json", "challenge_ack"},
+        Case{"15-keepalive-nlb.json", "keepalive"},
+        Case{"17-flow-control-zero-window.json", "zero_window_probe"},
+        Case{"17-flow-control-zero-window.json", "window_update"},
+        Case{"18-congestion-control.json", "retransmission"}}) {
     CAPTURE(c.example);
     CAPTURE(c.tag);
     auto r = run_example(c.example);
     const Trace& t = r->sim().trace();
     bool found = false;
-    for (const TraceEvent& e : events(t, TraceKind::packet_sent)) found = found || std::string(e.tag) == c.tag;
+    for (const TraceEvent& e : events(t, TraceKind::packet_sent))
+      found = found || std::string(e.tag) == c.tag;
     CHECK(found);
   }
   // A RST the stack sends for a closed port has no sending connection; the SYN it answers was

@@ -69,7 +69,8 @@ NJson component_doc(const std::string& scope, const std::string& name, const NJs
     if (d.scope == scope && d.required) comp[d.name] = NJson::parse(d.example);
   if (name.rfind("pool.", 0) == 0) {
     comp["pool"] = {{name.substr(5), v}};
-    if (name.find("keepalive_") != std::string::npos) comp["pool"]["keepalive"] = true;  // they need it
+    if (name.find("keepalive_") != std::string::npos)
+      comp["pool"]["keepalive"] = true;  // they need it
   } else {
     comp[name] = v;
   }
@@ -119,7 +120,8 @@ TEST_CASE("catalogue: TCP entries are TcpConfig's parameters, with each profile'
     // Through the loader: accepted with its default, refused out of range at its path.
     for (std::size_t i = 0; i < kProfiles.size(); ++i) {
       NJson doc = NJson::parse(kBase);
-      doc["hosts"][0]["tcp"] = {{"profile", kProfiles[i]}, {"params", {{d.name, NJson::parse(d.defaults[i])}}}};
+      doc["hosts"][0]["tcp"] = {{"profile", kProfiles[i]},
+                                {"params", {{d.name, NJson::parse(d.defaults[i])}}}};
       CHECK(validate_scenario(doc.dump()).empty());
     }
     for (const NJson& bad : out_of_range(d)) {
@@ -146,7 +148,8 @@ TEST_CASE("catalogue: links, apps and middleboxes are what the loader takes, ran
   for (const ParamDef& d : param_catalogue())
     if (d.scope != "tcp") listed[d.scope].insert(d.name);
   // Every key the loader takes for each component type (pool's inside "pool").
-  for (const auto& [types, prefix] : {std::pair{app_types(), "app:"}, std::pair{middlebox_types(), "middlebox:"}}) {
+  for (const auto& [types, prefix] :
+       {std::pair{app_types(), "app:"}, std::pair{middlebox_types(), "middlebox:"}}) {
     for (const std::string& type : types) {
       CAPTURE(type);
       std::set<std::string> keys;
@@ -159,7 +162,8 @@ TEST_CASE("catalogue: links, apps and middleboxes are what the loader takes, ran
   CHECK(listed.size() == 1 + app_types().size() + middlebox_types().size());
   // Link fields: the loader's error for an unknown one (in a live `set`) lists them all.
   NJson probe = NJson::parse(kBase);
-  probe["timeline"] = NJson::array({{{"at", "0s"}, {"do", "set"}, {"target", "link:lan"}, {"param", "colour"}, {"value", 1}}});
+  probe["timeline"] = NJson::array(
+      {{{"at", "0s"}, {"do", "set"}, {"target", "link:lan"}, {"param", "colour"}, {"value", 1}}});
   const auto errors = validate_scenario(probe.dump());
   REQUIRE(errors.size() == 1);
   std::set<std::string> link_fields;
@@ -219,9 +223,15 @@ TEST_CASE("catalogue: as data through the API, and snapshot() shows the values n
   NJson doc = NJson::parse(kBase);
   doc["hosts"][1]["tcp"] = {{"profile", "linux"}, {"params", {{"nagle", false}}}};
   doc["duration"] = "10s";
-  doc["timeline"] = NJson::array({{{"at", "0s"}, {"do", "listen"}, {"host", "server"}, {"port", 80}, {"name", "srv"}},
-                                  {{"at", "0s"}, {"do", "connect"}, {"host", "client"}, {"to", "server"}, {"port", 80},
-                                   {"name", "c1"}, {"params", {{"mss", 1000}}}}});
+  doc["timeline"] = NJson::array(
+      {{{"at", "0s"}, {"do", "listen"}, {"host", "server"}, {"port", 80}, {"name", "srv"}},
+       {{"at", "0s"},
+        {"do", "connect"},
+        {"host", "client"},
+        {"to", "server"},
+        {"port", 80},
+        {"name", "c1"},
+        {"params", {{"mss", 1000}}}}});
   REQUIRE(p.load(doc.dump()) == "[]");
   p.run_until(kSecond);
   const NJson snap = NJson::parse(p.snapshot());

@@ -85,17 +85,21 @@ TEST_CASE("run limit: a routing loop with duplication stops the run with the cau
     message = e.what();
   }
   CHECK(message.rfind("run stopped at 1.0", 0) == 0);
-  CHECK(message.find(": 1001 packets in flight or queued (limit /limits/max_packets = 1000): likely a "
-                     "routing loop with duplication (link \"loop\" duplicated ") != std::string::npos);
+  CHECK(message.find(
+            ": 1001 packets in flight or queued (limit /limits/max_packets = 1000): likely a "
+            "routing loop with duplication (link \"loop\" duplicated ") != std::string::npos);
 }
 
-TEST_CASE("run limit: after it, the Playground refuses to run on, then loads and runs the next lesson") {
+TEST_CASE(
+    "run limit: after it, the Playground refuses to run on, then loads and runs the next lesson") {
   Playground p;
   REQUIRE(p.load(kSlow) == "[]");
   const std::string first = error_of([&] { p.run_until(60 * kSecond); });
   CHECK(first ==
-        "run stopped at 0.500000s: 501 packets in flight or queued (limit /limits/max_packets = 500): likely an "
-        "unbounded queue on a slow link (link \"slow\" has 500 queued); load() or reset() to start again");
+        "run stopped at 0.500000s: 501 packets in flight or queued (limit /limits/max_packets = "
+        "500): likely an "
+        "unbounded queue on a slow link (link \"slow\" has 500 queued); load() or reset() to start "
+        "again");
   const std::string ended = "the run ended: " + first;
   CHECK(error_of([&] { p.run_until(61 * kSecond); }) == ended);
   CHECK(error_of([&] { p.step(); }) == ended);
@@ -119,7 +123,8 @@ TEST_CASE("run limit: after it, the Playground refuses to run on, then loads and
 
   // The loop, then the same lesson again.
   REQUIRE(p.load(kLoop) == "[]");
-  CHECK(error_of([&] { p.run_until(10 * kSecond); }).find("link \"loop\" duplicated") != std::string::npos);
+  CHECK(error_of([&] { p.run_until(10 * kSecond); }).find("link \"loop\" duplicated") !=
+        std::string::npos);
   REQUIRE(p.load(read_text(kExamples / "01-handshake.json")) == "[]");
   p.run_until(p.duration());
   CHECK(p.tcpdump_text() == handshake_text());
@@ -129,7 +134,8 @@ TEST_CASE("run limit: no example comes near the default") {
   std::uint64_t peak = 0;
   for (const auto& entry : fs::directory_iterator(kExamples)) {
     const fs::path f = entry.path();
-    if (f.extension() != ".json" || f.filename().string().find("schema") != std::string::npos) continue;
+    if (f.extension() != ".json" || f.filename().string().find("schema") != std::string::npos)
+      continue;
     LoadResult r = Scenario::load(read_text(f));
     REQUIRE(r.ok());
     CHECK(r.scenario->max_packets == Network::kDefaultMaxPackets);
@@ -146,19 +152,22 @@ TEST_CASE("run limit: `tcpplay run` exits 2 with the message") {
   const fs::path dir = fs::temp_directory_path() / ("tcpplay_limit_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "loop.json") << kLoop;
-  const std::string cmd = std::string("\"") + TCPPLAY_CLI + "\" run \"" + (dir / "loop.json").string() +
-                          "\" > \"" + (dir / "out").string() + "\" 2> \"" + (dir / "err").string() + "\"";
+  const std::string cmd = std::string("\"") + TCPPLAY_CLI + "\" run \"" +
+                          (dir / "loop.json").string() + "\" > \"" + (dir / "out").string() +
+                          "\" 2> \"" + (dir / "err").string() + "\"";
   const int status = std::system(cmd.c_str());
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 2);
   const std::string err = read_text(dir / "err");
   CHECK(err.rfind("tcpplay: run stopped at ", 0) == 0);
-  CHECK(err.find("likely a routing loop with duplication (link \"loop\" duplicated") != std::string::npos);
+  CHECK(err.find("likely a routing loop with duplication (link \"loop\" duplicated") !=
+        std::string::npos);
   fs::remove_all(dir);
 }
 
 TEST_CASE("run limit: limits.max_packets is checked") {
-  const auto errors = validate_scenario(R"({"limits": {"max_packets": 0, "x": 1}, "hosts": [{"name": "a", "addr": "10.0.0.1"}]})");
+  const auto errors = validate_scenario(
+      R"({"limits": {"max_packets": 0, "x": 1}, "hosts": [{"name": "a", "addr": "10.0.0.1"}]})");
   REQUIRE(errors.size() == 2);
   CHECK(errors[0].path + ": " + errors[0].message != "");
 }

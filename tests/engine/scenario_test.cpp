@@ -2,6 +2,8 @@
 // scenario, running timelines and live actions, and the `tcpplay` CLI.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -9,10 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
-#include "json/json.h"
 #include <vector>
+#include "json/json.h"
 
 #include "app/bulk.h"
 #include "app/echo.h"
@@ -43,7 +43,8 @@ std::string read_text(const fs::path& p) {
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 bool has_error(const std::vector<ScenarioError>& errors, const std::string& text) {
-  return std::any_of(errors.begin(), errors.end(), [&](const ScenarioError& e) { return e.text() == text; });
+  return std::any_of(errors.begin(), errors.end(),
+                     [&](const ScenarioError& e) { return e.text() == text; });
 }
 
 /// Two hosts on one 10 ms link; `timeline` is spliced in as JSON text.
@@ -51,7 +52,8 @@ std::string two_hosts(const std::string& timeline, const std::string& extra = ""
   return R"({"duration": "10s", )" + extra + R"(
     "hosts": [{"name": "client", "addr": "10.0.0.1"}, {"name": "server", "addr": "10.0.0.2"}],
     "links": [{"name": "lan", "a": "client", "b": "server", "delay": "10ms"}],
-    "timeline": )" + timeline + "}";
+    "timeline": )" +
+         timeline + "}";
 }
 
 Scenario load_ok(const std::string& text) {
@@ -80,9 +82,11 @@ struct CommandResult {
 
 CommandResult run_cli(const std::string& args) {
   static int counter = 0;
-  const fs::path out = fs::temp_directory_path() /
-                       ("tcpplay_cli_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-  const std::string cmd = std::string("\"") + TCPPLAY_CLI + "\" " + args + " > \"" + out.string() + "\" 2>&1";
+  const fs::path out =
+      fs::temp_directory_path() /
+      ("tcpplay_cli_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
+  const std::string cmd =
+      std::string("\"") + TCPPLAY_CLI + "\" " + args + " > \"" + out.string() + "\" 2>&1";
   const int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -118,7 +122,8 @@ TEST_CASE("scenario: every bad scenario in tests/scenarios/bad reports its expec
 TEST_CASE("scenario: the examples are valid") {
   int n = 0;
   for (const auto& entry : fs::directory_iterator(kSource / "examples")) {
-    if (entry.path().extension() != ".json" || entry.path().filename() == "scenario.schema.json") continue;
+    if (entry.path().extension() != ".json" || entry.path().filename() == "scenario.schema.json")
+      continue;
     INFO(entry.path().filename().string());
     LoadResult r = Scenario::load(read_text(entry.path()));
     INFO(r.error_text());
@@ -138,7 +143,8 @@ TEST_CASE("scenario: loading collects every error at once and never throws") {
   CHECK(has_error(errors, "/seed: expected a non-negative integer, got -1"));
   CHECK(has_error(errors, "/duration: expected a duration like \"10ms\", got 60"));
   CHECK(has_error(errors, "/colour: unknown key"));
-  CHECK(has_error(errors, "/hosts/0/addr: expected an IPv4 address like \"10.0.0.1\", got \"10.0.0\""));
+  CHECK(has_error(errors,
+                  "/hosts/0/addr: expected an IPv4 address like \"10.0.0.1\", got \"10.0.0\""));
   CHECK(has_error(errors, "/hosts/1: missing required key \"name\""));
   CHECK(has_error(errors, "/hosts/2/name: duplicate host name \"a\""));
   CHECK(has_error(errors, "/links/0/b: unknown host \"zz\""));
@@ -231,7 +237,8 @@ TEST_CASE("scenario: a valid scenario builds a Simulation with its hosts, links 
 TEST_CASE("scenario: --set overrides change the document before it is checked") {
   const std::string text = two_hosts("[]");
   SUBCASE("JSON pointer and dotted paths") {
-    LoadResult r = Scenario::load(text, {{"/links/0/loss", "0.25"}, {"links.0.delay", "40ms"}, {"seed", "99"}});
+    LoadResult r = Scenario::load(
+        text, {{"/links/0/loss", "0.25"}, {"links.0.delay", "40ms"}, {"seed", "99"}});
     INFO(r.error_text());
     REQUIRE(r.ok());
     CHECK(r.scenario->links[0].params.loss == doctest::Approx(0.25));
@@ -239,7 +246,8 @@ TEST_CASE("scenario: --set overrides change the document before it is checked") 
     CHECK(r.scenario->seed == 99);
   }
   SUBCASE("values are JSON when they parse, strings otherwise") {
-    LoadResult r = Scenario::load(text, {{"/hosts/0/forwarding", "true"}, {"/title", "hello world"},
+    LoadResult r = Scenario::load(text, {{"/hosts/0/forwarding", "true"},
+                                         {"/title", "hello world"},
                                          {"/tcp", R"({"params": {"sack": false}})"}});
     INFO(r.error_text());
     REQUIRE(r.ok());
@@ -373,7 +381,8 @@ TEST_CASE("scenario: data larger than the send buffer is fed in as space frees, 
      "params": {"send_buffer": 16384}},
     {"at": "1s", "do": "send", "socket": "c1", "bytes": 200000},
     {"at": "1s", "do": "close", "socket": "c1"}
-  ])", R"("tcp": {"profile": "linux"},)")));
+  ])",
+                                          R"("tcp": {"profile": "linux"},)")));
   runner.run();
   const RunSummary sum = summarize(runner);
   REQUIRE(sum.connections.size() == 2);
@@ -453,7 +462,8 @@ TEST_CASE("scenario: live actions run now and are appended to the document") {
   ])")));
   runner.run_until(2 * kSecond);
 
-  Status st = runner.apply_action(*tcpplay::Json::parse(R"({"do": "send", "socket": "c1", "text": "live!"})"));
+  Status st = runner.apply_action(
+      *tcpplay::Json::parse(R"({"do": "send", "socket": "c1", "text": "live!"})"));
   INFO(st.error());
   CHECK(st.ok());
   runner.run_until(2500 * kMillisecond);
@@ -463,8 +473,10 @@ TEST_CASE("scenario: live actions run now and are appended to the document") {
     st = runner.apply_action_text(R"({"do": "send", "socket": "c9", "text": "x"})");
     CHECK_FALSE(st.ok());
     CHECK(st.error() == "/timeline/3/socket: unknown socket \"c9\"");
-    st = runner.apply_action_text(R"({"do": "connect", "host": "client", "to": "server", "port": 9000, "name": "c1"})");
-    CHECK(st.error() == "/timeline/3/name: duplicate socket name \"c1\" (already defined at /timeline/1)");
+    st = runner.apply_action_text(
+        R"({"do": "connect", "host": "client", "to": "server", "port": 9000, "name": "c1"})");
+    CHECK(st.error() ==
+          "/timeline/3/name: duplicate socket name \"c1\" (already defined at /timeline/1)");
     st = runner.apply_action_text(R"({"do": "note", "text": })");
     CHECK(st.error().rfind(": invalid JSON at line 1, column 24: ", 0) == 0);
     st = runner.apply_action_text("[1]");
@@ -472,7 +484,11 @@ TEST_CASE("scenario: live actions run now and are appended to the document") {
     CHECK(nlohmann::json::parse(runner.scenario_json())["timeline"].size() == 3);
   }
   SUBCASE("a live action can define a socket that later ones use") {
-    CHECK(runner.apply_action_text(R"({"do": "connect", "host": "client", "to": "server", "port": 9000, "name": "c2"})").ok());
+    CHECK(
+        runner
+            .apply_action_text(
+                R"({"do": "connect", "host": "client", "to": "server", "port": 9000, "name": "c2"})")
+            .ok());
     CHECK(runner.socket("c2") != nullptr);
     runner.run_until(3 * kSecond);
     CHECK(runner.socket("srv.2") != nullptr);
@@ -536,11 +552,13 @@ TEST_CASE("scenario: the tcpplay CLI") {
 
   r = run_cli("run \"" + bad + "/bad-json-syntax.json\"");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find(": invalid JSON at line 4, column 3: expected ',' or '}' in an object, found a string (a comma missing?)") != std::string::npos);
+  CHECK(r.output.find(": invalid JSON at line 4, column 3: expected ',' or '}' in an object, found "
+                      "a string (a comma missing?)") != std::string::npos);
 
   r = run_cli("validate \"" + examples + "/01-handshake.json\" --set links.0.loss=2");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("/links/0/loss: expected a probability between 0 and 1, got 2") != std::string::npos);
+  CHECK(r.output.find("/links/0/loss: expected a probability between 0 and 1, got 2") !=
+        std::string::npos);
 
   r = run_cli("run \"" + examples + "/01-handshake.json\" --format summary --until 5s --seed 3");
   CHECK(r.exit_code == 0);
@@ -557,8 +575,10 @@ TEST_CASE("scenario: the tcpplay CLI") {
   CHECK(r.output.rfind("{\"i\":0,", 0) == 0);
   CHECK(r.output.find("== summary") == std::string::npos);
 
-  const fs::path pcap = fs::temp_directory_path() / ("tcpplay_cli_test_" + std::to_string(::getpid()) + ".pcap");
-  r = run_cli("run \"" + examples + "/05-closed-port.json\" --format summary --pcap \"" + pcap.string() + "\"");
+  const fs::path pcap =
+      fs::temp_directory_path() / ("tcpplay_cli_test_" + std::to_string(::getpid()) + ".pcap");
+  r = run_cli("run \"" + examples + "/05-closed-port.json\" --format summary --pcap \"" +
+              pcap.string() + "\"");
   CHECK(r.exit_code == 0);
   CHECK(fs::file_size(pcap) > 24);
   fs::remove(pcap);
@@ -590,7 +610,8 @@ TEST_CASE("scenario: the JSON Schema lists the same TCP parameters and actions a
   CHECK(schema_actions == engine_actions);
 }
 
-TEST_CASE("scenario: the JSON Schema lists the same app and middlebox types and keys as the loader") {
+TEST_CASE(
+    "scenario: the JSON Schema lists the same app and middlebox types and keys as the loader") {
   const auto schema = nlohmann::json::parse(read_text(kSource / "examples/scenario.schema.json"));
   auto check_union = [&](const nlohmann::json& u, const std::vector<std::string>& types) {
     CHECK(u["properties"]["type"]["enum"].get<std::vector<std::string>>() == types);
@@ -620,11 +641,13 @@ TEST_CASE("scenario: the JSON Schema lists the same app and middlebox types and 
 
 namespace {
 
-using NJson = nlohmann::json;  // an independent parser for the schema (tcpplay::Json is the engine's)
+using NJson =
+    nlohmann::json;  // an independent parser for the schema (tcpplay::Json is the engine's)
 
 /// The $ref a property schema names, directly or through allOf ("duration", "endpoint", ...).
 std::string ref_of(const NJson& prop) {
-  if (prop.contains("$ref")) return prop["$ref"].get<std::string>().substr(std::string("#/$defs/").size());
+  if (prop.contains("$ref"))
+    return prop["$ref"].get<std::string>().substr(std::string("#/$defs/").size());
   if (prop.contains("allOf")) return ref_of(prop["allOf"][0]);
   return "";
 }
@@ -637,7 +660,8 @@ NJson valid_value(const NJson& prop) {
   if (ref == "endpoint") return "client:9000";
   if (ref == "uint" || ref == "uint32") return 1;
   if (ref == "ipv4") return "10.9.9.9";
-  if (ref == "component_tcp") return NJson::parse(R"({"profile": "linux", "params": {"nagle": false}})");
+  if (ref == "component_tcp")
+    return NJson::parse(R"({"profile": "linux", "params": {"nagle": false}})");
   if (ref == "http_pool") return NJson::parse(R"({"keepalive": true})");
   if (prop.contains("enum")) return prop["enum"].back();
   if (prop.contains("default")) return prop["default"];
@@ -660,7 +684,9 @@ NJson wrong_value(const NJson& prop) {
 
 }  // namespace
 
-TEST_CASE("scenario: every app and middlebox key takes what the schema allows and rejects another JSON type") {
+TEST_CASE(
+    "scenario: every app and middlebox key takes what the schema allows and rejects another JSON "
+    "type") {
   const auto schema = NJson::parse(read_text(kSource / "examples/scenario.schema.json"));
   int checked = 0;
   for (const char* list : {"apps", "middleboxes"}) {
@@ -669,7 +695,8 @@ TEST_CASE("scenario: every app and middlebox key takes what the schema allows an
       const std::string type = alt["properties"]["type"]["const"];
       NJson entry = {{"type", type}, {"name", "c"}, {"host", "server"}};
       for (const auto& req : alt["required"])
-        if (!entry.contains(req.get<std::string>())) entry[req.get<std::string>()] = valid_value(alt["properties"][req.get<std::string>()]);
+        if (!entry.contains(req.get<std::string>()))
+          entry[req.get<std::string>()] = valid_value(alt["properties"][req.get<std::string>()]);
       for (const auto& [key, prop] : alt["properties"].items()) {
         if (key == "type" || key == "name" || key == "host") continue;
         CAPTURE(type);
@@ -686,7 +713,8 @@ TEST_CASE("scenario: every app and middlebox key takes what the schema allows an
         doc[list] = NJson::array({e});
         const auto errors = validate_scenario(doc.dump());
         const std::string path = "/" + std::string(list) + "/0/" + key;
-        CHECK(std::any_of(errors.begin(), errors.end(), [&](const ScenarioError& x) { return x.path == path; }));
+        CHECK(std::any_of(errors.begin(), errors.end(),
+                          [&](const ScenarioError& x) { return x.path == path; }));
         ++checked;
       }
     }
@@ -697,14 +725,19 @@ TEST_CASE("scenario: every app and middlebox key takes what the schema allows an
     NJson pool = {{"keepalive", true}};
     pool[key] = valid_value(prop);
     NJson doc = NJson::parse(two_hosts("[]"));
-    doc["apps"] = NJson::array({{{"type", "http_client"}, {"name", "c"}, {"host", "client"}, {"server", "server:80"}, {"pool", pool}}});
+    doc["apps"] = NJson::array({{{"type", "http_client"},
+                                 {"name", "c"},
+                                 {"host", "client"},
+                                 {"server", "server:80"},
+                                 {"pool", pool}}});
     LoadResult ok = Scenario::load(doc.dump());
     INFO(ok.error_text());
     CHECK(ok.ok());
     pool[key] = wrong_value(prop);
     doc["apps"][0]["pool"] = pool;
     const auto errors = validate_scenario(doc.dump());
-    CHECK(std::any_of(errors.begin(), errors.end(), [&](const ScenarioError& x) { return x.path == "/apps/0/pool/" + key; }));
+    CHECK(std::any_of(errors.begin(), errors.end(),
+                      [&](const ScenarioError& x) { return x.path == "/apps/0/pool/" + key; }));
     ++checked;
   }
   CHECK(checked > 70);
@@ -836,18 +869,28 @@ TEST_CASE("scenario: app and middlebox errors are all reported at once, with the
   INFO(all);
   CHECK(has_error(errors, "/apps/0/timeout: expected a duration like \"10ms\", got 30"));
   CHECK(has_error(errors, "/apps/0/colour: unknown key"));
-  CHECK(has_error(errors, "/apps/0: TCP port 80 on host \"server\" is already used by \"web\" (/middleboxes/0)"));
+  CHECK(has_error(
+      errors,
+      "/apps/0: TCP port 80 on host \"server\" is already used by \"web\" (/middleboxes/0)"));
   CHECK(has_error(errors, "/apps/1/name: duplicate name \"web\" (already used by /middleboxes/0)"));
   CHECK(has_error(errors, "/apps/2: missing required key \"name\""));
   CHECK(has_error(errors, "/apps/2/host: unknown host \"nowhere\""));
-  CHECK(has_error(errors, "/apps/2/server: expected an endpoint like \"server:80\" or \"10.0.0.2:80\", got \"server\""));
-  CHECK(has_error(errors, "/apps/2/at: must not be empty (leave it out to use count, start and interval)"));
-  CHECK(has_error(errors, "/apps/2/pool/keepalive_count: has no effect without \"keepalive\": true"));
+  CHECK(has_error(errors,
+                  "/apps/2/server: expected an endpoint like \"server:80\" or \"10.0.0.2:80\", got "
+                  "\"server\""));
+  CHECK(has_error(errors,
+                  "/apps/2/at: must not be empty (leave it out to use count, start and interval)"));
+  CHECK(
+      has_error(errors, "/apps/2/pool/keepalive_count: has no effect without \"keepalive\": true"));
   CHECK(has_error(errors, "/apps/3/rate: expected an integer between 1 and 1000000, got 0"));
   CHECK(has_error(errors, "/apps/4: missing required key \"type\""));
   CHECK(has_error(errors, "/apps/5: expected an object, got 7"));
   CHECK(has_error(errors, "/middleboxes/0/targets: expected an array, got \"server:80\""));
-  CHECK(has_error(errors, "/middleboxes/1/targets/1: expected a port from 1 to 65535 after the colon, got \"server:99999\""));
+  CHECK(has_error(errors,
+                  "/middleboxes/1/targets/1: expected a port from 1 to 65535 after the colon, got "
+                  "\"server:99999\""));
   CHECK(has_error(errors, "/middleboxes/1/idle_timeout: must be greater than 0s"));
-  CHECK(has_error(errors, "/apps/3/name: name \"tx\" is also a socket name (/timeline/0); the trace would mix them up"));
+  CHECK(has_error(errors,
+                  "/apps/3/name: name \"tx\" is also a socket name (/timeline/0); the trace would "
+                  "mix them up"));
 }

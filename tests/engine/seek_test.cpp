@@ -100,7 +100,8 @@ TEST_CASE("HeapCheckpoints: a restore brings back the bytes and the allocator, p
   const std::size_t first_bytes = cps.bytes();
   {
     SimHeapScope scope(&heap);
-    for (int i = 0; i < 5000; ++i) v->push_back("later " + std::to_string(i) + std::string(80, 'b'));
+    for (int i = 0; i < 5000; ++i)
+      v->push_back("later " + std::to_string(i) + std::string(80, 'b'));
     (*v)[3] = "changed";
   }
   const std::uint64_t second = cps.take(heap);
@@ -131,15 +132,18 @@ TEST_CASE("HeapCheckpoints: a restore brings back the bytes and the allocator, p
   delete v;
 }
 
-TEST_CASE("seek: any earlier time gives the trace and snapshot of the run at that time, and playing on the rest") {
+TEST_CASE(
+    "seek: any earlier time gives the trace and snapshot of the run at that time, and playing on "
+    "the rest") {
   // A few lessons, each seeked back to pseudo-random times (a fixed sequence) after a full run.
   std::uint64_t x = 12345;
   auto next = [&] {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     return x >> 33;
   };
-  for (const char* name : {"18-congestion-control.json", "02-teardown-time-wait.json", "12-nlb-idle-rst.json",
-                           "16-udp-vs-tcp-loss.json", "10-alb-idle-504.json"}) {
+  for (const char* name :
+       {"18-congestion-control.json", "02-teardown-time-wait.json", "12-nlb-idle-rst.json",
+        "16-udp-vs-tcp-loss.json", "10-alb-idle-504.json"}) {
     CAPTURE(name);
     const std::string json = example_text(name);
     Playground p;
@@ -162,11 +166,13 @@ TEST_CASE("seek: any earlier time gives the trace and snapshot of the run at tha
     CHECK(p.snapshot() == full_snapshot);
     const NJson stats = NJson::parse(p.checkpoint_stats());
     CHECK(stats["count"].get<int>() >= 1);
-    CHECK(stats["bytes"].get<std::int64_t>() <= static_cast<std::int64_t>(Playground::kCheckpointBytes));
+    CHECK(stats["bytes"].get<std::int64_t>() <=
+          static_cast<std::int64_t>(Playground::kCheckpointBytes));
   }
 }
 
-TEST_CASE("seek: lesson 18 has checkpoints every 8192 events within the cap, and seeks forward too") {
+TEST_CASE(
+    "seek: lesson 18 has checkpoints every 8192 events within the cap, and seeks forward too") {
   Playground p;
   load_ok(p, example_text("18-congestion-control.json"));
   p.run_until(p.duration());
@@ -215,7 +221,9 @@ TEST_CASE("step_back: one event back, repeatedly, is the run one event shorter")
   }
 }
 
-TEST_CASE("live actions after a seek back: kept ahead, replayed; acting in the past starts a branch; undo") {
+TEST_CASE(
+    "live actions after a seek back: kept ahead, replayed; acting in the past starts a branch; "
+    "undo") {
   const std::string send1 = R"({"do":"send","socket":"c1","text":"first"})";
   const std::string send2 = R"({"do":"send","socket":"c1","text":"second"})";
   Playground p;
@@ -281,7 +289,8 @@ TEST_CASE("live actions after a seek back: kept ahead, replayed; acting in the p
   CHECK(p.now() == 3 * kSecond);
   p.run_until(10 * kSecond);
   CHECK(p.jsonl() == fresh_run(kTwoHosts, 10 * kSecond).jsonl);
-  CHECK_THROWS_WITH_AS(p.undo_last_action(), "undo_last_action: no recorded action to undo", PlaygroundError);
+  CHECK_THROWS_WITH_AS(p.undo_last_action(), "undo_last_action: no recorded action to undo",
+                       PlaygroundError);
 }
 
 TEST_CASE("seek: the event feed and the tcpdump lines follow the trace back") {

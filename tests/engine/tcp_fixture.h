@@ -98,7 +98,8 @@ struct TwoHosts {
     const Trace& t = sim.trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
       const TraceEvent e = t.at(i);
-      if (e.kind == TraceKind::state_change && e.host == h.index() && to == e.to) out.push_back(e.time);
+      if (e.kind == TraceKind::state_change && e.host == h.index() && to == e.to)
+        out.push_back(e.time);
     }
     return out;
   }

@@ -50,7 +50,8 @@ struct Recovery {
   /// Segments sent after each ACK as digits ("1001010101..."), for failure messages.
   std::string pattern() const {
     std::string s;
-    for (std::uint32_t k : sent_per_ack) s += static_cast<char>('0' + std::min<std::uint32_t>(k, 9));
+    for (std::uint32_t k : sent_per_ack)
+      s += static_cast<char>('0' + std::min<std::uint32_t>(k, 9));
     return s;
   }
   std::uint32_t sent(std::size_t from, std::size_t to) const {
@@ -94,7 +95,9 @@ Recovery run_one_loss(const std::string& recovery) {
     std::uint32_t acks = 0;  // segments from the receiver that reached the sender in this step
     for (std::uint64_t i = mark; i < t.end_index(); ++i) {
       const TraceEvent e = t.at(i);
-      const std::optional<Packet> p = e.kind == TraceKind::packet_received && e.host == client ? t.packet(e.packet_id) : std::nullopt;
+      const std::optional<Packet> p = e.kind == TraceKind::packet_received && e.host == client
+                                          ? t.packet(e.packet_id)
+                                          : std::nullopt;
       if (p && p->is_tcp()) ++acks;
     }
     if (!in && after.in_recovery) {
@@ -124,11 +127,13 @@ Recovery run_one_loss(const std::string& recovery) {
 
 }  // namespace
 
-TEST_CASE("tcp prr: one loss in a large window: about one segment per two ACKs, cwnd ends at ssthresh (RFC 6937)") {
+TEST_CASE(
+    "tcp prr: one loss in a large window: about one segment per two ACKs, cwnd ends at ssthresh "
+    "(RFC 6937)") {
   const Recovery r = run_one_loss("prr");
   REQUIRE(r.ended);
-  INFO("flight " << r.flight_at_entry << " ssthresh " << r.ssthresh << " acks " << r.acks() << " sent "
-                 << r.sent(0, r.acks()) << " pattern " << r.pattern());
+  INFO("flight " << r.flight_at_entry << " ssthresh " << r.ssthresh << " acks " << r.acks()
+                 << " sent " << r.sent(0, r.acks()) << " pattern " << r.pattern());
   CHECK(r.received == 3'000'000);
   // A large window: well over 50 segments in flight, and NewReno halves it.
   CHECK(r.flight_at_entry > 50 * r.mss);
@@ -160,11 +165,13 @@ TEST_CASE("tcp prr: one loss in a large window: about one segment per two ACKs, 
   CHECK(r.ssthresh_at_exit == r.ssthresh);
 }
 
-TEST_CASE("tcp prr: RFC 6675 recovery, for contrast: silent for the first half, then one segment per ACK") {
+TEST_CASE(
+    "tcp prr: RFC 6675 recovery, for contrast: silent for the first half, then one segment per "
+    "ACK") {
   const Recovery r = run_one_loss("rfc6675");
   REQUIRE(r.ended);
-  INFO("flight " << r.flight_at_entry << " ssthresh " << r.ssthresh << " acks " << r.acks() << " pattern "
-                 << r.pattern());
+  INFO("flight " << r.flight_at_entry << " ssthresh " << r.ssthresh << " acks " << r.acks()
+                 << " pattern " << r.pattern());
   CHECK(r.received == 3'000'000);
   CHECK(r.ssthresh == r.flight_at_entry / 2);
   const std::uint32_t n = r.acks();
@@ -176,7 +183,9 @@ TEST_CASE("tcp prr: RFC 6675 recovery, for contrast: silent for the first half, 
   CHECK(r.cwnd_at_exit == r.ssthresh_at_exit);
 }
 
-TEST_CASE("tcp prr: 3 MB through 1% loss, duplication and reordering arrive intact, with NewReno and CUBIC") {
+TEST_CASE(
+    "tcp prr: 3 MB through 1% loss, duplication and reordering arrive intact, with NewReno and "
+    "CUBIC") {
   for (const char* cc : {"newreno", "cubic"}) {
     CAPTURE(cc);
     LinkParams lp;

@@ -13,7 +13,8 @@ struct Connected : TwoHosts {
   RecordingApp client_app, server_app;
   TcpConnection* c = nullptr;
   TcpConnection* s = nullptr;
-  explicit Connected(const TcpConfig& cfg = plain_config(), const LinkParams& lp = {}) : TwoHosts(lp, cfg) {
+  explicit Connected(const TcpConfig& cfg = plain_config(), const LinkParams& lp = {})
+      : TwoHosts(lp, cfg) {
     REQUIRE(stcp().listen(80, 16, &server_app));
     c = *ctcp().connect(server.addr(), 80, 40000, &client_app);
     sim.run_until(1 * kSecond);
@@ -38,7 +39,8 @@ TEST_CASE("tcp: simultaneous open goes through SYN_RECEIVED on both sides (RFC 9
   REQUIRE(a);
   REQUIRE(b);
   w.sim.run_until(1 * kSecond);
-  const std::vector<std::string> expected{"CLOSED->SYN_SENT", "SYN_SENT->SYN_RECEIVED", "SYN_RECEIVED->ESTABLISHED"};
+  const std::vector<std::string> expected{"CLOSED->SYN_SENT", "SYN_SENT->SYN_RECEIVED",
+                                          "SYN_RECEIVED->ESTABLISHED"};
   CHECK(w.states(w.client) == expected);
   CHECK(w.states(w.server) == expected);
 }
@@ -48,7 +50,8 @@ TEST_CASE("tcp: simultaneous close goes through CLOSING to TIME_WAIT on both sid
   w.c->close();
   w.s->close();
   w.sim.run_until(2 * kSecond);
-  const std::vector<std::string> tail{"ESTABLISHED->FIN_WAIT_1", "FIN_WAIT_1->CLOSING", "CLOSING->TIME_WAIT"};
+  const std::vector<std::string> tail{"ESTABLISHED->FIN_WAIT_1", "FIN_WAIT_1->CLOSING",
+                                      "CLOSING->TIME_WAIT"};
   auto cs = w.states(w.client);
   auto ss = w.states(w.server);
   CHECK(std::vector<std::string>(cs.end() - 3, cs.end()) == tail);
@@ -72,7 +75,9 @@ TEST_CASE("tcp: half-close lets the server keep sending after the client's FIN (
   CHECK(w.c->state() == TcpState::time_wait);
 }
 
-TEST_CASE("tcp: RST with SEG.SEQ = RCV.NXT resets; in window gets a challenge ACK; outside is dropped (RFC 5961)") {
+TEST_CASE(
+    "tcp: RST with SEG.SEQ = RCV.NXT resets; in window gets a challenge ACK; outside is dropped "
+    "(RFC 5961)") {
   SUBCASE("exact") {
     Connected w;
     REQUIRE(w.ctcp().inject(w.from_client(tcp_flag::rst), w.server.addr()));
@@ -283,7 +288,9 @@ TEST_CASE("tcp: an ACK to a port with no socket gets <SEQ=SEG.ACK><CTL=RST> (RFC
   CHECK(pk[1] == "IP 10.0.0.2.9999 > 10.0.0.1.40000: Flags [R], seq 5000, win 0, length 0");
 }
 
-TEST_CASE("tcp: a new SYN with a higher sequence number reopens a TIME_WAIT connection (RFC 9293 3.6.1)") {
+TEST_CASE(
+    "tcp: a new SYN with a higher sequence number reopens a TIME_WAIT connection (RFC 9293 "
+    "3.6.1)") {
   Connected w;
   // Let the server close first so that the server side holds TIME_WAIT.
   w.s->close();
@@ -325,11 +332,13 @@ TEST_CASE("tcp: an older segment does not move the send window back (WL1/WL2, RF
   CHECK(w.c->snapshot().snd_wnd == 500);
   REQUIRE(w.stcp().inject(earlier, w.client.addr()));
   w.sim.run_until(1200 * kMillisecond);
-  CHECK(w.client_app.data == std::string(100, 'a') + std::string(100, 'b'));  // reassembled in order
+  CHECK(w.client_app.data ==
+        std::string(100, 'a') + std::string(100, 'b'));  // reassembled in order
   CHECK(w.c->snapshot().snd_wnd == 500);
 }
 
-TEST_CASE("tcp: out-of-order data is held, ACKed at once with SACK blocks, and delivered in order") {
+TEST_CASE(
+    "tcp: out-of-order data is held, ACKed at once with SACK blocks, and delivered in order") {
   TcpConfig cfg;  // rfc defaults: SACK and timestamps on
   LinkParams lp;
   Connected w(cfg, lp);
@@ -346,7 +355,9 @@ TEST_CASE("tcp: out-of-order data is held, ACKed at once with SACK blocks, and d
   CHECK(Payload::from_text(w.server_app.data).matches_pattern(3, 0));
 }
 
-TEST_CASE("tcp: answers to invalid pure ACKs are rate-limited (RFC 5961 7, Linux tcp_invalid_ratelimit)") {
+TEST_CASE(
+    "tcp: answers to invalid pure ACKs are rate-limited (RFC 5961 7, Linux "
+    "tcp_invalid_ratelimit)") {
   Connected w;
   for (int i = 0; i < 3; ++i) {
     CraftedSegment seg = w.from_client(tcp_flag::ack);

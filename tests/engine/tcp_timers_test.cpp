@@ -9,7 +9,8 @@ using namespace tcpplay;
 using namespace tcpplay::test;
 
 namespace {
-std::vector<SimTime> sent_times(TwoHosts& w, const Host& h, std::uint16_t flag_mask, std::uint16_t flags) {
+std::vector<SimTime> sent_times(TwoHosts& w, const Host& h, std::uint16_t flag_mask,
+                                std::uint16_t flags) {
   std::vector<SimTime> out;
   const Trace& t = w.sim.trace();
   for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
@@ -54,7 +55,8 @@ TEST_CASE("tcp: connect to a black-holed host retries the SYN with backoff and f
   RecordingApp app;
   REQUIRE(w.ctcp().connect(w.server.addr(), 80, 40000, &app));
   w.sim.run_until(200 * kSecond);
-  CHECK(show(sent_times(w, w.client, tcp_flag::syn, tcp_flag::syn)) == show(secs({0, 1, 3, 7, 15, 31, 63})));
+  CHECK(show(sent_times(w, w.client, tcp_flag::syn, tcp_flag::syn)) ==
+        show(secs({0, 1, 3, 7, 15, 31, 63})));
   CHECK(w.drops("link_down").size() == 7);
   CHECK(app.events == std::vector<std::string>{"closed:timeout"});
   CHECK(show(w.times_of(w.client, "CLOSED")) == show(secs({127})));
@@ -68,7 +70,8 @@ TEST_CASE("tcp: linear first SYN retries (Linux tcp_syn_linear_timeouts)") {
   TwoHosts w(lp, cfg);
   REQUIRE(w.ctcp().connect(w.server.addr(), 80, 40000, nullptr));
   w.sim.run_until(200 * kSecond);
-  CHECK(show(sent_times(w, w.client, tcp_flag::syn, tcp_flag::syn)) == show(secs({0, 1, 2, 3, 4, 5, 7})));
+  CHECK(show(sent_times(w, w.client, tcp_flag::syn, tcp_flag::syn)) ==
+        show(secs({0, 1, 2, 3, 4, 5, 7})));
   CHECK(show(w.times_of(w.client, "CLOSED")) == show(secs({11})));  // RTOs 1,1,1,1,1,2,4
 }
 
@@ -85,7 +88,8 @@ TEST_CASE("tcp: an explicit connect timeout ends the attempt early") {
   CHECK(show(w.times_of(w.client, "CLOSED")) == show(secs({5})));
 }
 
-TEST_CASE("tcp: RTO doubles on each retransmission and the connection gives up after data_retries") {
+TEST_CASE(
+    "tcp: RTO doubles on each retransmission and the connection gives up after data_retries") {
   TcpConfig cfg = plain_config();
   cfg.data_retries = 3;
   TwoHosts w({}, cfg);
@@ -118,10 +122,12 @@ TEST_CASE("tcp: the user timeout (TCP_USER_TIMEOUT) closes before the retry limi
   c->send(Payload::from_text("lost"));
   w.sim.run_until(100 * kSecond);
   CHECK(app.events.back() == "closed:timeout");
-  CHECK(show(w.times_of(w.client, "CLOSED")) == show(secs({8})));  // first RTO expiry at or after 1 + 5 s
+  CHECK(show(w.times_of(w.client, "CLOSED")) ==
+        show(secs({8})));  // first RTO expiry at or after 1 + 5 s
 }
 
-TEST_CASE("tcp: delayed ACK waits for the timer on one segment and ACKs every second full segment") {
+TEST_CASE(
+    "tcp: delayed ACK waits for the timer on one segment and ACKs every second full segment") {
   LinkParams lp;
   lp.delay = 10 * kMillisecond;
   TcpConfig cfg = plain_config();
@@ -201,7 +207,8 @@ TEST_CASE("tcp: a slow reader closes the window; persist probes keep asking unti
   const auto pk = w.packets();
   bool zero_window = false;
   for (const auto& line : pk)
-    if (line.find("IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [.], ack ") == 0 && line.find(", win 0,") != std::string::npos)
+    if (line.find("IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [.], ack ") == 0 &&
+        line.find(", win 0,") != std::string::npos)
       zero_window = true;
   CHECK(zero_window);
   CHECK(c->snapshot().timers.size() >= 1);
@@ -257,8 +264,8 @@ TEST_CASE("tcp: SYN-ACK retries, then the half-open connection is dropped") {
   syn.seq = 7;
   REQUIRE(w.ctcp().inject(syn, w.server.addr()));
   w.sim.run_until(30 * kSecond);
-  CHECK(show(sent_times(w, w.server, tcp_flag::syn | tcp_flag::ack, tcp_flag::syn | tcp_flag::ack)) ==
-        show(secs({0.001, 1.001, 3.001})));
+  CHECK(show(sent_times(w, w.server, tcp_flag::syn | tcp_flag::ack,
+                        tcp_flag::syn | tcp_flag::ack)) == show(secs({0.001, 1.001, 3.001})));
   CHECK(show(w.times_of(w.server, "CLOSED")) == show(secs({7.001})));
   CHECK(w.stcp().listener(80)->pending == 0);
 }

@@ -29,7 +29,8 @@ struct BulkSender : TcpObserver {
   BulkSender(std::uint32_t s, std::uint64_t t) : seed(s), total(t) {}
   void fill(TcpConnection& c) {
     while (queued < total) {
-      const std::uint32_t chunk = static_cast<std::uint32_t>(std::min<std::uint64_t>(total - queued, 65536));
+      const std::uint32_t chunk =
+          static_cast<std::uint32_t>(std::min<std::uint64_t>(total - queued, 65536));
       const std::uint32_t n = c.send(Payload::pattern(seed, queued, chunk));
       queued += n;
       if (n < chunk) break;
@@ -68,7 +69,8 @@ TEST_CASE("tcp: 10 MB through 1% loss, duplication and reordering arrive intact 
           w.ctcp().connections().front()->snapshot().retransmits, " retransmissions");
 }
 
-TEST_CASE("tcp: a 60 s transfer on a clean 100 Mbit/s, 20 ms RTT path reaches at least 90% of the rate") {
+TEST_CASE(
+    "tcp: a 60 s transfer on a clean 100 Mbit/s, 20 ms RTT path reaches at least 90% of the rate") {
   LinkParams lp;
   lp.delay = 10 * kMillisecond;
   lp.bandwidth_bps = 100'000'000;
@@ -105,12 +107,15 @@ TEST_CASE("tcp: one lost segment is repaired by fast retransmit, not by a timeou
     int rto = 0;
     const Trace& t = w.sim.trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i)
-      if (t.at(i).kind == TraceKind::timer_fired && std::string(t.at(i).name) == "retransmit") ++rto;
+      if (t.at(i).kind == TraceKind::timer_fired && std::string(t.at(i).name) == "retransmit")
+        ++rto;
     CHECK(rto == 0);
   }
 }
 
-TEST_CASE("tcp: two losses in one window: NewReno partial ACK (RFC 6582) or SACK (RFC 6675), no timeout") {
+TEST_CASE(
+    "tcp: two losses in one window: NewReno partial ACK (RFC 6582) or SACK (RFC 6675), no "
+    "timeout") {
   for (bool sack : {false, true}) {
     LinkParams lp;
     lp.delay = 10 * kMillisecond;
@@ -130,7 +135,8 @@ TEST_CASE("tcp: two losses in one window: NewReno partial ACK (RFC 6582) or SACK
     int rto = 0;
     const Trace& t = w.sim.trace();
     for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i)
-      if (t.at(i).kind == TraceKind::timer_fired && std::string(t.at(i).name) == "retransmit") ++rto;
+      if (t.at(i).kind == TraceKind::timer_fired && std::string(t.at(i).name) == "retransmit")
+        ++rto;
     CHECK(rto == 0);
   }
 }
@@ -141,7 +147,7 @@ TEST_CASE("tcp: window scaling is negotiated in the SYNs and scales the window f
   auto c = *w.ctcp().connect(w.server.addr(), 80, 40000, nullptr);
   w.sim.run_until(1 * kSecond);
   const auto snap = c->snapshot();
-  CHECK(snap.snd_wscale == 7);  // 4 MiB needs a shift of 7 to fit 65535
+  CHECK(snap.snd_wscale == 7);   // 4 MiB needs a shift of 7 to fit 65535
   CHECK(snap.snd_wnd == 65535);  // from the SYN-ACK, whose window is never scaled (§2.2)
   c->send(Payload::from_text("x"));
   w.sim.run_until(2 * kSecond);
@@ -152,7 +158,9 @@ TEST_CASE("tcp: window scaling is negotiated in the SYNs and scales the window f
   CHECK(pk[2].find(", win 32768, options [nop,nop,TS val ") != std::string::npos);
 }
 
-TEST_CASE("tcp: urgent data carries URG and the pointer, and the receiving app is told (RFC 9293 3.8.5)") {
+TEST_CASE(
+    "tcp: urgent data carries URG and the pointer, and the receiving app is told (RFC 9293 "
+    "3.8.5)") {
   struct UrgentApp : RecordingApp {
     std::uint64_t urgent_at = 0;
     void on_urgent(TcpConnection&, std::uint64_t off) override { urgent_at = off; }
@@ -190,7 +198,8 @@ TEST_CASE("tcp: fast retransmit works whatever the ISN (sequence wraparound, 32 
       int rto = 0;
       const Trace& t = w.sim.trace();
       for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i)
-        if (t.at(i).kind == TraceKind::timer_fired && std::string(t.at(i).name) == "retransmit") ++rto;
+        if (t.at(i).kind == TraceKind::timer_fired && std::string(t.at(i).name) == "retransmit")
+          ++rto;
       CHECK(rto == 0);
     }
   }

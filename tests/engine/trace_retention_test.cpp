@@ -105,7 +105,8 @@ void run_against_model(Trace::Retention r, std::uint64_t seed) {
         m.add({id, 0, TraceKind::packet_received, ""});
       }
     } else if (pick < 8) {
-      trace.add_conn_event(i, TraceKind::timer_set, 0, 1, FourTuple{1, 2, 3, 4}, "retransmit", i + 5);
+      trace.add_conn_event(i, TraceKind::timer_set, 0, 1, FourTuple{1, 2, 3, 4}, "retransmit",
+                           i + 5);
       m.add({0, 0, TraceKind::timer_set, ""});
     } else if (pick == 8) {
       // A state change; every 4th from a host index too large for a record (kept whole).

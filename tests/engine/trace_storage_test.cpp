@@ -31,7 +31,8 @@ Packet engine_tcp(std::uint16_t flags) {
 void check_round_trip(Trace& t, const Packet& p, bool compact) {
   const std::size_t before = t.approx_bytes();
   const std::uint64_t id = t.add_packet(p);
-  CHECK(t.approx_bytes() - before == Trace::kPacketBytes + (compact ? 0 : Trace::kWholePacketBytes));
+  CHECK(t.approx_bytes() - before ==
+        Trace::kPacketBytes + (compact ? 0 : Trace::kWholePacketBytes));
   const std::optional<Packet> q = t.packet(id);
   REQUIRE(q);
   CHECK(*q == p);
@@ -146,7 +147,9 @@ TEST_CASE("trace storage: random packets read back equal, compact or whole") {
   for (int i = 0; i < 5000; ++i) {
     Packet p;
     const std::uint64_t proto = rng.below(10);
-    p.ip.protocol = static_cast<std::uint8_t>(proto < 8 ? IpProto::tcp : proto == 8 ? IpProto::udp : IpProto::icmp);
+    p.ip.protocol = static_cast<std::uint8_t>(proto < 8    ? IpProto::tcp
+                                              : proto == 8 ? IpProto::udp
+                                                           : IpProto::icmp);
     p.ip.tos = static_cast<std::uint8_t>(rng.below(4) == 0 ? rng.next_u32() : 0);
     p.ip.id = static_cast<std::uint16_t>(rng.next_u32());
     p.ip.dont_fragment = rng.below(2) == 0;
@@ -169,7 +172,8 @@ TEST_CASE("trace storage: random packets read back equal, compact or whole") {
       p.tcp.urgent = static_cast<std::uint16_t>(rng.below(4) == 0 ? rng.next_u32() : 0);
       if (rng.below(16) == 0) p.tcp.checksum = static_cast<std::uint16_t>(rng.next_u32());
       const std::uint64_t opt = rng.below(4);
-      if (opt == 1 || opt == 2) write_timestamp_option(p.tcp.options, rng.next_u32(), rng.next_u32());
+      if (opt == 1 || opt == 2)
+        write_timestamp_option(p.tcp.options, rng.next_u32(), rng.next_u32());
       if (opt == 2 && rng.below(2) == 0) p.tcp.options.data[2] = 5;  // not TS any more
       if (opt == 3) {
         TcpOptions o;
@@ -185,7 +189,9 @@ TEST_CASE("trace storage: random packets read back equal, compact or whole") {
       p.icmp.rest = rng.next_u32();
     }
     const std::uint64_t pay = rng.below(4);
-    if (pay == 1) p.payload = Payload::pattern(rng.next_u32(), rng.next_u64() >> 8, static_cast<std::uint32_t>(rng.below(1500)));
+    if (pay == 1)
+      p.payload = Payload::pattern(rng.next_u32(), rng.next_u64() >> 8,
+                                   static_cast<std::uint32_t>(rng.below(1500)));
     if (pay == 2) p.payload = Payload::from_text(std::string(rng.below(40), 'x'));
     const std::uint64_t id = t.add_packet(p);
     REQUIRE(id == added.size() + 1);
@@ -247,7 +253,8 @@ TEST_CASE("trace storage: every event reads back field for field") {
       e.time = static_cast<SimTime>(i) * 1000 + static_cast<SimTime>(rng.below(1000));
       e.kind = static_cast<TraceKind>(rng.below(10));
       e.host = hosts[rng.below(std::size(hosts))];
-      const char* name = rng.below(3) == 0 ? "" : names[rng.below(rng.below(4) == 0 ? 300 : 20)].c_str();
+      const char* name =
+          rng.below(3) == 0 ? "" : names[rng.below(rng.below(4) == 0 ? 300 : 20)].c_str();
       const std::uint64_t how = rng.below(3);
       if (how == 0) {  // a packet event, written in place
         e.link = links[rng.below(std::size(links))];
@@ -273,7 +280,8 @@ TEST_CASE("trace storage: every event reads back field for field") {
           e.to = states[rng.below(std::size(states))];
         }
         e.name = name;
-        if (rng.below(2) == 0) e.detail = std::string(rng.below(50), static_cast<char>('a' + rng.below(26)));
+        if (rng.below(2) == 0)
+          e.detail = std::string(rng.below(50), static_cast<char>('a' + rng.below(26)));
         TraceEvent copy = e;
         t.add(std::move(copy));
       }

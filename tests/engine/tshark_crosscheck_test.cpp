@@ -44,10 +44,12 @@ std::string attribute(const std::string& line, const std::string& key) {
 
 /// Runs tshark on `pcap_path`: for each packet, its fields (PDML is one element a line).
 std::vector<WsPacket> run_tshark(const std::string& pcap_path) {
-  const std::string cmd = std::string(kTshark) +
-                          " -n -T pdml -o tcp.relative_sequence_numbers:FALSE -o tcp.analyze_sequence_numbers:FALSE"
-                          " -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE"
-                          " -r " + pcap_path + " 2>/dev/null";
+  const std::string cmd =
+      std::string(kTshark) +
+      " -n -T pdml -o tcp.relative_sequence_numbers:FALSE -o tcp.analyze_sequence_numbers:FALSE"
+      " -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE"
+      " -r " +
+      pcap_path + " 2>/dev/null";
   std::vector<WsPacket> packets;
   FILE* f = popen(cmd.c_str(), "r");
   if (!f) return packets;
@@ -74,8 +76,8 @@ std::vector<WsPacket> run_tshark(const std::string& pcap_path) {
 /// The records of a pcap file (our writer: little-endian, 24-byte header, 16 per record).
 std::vector<std::vector<std::uint8_t>> pcap_records(const std::vector<std::uint8_t>& pcap) {
   auto le32 = [&](std::size_t at) {
-    return std::uint32_t{pcap[at]} | std::uint32_t{pcap[at + 1]} << 8 | std::uint32_t{pcap[at + 2]} << 16 |
-           std::uint32_t{pcap[at + 3]} << 24;
+    return std::uint32_t{pcap[at]} | std::uint32_t{pcap[at + 1]} << 8 |
+           std::uint32_t{pcap[at + 2]} << 16 | std::uint32_t{pcap[at + 3]} << 24;
   };
   std::vector<std::vector<std::uint8_t>> out;
   for (std::size_t at = 24; at + 16 <= pcap.size();) {
@@ -162,8 +164,11 @@ Tally cross_check_text(const std::string& scenario) {
     ++id;
   }
 
-  const std::string path = (fs::temp_directory_path() / (std::string("tcpplay_dissect_") + std::to_string(getpid()) + ".pcap")).string();
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(pcap.data()), static_cast<std::streamsize>(pcap.size()));
+  const std::string path = (fs::temp_directory_path() /
+                            (std::string("tcpplay_dissect_") + std::to_string(getpid()) + ".pcap"))
+                               .string();
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(pcap.data()), static_cast<std::streamsize>(pcap.size()));
   const std::vector<WsPacket> ws = run_tshark(path);
   std::remove(path.c_str());
   REQUIRE(ws.size() == records.size());
@@ -250,15 +255,49 @@ bool have_tshark() {
 TEST_CASE("tshark cross-check: the handshake lesson, every IPv4 and TCP field and option") {
   if (!have_tshark()) return;
   const Tally t = cross_check("01-handshake.json");
-  for (const char* name : {"ip.version", "ip.hdr_len", "ip.dsfield", "ip.dsfield.dscp", "ip.dsfield.ecn", "ip.len",
-                           "ip.id", "ip.flags", "ip.flags.rb", "ip.flags.df", "ip.flags.mf", "ip.frag_offset", "ip.ttl",
-                           "ip.proto", "ip.checksum", "ip.src", "ip.dst", "tcp.srcport", "tcp.dstport", "tcp.seq",
-                           "tcp.ack", "tcp.hdr_len", "tcp.flags", "tcp.flags.res", "tcp.flags.ae", "tcp.flags.cwr",
-                           "tcp.flags.ece", "tcp.flags.urg", "tcp.flags.ack", "tcp.flags.push", "tcp.flags.reset",
-                           "tcp.flags.syn", "tcp.flags.fin", "tcp.window_size_value", "tcp.checksum",
-                           "tcp.urgent_pointer", "tcp.option_kind", "tcp.option_len", "tcp.options.mss_val",
-                           "tcp.options.wscale.shift", "tcp.options.wscale.multiplier",
-                           "tcp.options.timestamp.tsval", "tcp.options.timestamp.tsecr"}) {
+  for (const char* name : {"ip.version",
+                           "ip.hdr_len",
+                           "ip.dsfield",
+                           "ip.dsfield.dscp",
+                           "ip.dsfield.ecn",
+                           "ip.len",
+                           "ip.id",
+                           "ip.flags",
+                           "ip.flags.rb",
+                           "ip.flags.df",
+                           "ip.flags.mf",
+                           "ip.frag_offset",
+                           "ip.ttl",
+                           "ip.proto",
+                           "ip.checksum",
+                           "ip.src",
+                           "ip.dst",
+                           "tcp.srcport",
+                           "tcp.dstport",
+                           "tcp.seq",
+                           "tcp.ack",
+                           "tcp.hdr_len",
+                           "tcp.flags",
+                           "tcp.flags.res",
+                           "tcp.flags.ae",
+                           "tcp.flags.cwr",
+                           "tcp.flags.ece",
+                           "tcp.flags.urg",
+                           "tcp.flags.ack",
+                           "tcp.flags.push",
+                           "tcp.flags.reset",
+                           "tcp.flags.syn",
+                           "tcp.flags.fin",
+                           "tcp.window_size_value",
+                           "tcp.checksum",
+                           "tcp.urgent_pointer",
+                           "tcp.option_kind",
+                           "tcp.option_len",
+                           "tcp.options.mss_val",
+                           "tcp.options.wscale.shift",
+                           "tcp.options.wscale.multiplier",
+                           "tcp.options.timestamp.tsval",
+                           "tcp.options.timestamp.tsecr"}) {
     INFO(name);
     CHECK(t.by_name.count(name) == 1);
   }
@@ -266,7 +305,8 @@ TEST_CASE("tshark cross-check: the handshake lesson, every IPv4 and TCP field an
 
 TEST_CASE("tshark cross-check: a closed port, injected RSTs, UDP with loss") {
   if (!have_tshark()) return;
-  for (const char* lesson : {"05-closed-port.json", "09-rst-injection.json", "16-udp-vs-tcp-loss.json"}) {
+  for (const char* lesson :
+       {"05-closed-port.json", "09-rst-injection.json", "16-udp-vs-tcp-loss.json"}) {
     const Tally t = cross_check(lesson);
     CHECK(t.compared > 0);
     if (std::string(lesson).find("udp") != std::string::npos) {
@@ -280,7 +320,8 @@ TEST_CASE("tshark cross-check: a closed port, injected RSTs, UDP with loss") {
 TEST_CASE("tshark cross-check: ICMP port unreachable and its quoted datagram") {
   if (!have_tshark()) return;
   const Tally t = cross_check_text(kIcmpScenario);
-  for (const char* name : {"icmp.type", "icmp.code", "icmp.checksum", "udp.length", "tcp.urgent_pointer"}) {
+  for (const char* name :
+       {"icmp.type", "icmp.code", "icmp.checksum", "udp.length", "tcp.urgent_pointer"}) {
     INFO(name);
     CHECK(t.by_name.count(name) == 1);
   }
@@ -339,8 +380,11 @@ TEST_CASE("tshark cross-check: crafted bytes with wrong checksums, SACK, unknown
   packets.back()[22] ^= 0xFF;  // ICMP checksum
 
   const std::vector<std::uint8_t> pcap = raw_pcap(packets);
-  const std::string path = (fs::temp_directory_path() / ("tcpplay_crafted_" + std::to_string(getpid()) + ".pcap")).string();
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(pcap.data()), static_cast<std::streamsize>(pcap.size()));
+  const std::string path =
+      (fs::temp_directory_path() / ("tcpplay_crafted_" + std::to_string(getpid()) + ".pcap"))
+          .string();
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(pcap.data()), static_cast<std::streamsize>(pcap.size()));
   const std::vector<WsPacket> ws = run_tshark(path);
   std::remove(path.c_str());
   REQUIRE(ws.size() == packets.size());
@@ -355,8 +399,8 @@ TEST_CASE("tshark cross-check: crafted bytes with wrong checksums, SACK, unknown
       for (const DissectField& f : l.fields) invalid += f.valid == false;
   }
   CHECK(invalid == 4);
-  for (const char* name : {"tcp.options.sack_le", "tcp.options.sack_re", "icmp.ident", "icmp.seq", "icmp.mtu",
-                           "tcp.flags.ae", "udp.checksum", "icmp.checksum"}) {
+  for (const char* name : {"tcp.options.sack_le", "tcp.options.sack_re", "icmp.ident", "icmp.seq",
+                           "icmp.mtu", "tcp.flags.ae", "udp.checksum", "icmp.checksum"}) {
     INFO(name);
     CHECK(tally.by_name.count(name) == 1);
   }

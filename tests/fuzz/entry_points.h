@@ -16,10 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include "api/packet_json.h"
 #include "scenario/scenario.h"
 #include "sim/simulation.h"
 #include "tcp/tcp_stack.h"
-#include "api/packet_json.h"
 #include "wire/dissect.h"
 #include "wire/packet.h"
 
@@ -33,12 +33,16 @@ namespace tcpplay::fuzz {
 /// dissect() never crashes on any bytes: every field lies inside the bytes (and inside its
 /// parent), an error names its layer and field, the JSON writes, and bytes that parse() accepts
 /// (checksums verified) dissect without an error outside an ICMP quote, every checksum valid.
-inline std::string fields_inside(const std::vector<DissectField>& fields, std::uint64_t lo, std::uint64_t hi) {
+inline std::string fields_inside(const std::vector<DissectField>& fields, std::uint64_t lo,
+                                 std::uint64_t hi) {
   for (const DissectField& f : fields) {
     if (f.offset < lo || std::uint64_t{f.offset} + f.length > hi)
-      return "field " + f.name + " at " + std::to_string(f.offset) + "+" + std::to_string(f.length) +
-             " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + ")";
-    if (std::string e = fields_inside(f.children, f.offset, std::uint64_t{f.offset} + f.length); !e.empty()) return e;
+      return "field " + f.name + " at " + std::to_string(f.offset) + "+" +
+             std::to_string(f.length) + " is outside [" + std::to_string(lo) + ", " +
+             std::to_string(hi) + ")";
+    if (std::string e = fields_inside(f.children, f.offset, std::uint64_t{f.offset} + f.length);
+        !e.empty())
+      return e;
   }
   return "";
 }
@@ -50,10 +54,13 @@ inline std::string packet_dissection(std::span<const std::uint8_t> bytes) {
     return "dissect: an error without its layer, field or message";
   const bool accepted = static_cast<bool>(parse(bytes));
   for (const DissectLayer& l : d.layers) {
-    if (std::string e = fields_inside(l.fields, 0, bytes.size()); !e.empty()) return "dissect: " + e;
+    if (std::string e = fields_inside(l.fields, 0, bytes.size()); !e.empty())
+      return "dissect: " + e;
     for (const DissectLayer& q : l.quoted)
-      if (std::string e = fields_inside(q.fields, 0, bytes.size()); !e.empty()) return "dissect: quoted " + e;
-    if (accepted && l.error) return "dissect: parse() accepts bytes that dissect faults: " + l.error->message;
+      if (std::string e = fields_inside(q.fields, 0, bytes.size()); !e.empty())
+        return "dissect: quoted " + e;
+    if (accepted && l.error)
+      return "dissect: parse() accepts bytes that dissect faults: " + l.error->message;
     if (accepted)
       for (const DissectField& f : l.fields)
         if (f.valid == false) return "dissect: parse() accepts a wrong " + f.name;
@@ -134,7 +141,7 @@ struct SegmentFuzzApp : TcpObserver {
 };
 
 constexpr SimTime kSegmentVirtualLimit = 20 * kSecond;
-constexpr std::uint64_t kSegmentEventLimit = 600;   // an ACK storm (see README) would run forever
+constexpr std::uint64_t kSegmentEventLimit = 600;  // an ACK storm (see README) would run forever
 
 /// A fixed two-host world (client 10.0.0.1:40000 connected to server 10.0.0.2:80, 3000 bytes
 /// sent, 100 ms in), then up to 8 crafted segments decoded from the input, injected with
@@ -182,15 +189,28 @@ inline std::string crafted_segments(const std::uint8_t* data, std::size_t size,
     seg.from_host = from.name();
     seg.flags = in.u16() & 0x1FF;
     switch ((how >> 1) & 3) {
-      case 0: seg.src_port = from_server ? 80 : 40000; seg.dst_port = from_server ? 40000 : 80; break;
-      case 1: seg.src_port = from_server ? 80 : 40001; seg.dst_port = from_server ? 40001 : 80; break;
-      case 2: seg.src_port = in.u16(); seg.dst_port = in.u16(); break;
-      default: seg.src_port = 40002; seg.dst_port = 81; break;
+      case 0:
+        seg.src_port = from_server ? 80 : 40000;
+        seg.dst_port = from_server ? 40000 : 80;
+        break;
+      case 1:
+        seg.src_port = from_server ? 80 : 40001;
+        seg.dst_port = from_server ? 40001 : 80;
+        break;
+      case 2:
+        seg.src_port = in.u16();
+        seg.dst_port = in.u16();
+        break;
+      default:
+        seg.src_port = 40002;
+        seg.dst_port = 81;
+        break;
     }
     const TcpStack::SeqAck base = sim.tcp(from).suggest_seq_ack(
         FourTuple{from.addr(), to.addr(), seg.src_port, seg.dst_port});
     auto number = [&](int mode, std::uint32_t suggested) -> std::optional<std::uint32_t> {
-      if (mode == 1) return suggested + static_cast<std::uint32_t>(static_cast<std::int16_t>(in.u16()));
+      if (mode == 1)
+        return suggested + static_cast<std::uint32_t>(static_cast<std::int16_t>(in.u16()));
       if (mode == 2 || mode == 3) return in.u32();
       return std::nullopt;
     };

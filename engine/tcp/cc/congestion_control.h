@@ -26,7 +26,8 @@ class CongestionControl {
   /// congestion avoidance). `srtt` may be 0 before the first sample.
   virtual void on_ack(CongestionState& s, std::uint32_t acked, SimTime now, SimTime srtt) = 0;
   /// The new ssthresh when loss is detected (RFC 5681 eq. 4 for Reno); must not mutate.
-  virtual std::uint32_t ssthresh_after_loss(const CongestionState& s, std::uint32_t flight_size) const = 0;
+  virtual std::uint32_t ssthresh_after_loss(const CongestionState& s,
+                                            std::uint32_t flight_size) const = 0;
   /// Told that a loss event happened (fast retransmit or RTO) at `now`, after ssthresh was set.
   virtual void on_loss(CongestionState& s, SimTime now, bool timeout) {}
   /// Told that fast recovery ended at `now` (cwnd already deflated by the connection).

@@ -70,8 +70,8 @@ class Cubic final : public CongestionControl {
   std::uint32_t smss_ = 1460;     // SMSS of the epoch (the unit of W_cubic)
   SimTime epoch_start_ = kNever;
   std::int64_t k_us_ = 0;
-  std::uint64_t w_est_fp_ = 0;    // W_est in bytes << kFracBits
-  std::uint64_t cwnd_frac_ = 0;   // earned fraction of a byte not yet added to cwnd
+  std::uint64_t w_est_fp_ = 0;   // W_est in bytes << kFracBits
+  std::uint64_t cwnd_frac_ = 0;  // earned fraction of a byte not yet added to cwnd
   bool after_timeout_ = false;
   bool reno_friendly_ = false;
 };
