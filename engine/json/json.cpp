@@ -30,7 +30,8 @@ std::optional<std::int64_t> Json::int64_value() const {
   if (!is_number()) return std::nullopt;
   if (form_ == Form::unsigned_int && magnitude_ <= static_cast<std::uint64_t>(INT64_MAX))
     return static_cast<std::int64_t>(magnitude_);
-  if (form_ == Form::negative_int) return static_cast<std::int64_t>(0 - magnitude_);  // down to INT64_MIN
+  if (form_ == Form::negative_int)
+    return static_cast<std::int64_t>(0 - magnitude_);  // down to INT64_MIN
   return std::nullopt;
 }
 

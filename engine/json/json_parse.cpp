@@ -247,7 +247,8 @@ class JsonBuilder {
     return false;
   }
 
-  static constexpr const char* kAnyValue = "expected a value (object, array, string, number, true, false or null)";
+  static constexpr const char* kAnyValue =
+      "expected a value (object, array, string, number, true, false or null)";
 
   /// nlohmann_json stopped after reading `position` bytes: say what was wrong, and where.
   void describe_error(std::size_t position, const nlohmann::detail::exception& e) {
@@ -259,15 +260,17 @@ class JsonBuilder {
     // column C: syntax error while parsing CONTEXT - PROBLEM[; last read: '...'][; expected ...]"
     std::string what = e.what();
     std::string problem;
-    if (const std::size_t dash = what.find(" - "); dash != std::string::npos) problem = what.substr(dash + 3);
-    if (const std::size_t cut = problem.find("; last read:"); cut != std::string::npos) problem.resize(cut);
+    if (const std::size_t dash = what.find(" - "); dash != std::string::npos)
+      problem = what.substr(dash + 3);
+    if (const std::size_t cut = problem.find("; last read:"); cut != std::string::npos)
+      problem.resize(cut);
     const bool lexer_error = !problem.empty() && problem.rfind("unexpected ", 0) != 0;
     const Expect expect = expected(separator);
     const char c = t < s_.size() ? s_[t] : '\0';
 
     // "01": a number, then a digit right after it.
-    if (last_was_number_ && t == last_end_ && t < s_.size() && is_digit(c) && (expect == Expect::end ||
-        expect == Expect::comma_or_close)) {
+    if (last_was_number_ && t == last_end_ && t < s_.size() && is_digit(c) &&
+        (expect == Expect::end || expect == Expect::comma_or_close)) {
       std::size_t start = last_end_;
       while (start > 0 && (is_digit(s_[start - 1]) || s_[start - 1] == '-')) --start;
       fail(start, "invalid number: leading zeros are not allowed");
@@ -278,7 +281,8 @@ class JsonBuilder {
       return;
     }
     const bool value_here = expect == Expect::document || expect == Expect::value;
-    if (lexer_error && (value_here || ((expect == Expect::key || expect == Expect::key_or_close) && c == '"'))) {
+    if (lexer_error &&
+        (value_here || ((expect == Expect::key || expect == Expect::key_or_close) && c == '"'))) {
       if (c == '"') {
         string_error(t, last, problem);
         return;
@@ -286,7 +290,8 @@ class JsonBuilder {
       std::size_t word = t;
       while (word < s_.size() && (is_letter(s_[word]) || is_digit(s_[word]))) ++word;
       const std::string_view w = s_.substr(t, word - t);
-      if (w == "NaN" || w == "Infinity" || s_.substr(t, 9) == "-Infinity" || s_.substr(t, 4) == "-NaN") {
+      if (w == "NaN" || w == "Infinity" || s_.substr(t, 9) == "-Infinity" ||
+          s_.substr(t, 4) == "-NaN") {
         fail(t, "NaN and Infinity are not JSON numbers (RFC 8259 §6)");
         return;
       }
@@ -294,7 +299,8 @@ class JsonBuilder {
         // "invalid number; expected digit after '.'" -> "invalid number: expected a digit after '.'"
         std::string p = problem;
         if (p.rfind("invalid number; ", 0) == 0) p = "invalid number: " + p.substr(16);
-        if (const std::size_t d = p.find("expected digit"); d != std::string::npos) p.replace(d, 14, "expected a digit");
+        if (const std::size_t d = p.find("expected digit"); d != std::string::npos)
+          p.replace(d, 14, "expected a digit");
         fail(last, p);
         return;
       }
@@ -328,15 +334,13 @@ class JsonBuilder {
       case Expect::key:
         if (expect == Expect::key && c == '}')
           fail(t, "expected a member name after ',', found '}' (a trailing comma is not allowed)");
-        else
-          fail(t, "expected a member name in double quotes, found " + describe(t));
+        else fail(t, "expected a member name in double quotes, found " + describe(t));
         return;
-      case Expect::colon:
-        fail(t, "expected ':' after a member name, found " + describe(t));
-        return;
+      case Expect::colon: fail(t, "expected ':' after a member name, found " + describe(t)); return;
       case Expect::comma_or_close: {
         const bool array = stack_.back()->is_array();
-        const std::string want = array ? "expected ',' or ']' in an array" : "expected ',' or '}' in an object";
+        const std::string want =
+            array ? "expected ',' or ']' in an array" : "expected ',' or '}' in an object";
         if (t >= s_.size()) fail(t, want + ", found the end of the text");
         else fail(t, want + ", found " + describe(t) + " (a comma missing?)");
         return;
@@ -383,8 +387,8 @@ class JsonBuilder {
   bool after_key_ = false;    // in an object: a key read, its value not yet
   bool last_was_open_ = false;
   bool last_was_number_ = false;
-  std::size_t last_end_ = 0;   // where the last event's token ended
-  std::size_t stopped_at_ = 0; // bytes read when nlohmann_json reported an error
+  std::size_t last_end_ = 0;    // where the last event's token ended
+  std::size_t stopped_at_ = 0;  // bytes read when nlohmann_json reported an error
   bool failed_ = false;
   Json::ParseError error_;
 };

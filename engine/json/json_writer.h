@@ -42,7 +42,8 @@ class JsonWriter {
   JsonWriter& value(const char* v) { return value(std::string_view(v ? v : "")); }
   JsonWriter& value(const std::string& v) { return value(std::string_view(v)); }
   JsonWriter& value(bool v) { return raw(v ? "true" : "false"); }
-  template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  template <typename T,
+            std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
   JsonWriter& value(T v) {
     return raw(std::to_string(v));
   }

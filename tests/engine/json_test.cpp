@@ -3,9 +3,9 @@
 // numbers as written, duplicate keys, the depth limit, and errors with line, column and words.
 #include <doctest/doctest.h>
 
-#include <nlohmann/json.hpp>
 #include <cmath>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "json/json.h"
@@ -39,11 +39,14 @@ TEST_CASE("json: parses every kind of value and prints it back in document order
   CHECK(a[4].text() == "1.5e3");  // numbers keep their text
   CHECK(a[5].text() == "s\"\\/\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80");
   CHECK(v->dump() == R"({"z":1,"a":[true,false,null,-0,1.5e3,"s\"\\/\b\f\n\r\t)"
-                     "\xc3\xa9\xf0\x9f\x98\x80" R"("],"m":{},"e":[]})");
+                     "\xc3\xa9\xf0\x9f\x98\x80"
+                     R"("],"m":{},"e":[]})");
   // The independent parser agrees on the value.
   CHECK(nlohmann::json::parse(v->dump()) == nlohmann::json::parse(text));
-  CHECK(v->dump(2) == "{\n  \"z\": 1,\n  \"a\": [\n    true,\n    false,\n    null,\n    -0,\n    1.5e3,\n"
-                      "    \"s\\\"\\\\/\\b\\f\\n\\r\\t\xc3\xa9\xf0\x9f\x98\x80\"\n  ],\n  \"m\": {},\n  \"e\": []\n}");
+  CHECK(v->dump(2) ==
+        "{\n  \"z\": 1,\n  \"a\": [\n    true,\n    false,\n    null,\n    -0,\n    1.5e3,\n"
+        "    \"s\\\"\\\\/\\b\\f\\n\\r\\t\xc3\xa9\xf0\x9f\x98\x80\"\n  ],\n  \"m\": {},\n  \"e\": "
+        "[]\n}");
 }
 
 TEST_CASE("json: integers are read exactly, within 64 bits") {
@@ -58,9 +61,12 @@ TEST_CASE("json: integers are read exactly, within 64 bits") {
 
 TEST_CASE("json: syntax errors name the line, the column and what was expected") {
   CHECK(error_of("") == "1:1 the text is empty; expected a JSON value");
-  CHECK(error_of("{\"a\": 1\n \"b\": 2}") == "2:2 expected ',' or '}' in an object, found a string (a comma missing?)");
-  CHECK(error_of("[1,]") == "1:4 expected a value after ',', found ']' (a trailing comma is not allowed)");
-  CHECK(error_of("{\"a\":1,}") == "1:8 expected a member name after ',', found '}' (a trailing comma is not allowed)");
+  CHECK(error_of("{\"a\": 1\n \"b\": 2}") ==
+        "2:2 expected ',' or '}' in an object, found a string (a comma missing?)");
+  CHECK(error_of("[1,]") ==
+        "1:4 expected a value after ',', found ']' (a trailing comma is not allowed)");
+  CHECK(error_of("{\"a\":1,}") ==
+        "1:8 expected a member name after ',', found '}' (a trailing comma is not allowed)");
   CHECK(error_of("{\"a\" 1}") == "1:6 expected ':' after a member name, found a number");
   CHECK(error_of("{\"a\":1,\"a\":2}") == "1:8 duplicate key \"a\" in an object");
   CHECK(error_of("[01]") == "1:2 invalid number: leading zeros are not allowed");
@@ -72,21 +78,28 @@ TEST_CASE("json: syntax errors name the line, the column and what was expected")
         "1:3 control character (byte 0x09) in a string: write it as an escape like \\n or \\u0009");
   CHECK(error_of("\"\\x\"") == "1:2 invalid escape '\\x' in a string");
   CHECK(error_of("\"\\ud800\"") ==
-        "1:2 invalid \\u escape in a string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF");
+        "1:2 invalid \\u escape in a string: surrogate U+D800..U+DBFF must be followed by "
+        "U+DC00..U+DFFF");
   CHECK(error_of("\"\\udc00\"") ==
         "1:2 invalid \\u escape in a string: surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF");
-  CHECK(error_of("[\"\\u12\"]") == "1:3 invalid \\u escape in a string: '\\u' must be followed by 4 hex digits");
+  CHECK(error_of("[\"\\u12\"]") ==
+        "1:3 invalid \\u escape in a string: '\\u' must be followed by 4 hex digits");
   CHECK(error_of("\"\xc3\x28\"") == "1:2 invalid UTF-8 in a string");
   CHECK(error_of("\"\xed\xa0\x80\"") == "1:2 invalid UTF-8 in a string");  // an encoded surrogate
-  CHECK(error_of("[\"ok\", \"\x80\"]") == "1:9 invalid UTF-8 in a string");  // a stray continuation byte
+  CHECK(error_of("[\"ok\", \"\x80\"]") ==
+        "1:9 invalid UTF-8 in a string");  // a stray continuation byte
   CHECK(error_of("{} x") == "1:4 expected the end of the text after the JSON value, found 'x'");
-  CHECK(error_of("[\x01]") == "1:2 expected a value (object, array, string, number, true, false or null), found byte 0x01");
+  CHECK(
+      error_of("[\x01]") ==
+      "1:2 expected a value (object, array, string, number, true, false or null), found byte 0x01");
   CHECK(error_of(std::string(300, '[')) == "1:257 nested deeper than 256 levels");
   CHECK(error_of(std::string(256, '[') + std::string(256, ']')) == "parsed");
   CHECK(error_of("{\"a\":[{\"b\":1,\n \"b\":2}]}") == "2:2 duplicate key \"b\" in an object");
-  CHECK(error_of("{\"a\":{\"b\":1},\"b\":{\"b\":1}}") == "parsed");  // the same key in different objects
+  CHECK(error_of("{\"a\":{\"b\":1},\"b\":{\"b\":1}}") ==
+        "parsed");  // the same key in different objects
   CHECK(error_of("[-01]") == "1:2 invalid number: leading zeros are not allowed");
-  CHECK(error_of("[1 2]") == "1:4 expected ',' or ']' in an array, found a number (a comma missing?)");
+  CHECK(error_of("[1 2]") ==
+        "1:4 expected ',' or ']' in an array, found a number (a comma missing?)");
   CHECK(error_of("[1,") == "1:4 expected a value, found the end of the text");
   CHECK(error_of("{\"a\",1}") == "1:5 expected ':' after a member name, found ','");
   CHECK(error_of("{x:1}") == "1:2 expected a member name in double quotes, found 'x'");
