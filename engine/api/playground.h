@@ -265,6 +265,8 @@ class Playground {
   struct Position {
     SimTime t = 0;
     std::uint64_t k = 0;
+    // clang 14 misreads a defaulted <=>.
+    // NOLINTNEXTLINE(modernize-use-nullptr)
     auto operator<=>(const Position&) const = default;
   };
   struct RecordedAction {

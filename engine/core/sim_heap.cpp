@@ -251,6 +251,8 @@ void* SimHeap::allocate(std::size_t n, std::size_t align) {
 }
 
 void SimHeap::deallocate(void* p) {
+  // Chunk ranges are kept as integers, to compare any pointer with them.
+  // NOLINTNEXTLINE(performance-no-int-to-ptr)
   if (const Range* r = find_range(p)) free_in(p, reinterpret_cast<char*>(r->begin));
 }
 
@@ -294,6 +296,7 @@ void delete_impl(void* p) noexcept {
   if (!p) return;
   if (tcpplay::g_count) {
     if (const tcpplay::Range* r = tcpplay::find_range(p)) {
+      // NOLINTNEXTLINE(performance-no-int-to-ptr)
       r->heap->free_in(p, reinterpret_cast<char*>(r->begin));
       return;
     }

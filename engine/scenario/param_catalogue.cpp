@@ -77,7 +77,7 @@ struct Adder {
   std::string scope;
   bool live = false;
   ParamDef& add(std::string name, std::string type, std::string unit, std::string min,
-                std::string max, std::string def, std::string en) {
+                std::string max, const std::string& def, std::string en) {
     ParamDef d;
     d.scope = scope;
     d.name = std::move(name);
