@@ -48,12 +48,16 @@ export const enum Marker {
   TimerFired = 2,
 }
 
-class F64 {
-  a = new Float64Array(256);
+/** A typed array that doubles as it is pushed to: `a[0..n)` holds the values. */
+class Growable<T extends Float64Array | Int32Array> {
   n = 0;
+  constructor(
+    public a: T,
+    private readonly make: (size: number) => T,
+  ) {}
   push(v: number): void {
     if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
+      const b = this.make(this.a.length * 2);
       b.set(this.a);
       this.a = b;
     }
@@ -67,22 +71,15 @@ class F64 {
   }
 }
 
-class I32 {
-  a = new Int32Array(256);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
+class F64 extends Growable<Float64Array> {
+  constructor() {
+    super(new Float64Array(256), (size) => new Float64Array(size));
   }
-  clear(): void {
-    this.n = 0;
-  }
-  truncate(n: number): void {
-    this.n = Math.min(this.n, n);
+}
+
+class I32 extends Growable<Int32Array> {
+  constructor() {
+    super(new Int32Array(256), (size) => new Int32Array(size));
   }
 }
 
