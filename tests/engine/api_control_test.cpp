@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/playground.h"
+#include "api_fixture.h"
 
 using namespace tcpplay;
 using NJson = nlohmann::json;
@@ -17,22 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const PlaygroundError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
+using test::read_text;
 
 /// The document a playground recorded, replayed in a fresh one to `until`: its text and JSONL.
 std::pair<std::string, std::string> replay(const std::string& scenario, SimTime until) {

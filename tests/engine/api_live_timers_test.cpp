@@ -11,6 +11,7 @@
 #include <string>
 
 #include "api/playground.h"
+#include "api_fixture.h"
 
 using namespace tcpplay;
 using NJson = nlohmann::json;
@@ -18,22 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const PlaygroundError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
+using test::read_text;
 
 std::vector<NJson> all_events(Playground& p) {
   std::vector<NJson> out;
