@@ -297,6 +297,10 @@ class Playground {
   std::pair<std::uint64_t, bool> advance(Position target, std::uint64_t max_events);
   std::pair<std::uint64_t, bool> run_to(Position target, std::uint64_t max_events);
   void apply_due_actions();
+  /// Files part of a staged checkpoint before `events` more events run (HeapCheckpoints::work).
+  void file_checkpoint(std::uint64_t events);
+  /// Drops checkpoints while they hold more than kCheckpointBytes.
+  void thin_checkpoints();
   void maybe_checkpoint();
   void take_checkpoint();
   /// Restores the newest checkpoint whose `keep` is true; false when none is newer than now.
@@ -338,6 +342,7 @@ class Playground {
   std::unique_ptr<ScenarioRunner> runner_;
   std::uint64_t run_number_ = 0;
   HeapCheckpoints checkpoints_;
+  std::size_t staged_pages_ = 0;  ///< the newest checkpoint's pages when it was taken
   std::vector<CheckpointInfo> cp_info_;
   std::vector<RecordedAction> actions_;
   std::vector<TextMark> text_marks_;

@@ -161,6 +161,7 @@ std::pair<std::uint64_t, bool> Playground::advance(Position target, std::uint64_
     const std::uint64_t events = sched.events_run();
     const std::uint64_t to_boundary = kCheckpointEvents - events % kCheckpointEvents;
     const std::uint64_t chunk = std::min(max_events - ran, to_boundary);
+    file_checkpoint(chunk);
     const auto [n, done] = run_to(goal, chunk);
     ran += n;
     maybe_checkpoint();
@@ -191,6 +192,10 @@ bool Playground::step_one() {
 // --- checkpoints -----------------------------------------------------------------------------
 
 void Playground::take_checkpoint() {
+  if (checkpoints_.pending_pages()) {
+    checkpoints_.work(SIZE_MAX);
+    thin_checkpoints();
+  }
   const Scheduler& sched = runner().sim().net().sched();
   CheckpointInfo info;
   info.id = checkpoints_.take(*heap_);
@@ -198,8 +203,22 @@ void Playground::take_checkpoint() {
   info.events = sched.events_run();
   info.applied = applied();
   cp_info_.push_back(info);
-  // Thinning: while over the cap, merge away the checkpoint whose neighbours are closest (the
-  // first and the newest stay), so they stay about evenly spread.
+  // Filed at twice the pace of the run, so that it is done halfway to the next one.
+  staged_pages_ = checkpoints_.pending_pages();
+}
+
+void Playground::file_checkpoint(std::uint64_t events) {
+  if (!heap_) return;
+  // Past the size where no more are taken (maybe_checkpoint), the staging area is not readied.
+  const SimHeap* next = heap_->reserved_bytes() > 2 * kCheckpointBytes ? nullptr : heap_.get();
+  const bool pending = checkpoints_.pending_pages() > 0;
+  const std::uint64_t pages = 64 + staged_pages_ * 2 * events / kCheckpointEvents;
+  if (checkpoints_.work(static_cast<std::size_t>(pages), next) && pending) thin_checkpoints();
+}
+
+void Playground::thin_checkpoints() {
+  // While over the cap, merge away the checkpoint whose neighbours are closest (the first and
+  // the newest stay), so they stay about evenly spread.
   while (checkpoints_.bytes() > kCheckpointBytes && cp_info_.size() > 2) {
     std::size_t best = 1;
     for (std::size_t i = 2; i + 1 < cp_info_.size(); ++i)
@@ -355,6 +374,8 @@ std::string Playground::checkpoint_stats() const {
   w.begin_object()
       .field("count", static_cast<std::int64_t>(cp_info_.size()))
       .field("bytes", static_cast<std::int64_t>(checkpoints_.bytes()))
+      .field("staging_bytes", static_cast<std::int64_t>(checkpoints_.staging_bytes()))
+      .field("pending_pages", static_cast<std::int64_t>(checkpoints_.pending_pages()))
       .field("arena_bytes", static_cast<std::int64_t>(h ? h->reserved_bytes() : 0))
       .field("arena_in_use", static_cast<std::int64_t>(h ? h->state().in_use : 0))
       .field("interval_events", static_cast<std::int64_t>(kCheckpointEvents))

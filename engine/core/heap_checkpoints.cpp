@@ -40,24 +40,66 @@ void HeapCheckpoints::pin(SimHeap& heap) const {
 
 std::uint64_t HeapCheckpoints::take(SimHeap& heap) {
   SimHeapPause pause;
+  work(SIZE_MAX);  // the previous one, if it is still staged
   Cp cp;
   cp.id = next_id_++;
   cp.state = heap.state();
   const auto& chunks = heap.chunks();
+  std::size_t pages = 0;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     const std::size_t used = heap.used_bytes(cp.state, i);
     if (!used) break;
     cp.used.push_back(used);
+    pages += (used + kPage - 1) / kPage;
+  }
+  if (pages * kPage > staging_capacity_) grow_staging(pages * kPage * 3 / 2);
+  unsigned char* to = staging_.get();
+  for (std::size_t i = 0; i < cp.used.size(); ++i) {
+    const std::size_t bytes = (cp.used[i] + kPage - 1) / kPage * kPage;
+    std::memcpy(to, chunks[i].base, bytes);
+    to += bytes;
   }
   if (store_.size() < cp.used.size()) store_.resize(cp.used.size());
-  for (std::size_t i = 0; i < cp.used.size(); ++i) {
-    auto& pages = store_[i];
-    const std::size_t n = (cp.used[i] + kPage - 1) / kPage;
+  staged_pages_ = pages;
+  filed_pages_ = 0;
+  file_chunk_ = 0;
+  file_page_ = 0;
+  cps_.push_back(std::move(cp));
+  pin(heap);
+  return cps_.back().id;
+}
+
+void HeapCheckpoints::grow_staging(std::size_t bytes) {
+  staging_.reset();  // before the new one: both at once could be twice the heap
+  staging_capacity_ = bytes;
+  staging_.reset(new unsigned char[staging_capacity_]);
+  staging_touched_ = 0;
+}
+
+bool HeapCheckpoints::work(std::size_t max_pages, const SimHeap* heap) {
+  SimHeapPause pause;
+  if (filed_pages_ == staged_pages_) {
+    if (!heap || max_pages == SIZE_MAX) return true;
+    // Ready for a heap a quarter larger than now, the area grown and touched ahead.
+    const std::size_t want = heap->reserved_bytes() + heap->reserved_bytes() / 4;
+    if (want > staging_capacity_) grow_staging(heap->reserved_bytes() * 3 / 2);
+    volatile unsigned char* area = staging_.get();
+    for (std::size_t n = 0; n < max_pages && staging_touched_ < want; ++n) {
+      area[staging_touched_] = 0;
+      staging_touched_ += kPage;
+    }
+    return true;
+  }
+  const Cp& cp = cps_.back();
+  std::size_t budget = max_pages;
+  while (file_chunk_ < cp.used.size() && budget > 0) {
+    auto& pages = store_[file_chunk_];
+    const std::size_t n = (cp.used[file_chunk_] + kPage - 1) / kPage;
     if (pages.size() < n) pages.resize(n);
-    const auto* base = reinterpret_cast<const unsigned char*>(chunks[i].base);
-    for (std::size_t p = 0; p < n; ++p) {
-      std::vector<Version>& v = pages[p];
-      const unsigned char* now = base + p * kPage;
+    for (; file_page_ < n && budget > 0; ++file_page_, --budget) {
+      const unsigned char* now = staging_.get() + filed_pages_ * kPage;
+      ++filed_pages_;
+      std::vector<Version>& v = pages[file_page_];
       if (!v.empty() && same_page(now, v.back().data)) continue;
       auto* copy = new unsigned char[kPage];
       std::memcpy(copy, now, kPage);
@@ -65,13 +107,16 @@ std::uint64_t HeapCheckpoints::take(SimHeap& heap) {
       ++pages_;
       ++version_count_;
     }
+    if (file_page_ == n) {
+      ++file_chunk_;
+      file_page_ = 0;
+    }
   }
-  cps_.push_back(std::move(cp));
-  pin(heap);
-  return cps_.back().id;
+  return filed_pages_ == staged_pages_;
 }
 
-void HeapCheckpoints::restore(SimHeap& heap, std::uint64_t id) const {
+void HeapCheckpoints::restore(SimHeap& heap, std::uint64_t id) {
+  work(SIZE_MAX);
   const Cp* cp = find(id);
   if (!cp) return;
   const auto& chunks = heap.chunks();
@@ -92,6 +137,7 @@ void HeapCheckpoints::restore(SimHeap& heap, std::uint64_t id) const {
 
 void HeapCheckpoints::drop(std::uint64_t id) {
   SimHeapPause pause;
+  work(SIZE_MAX);
   auto it = std::lower_bound(cps_.begin(), cps_.end(), id,
                              [](const Cp& c, std::uint64_t v) { return c.id < v; });
   if (it == cps_.end() || it->id != id || it + 1 == cps_.end()) return;
@@ -116,6 +162,9 @@ void HeapCheckpoints::drop(std::uint64_t id) {
 
 void HeapCheckpoints::drop_after(std::uint64_t id, SimHeap& heap) {
   SimHeapPause pause;
+  // A staged checkpoint that goes is not filed; one that stays is finished first.
+  if (!cps_.empty() && cps_.back().id > id) filed_pages_ = staged_pages_;
+  work(SIZE_MAX);
   while (!cps_.empty() && cps_.back().id > id) cps_.pop_back();
   for (auto& pages : store_) {
     for (std::vector<Version>& v : pages) {
@@ -137,6 +186,7 @@ void HeapCheckpoints::clear() {
       for (Version& e : v) delete[] e.data;
   store_.clear();
   cps_.clear();
+  filed_pages_ = staged_pages_ = 0;
   pages_ = 0;
   version_count_ = 0;
 }

@@ -431,9 +431,10 @@ export class Playground {
   /** Wasm heap use (for leak checks), checkpoint memory and the simulation's own heap (zeros after dispose()). */
   memoryStats(): MemoryStats {
     // After dispose() only the module's figures are left.
-    const cp = JSON.parse(this.raw ? this.raw.checkpointStats() : '{"count":0,"bytes":0,"arena_bytes":0,"arena_in_use":0}') as {
+    const cp = JSON.parse(this.raw ? this.raw.checkpointStats() : '{"count":0,"bytes":0,"staging_bytes":0,"arena_bytes":0,"arena_in_use":0}') as {
       count: number;
       bytes: number;
+      staging_bytes: number;
       arena_bytes: number;
       arena_in_use: number;
     };
@@ -442,6 +443,7 @@ export class Playground {
       heapSize: this.module.HEAP8.length,
       checkpoints: cp.count,
       checkpointBytes: cp.bytes,
+      checkpointStagingBytes: cp.staging_bytes,
       simHeapBytes: cp.arena_bytes,
       simHeapInUse: cp.arena_in_use,
     };

@@ -397,6 +397,11 @@ export interface MemoryStats {
   /** Checkpoints kept for seeking back: how many, and the bytes they hold (at most 64 MB). */
   checkpoints: number;
   checkpointBytes: number;
+  /**
+   * Where the newest checkpoint is copied at once, to be compared with the saved pages a few
+   * pages per run call (about 1.5 times the simulation's heap, grown ahead of it).
+   */
+  checkpointStagingBytes: number;
   /** The simulation's own heap: bytes taken from the wasm heap, and in use inside it. */
   simHeapBytes: number;
   simHeapInUse: number;

@@ -344,7 +344,8 @@ export class LadderPainter {
     const lanesOf = new Array<number>(nHosts).fill(0);
     ctx.font = small;
     const timerLabelBottom = new Float64Array(nHosts).fill(-1e9);
-    const timerLabels: Array<{ h: number; txt: string; x: number; y: number }> = [];
+    /** `x` is the label's edge at the lifeline (`right`: its left edge, else its right edge). */
+    const timerLabels: Array<{ h: number; txt: string; x: number; y: number; right: boolean; live: boolean }> = [];
     /** Per host, the rows [top, bottom] its state and application labels took. */
     const taken: Array<Array<[number, number]>> = m.hostNames.map(() => []);
     // Only timers that can reach the window: short ones (<= LONG_TIMER) from a binary search,
@@ -381,15 +382,13 @@ export class LadderPainter {
       const span = deadline - ts;
       if (yb - ya > fs * 2.5 && ya > timerLabelBottom[h]) {
         const txt = `${name} ${formatDuration(span)}`;
-        const w = this.measure(ctx, txt);
         // Below the state label that often starts at the same moment; drawn after the states.
-        timerLabels.push({ h, txt, x: right ? x + 6 : x - 6 - w, y: Math.max(ya, th.headerHeight) + fs * 2 + 4 });
+        timerLabels.push({ h, txt, x: right ? x + 6 : x - 6, y: Math.max(ya, th.headerHeight) + fs * 2 + 4, right, live: false });
         timerLabelBottom[h] = ya + fs * 2 + 8;
       }
       if (endKind === TimerEnd.Armed && deadline > v.now && ts <= v.now) {
         const txt = msg('ladder.left', { duration: `${name} ${formatDuration(deadline - v.now)}` });
-        const w = this.measure(ctx, txt);
-        timerLabels.push({ h, txt, x: right ? x + 6 : x - 6 - w, y: yNow - 4 - lane * (fs + 2) });
+        timerLabels.push({ h, txt, x: right ? x + 6 : x - 6, y: yNow - 4 - lane * (fs + 2), right, live: true });
         if (v.twin && twin.length < MAX_TWIN) twin.push({ kind: 'timer', text: txt, time: ts, host: m.hostNames[h], label: name });
       }
     
@@ -659,9 +658,16 @@ export class LadderPainter {
     // Timer labels, where no state or application label is.
     ctx.fillStyle = th.timerText;
     const inBand = (y: number) => bands.some(([a, b]) => y > a && y - fs < b);
+    // The live countdowns first: a span's label that would cover one gives way. A label never
+    // runs into the time gutter (the playhead's time box is there): it is shortened instead.
+    timerLabels.sort((a, b) => Number(b.live) - Number(a.live));
     for (const l of timerLabels) {
-      if (taken[l.h].some(([a, b]) => l.y > a && l.y - fs < b) || inBand(l.y)) continue;
-      ctx.fillText(l.txt, l.x, l.y);
+      const rows = taken[l.h];
+      if (rows.some(([a, b]) => l.y > a && l.y - fs < b) || inBand(l.y)) continue;
+      const txt = this.elide(ctx, l.txt, l.right ? W - l.x - 2 : l.x - th.gutter - 2);
+      if (!txt) continue;
+      ctx.fillText(txt, l.right ? l.x : l.x - this.measure(ctx, txt), l.y);
+      rows.push([l.y - fs, l.y + 3]);
     }
     ctx.font = font;
 
