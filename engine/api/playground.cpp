@@ -214,7 +214,7 @@ RunResult Playground::run_until(SimTime t, RunBudget budget) {
       throw PlaygroundError("run_until: " + format_duration(t) + " is before the current time " +
                             format_duration(r.now()) + " (virtual time never goes backwards)");
     return run_budgeted(budget, [&](std::uint64_t n) {
-      return advance(Position{t, UINT64_MAX}, n);
+      return advance(Position{t, UINT64_MAX}, n, budget.max_events != 0);
     });
   });
 }

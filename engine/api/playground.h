@@ -294,7 +294,11 @@ class Playground {
   std::size_t applied() const;
   /// Runs toward `target`, at most `max_events` events, applying the recorded actions ahead at
   /// their places and taking checkpoints: {events run, reached}.
-  std::pair<std::uint64_t, bool> advance(Position target, std::uint64_t max_events);
+  /// `file`: file part of a staged checkpoint before each chunk (a budgeted run_until: the
+  /// page's frames); otherwise (a seek's replay, a run without a budget) the next take()
+  /// finishes it.
+  std::pair<std::uint64_t, bool> advance(Position target, std::uint64_t max_events,
+                                         bool file = false);
   std::pair<std::uint64_t, bool> run_to(Position target, std::uint64_t max_events);
   void apply_due_actions();
   /// Files part of a staged checkpoint before `events` more events run (HeapCheckpoints::work).

@@ -148,7 +148,8 @@ std::pair<std::uint64_t, bool> Playground::run_to(Position target, std::uint64_t
   return {sched.events_run() - start, done};
 }
 
-std::pair<std::uint64_t, bool> Playground::advance(Position target, std::uint64_t max_events) {
+std::pair<std::uint64_t, bool> Playground::advance(Position target, std::uint64_t max_events,
+                                                   bool file) {
   const Scheduler& sched = runner().sim().net().sched();
   std::uint64_t ran = 0;
   for (;;) {
@@ -161,7 +162,7 @@ std::pair<std::uint64_t, bool> Playground::advance(Position target, std::uint64_
     const std::uint64_t events = sched.events_run();
     const std::uint64_t to_boundary = kCheckpointEvents - events % kCheckpointEvents;
     const std::uint64_t chunk = std::min(max_events - ran, to_boundary);
-    file_checkpoint(chunk);
+    if (file) file_checkpoint(chunk);
     const auto [n, done] = run_to(goal, chunk);
     ran += n;
     maybe_checkpoint();

@@ -116,10 +116,21 @@ bool HeapCheckpoints::work(std::size_t max_pages, const SimHeap* heap) {
 }
 
 void HeapCheckpoints::restore(SimHeap& heap, std::uint64_t id) {
-  work(SIZE_MAX);
   const Cp* cp = find(id);
   if (!cp) return;
   const auto& chunks = heap.chunks();
+  // The newest checkpoint while it is still staged: straight from the staging area, which stays
+  // as it is for work() to go on. An older one needs none of its pages (they are all newer).
+  if (pending_pages() && cp == &cps_.back()) {
+    const unsigned char* from = staging_.get();
+    for (std::size_t i = 0; i < cp->used.size(); ++i) {
+      const std::size_t bytes = (cp->used[i] + kPage - 1) / kPage * kPage;
+      std::memcpy(chunks[i].base, from, bytes);
+      from += bytes;
+    }
+    heap.set_state(cp->state);
+    return;
+  }
   for (std::size_t i = 0; i < cp->used.size(); ++i) {
     const auto& pages = store_[i];
     auto* base = reinterpret_cast<unsigned char*>(chunks[i].base);

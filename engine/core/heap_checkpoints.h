@@ -6,7 +6,8 @@
 // playing a long run never waits for a whole checkpoint in one frame (comparing 30 MB took
 // 40-60 ms in WebAssembly). Most of a simulation's memory is its append-only trace, so a
 // checkpoint keeps about what was added since the previous one. A checkpoint still being
-// compared is finished first by anything that needs it (restore, drop). restore() writes every page in
+// compared is finished first by what needs it (drop, a new take) and restored straight from the
+// staging area. restore() writes every page in
 // use at that checkpoint back from the newest version saved at or before it, and the
 // allocator's state, so the heap is byte for byte what it was. drop() removes a checkpoint by
 // handing its pages to the next one (thinning); drop_after() removes the newest ones (a branch).

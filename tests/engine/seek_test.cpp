@@ -132,6 +132,63 @@ TEST_CASE("HeapCheckpoints: a restore brings back the bytes and the allocator, p
   delete v;
 }
 
+TEST_CASE("HeapCheckpoints: a staged checkpoint is filed in steps and can be restored before") {
+  SimHeap heap;
+  HeapCheckpoints cps;
+  std::vector<std::string>* v;
+  {
+    SimHeapScope scope(&heap);
+    v = new std::vector<std::string>();
+    escape(v);
+    for (int i = 0; i < 100; ++i) v->push_back("value " + std::to_string(i));
+  }
+  const std::uint64_t first = cps.take(heap);
+  CHECK(cps.pending_pages() > 0);  // staged, nothing compared yet
+  CHECK(cps.bytes() < 4096);
+  CHECK(cps.work(SIZE_MAX));
+  const std::size_t first_bytes = cps.bytes();
+  CHECK(first_bytes >= 4096);
+  {
+    SimHeapScope scope(&heap);
+    for (int i = 0; i < 20000; ++i)
+      v->push_back("later " + std::to_string(i) + std::string(40, 'c'));
+  }
+  const std::uint64_t second = cps.take(heap);
+  const std::size_t staged = cps.pending_pages();
+  REQUIRE(staged > 100);
+  CHECK_FALSE(cps.work(10));  // ten pages filed, the rest waits
+  CHECK(cps.pending_pages() == staged - 10);
+  {
+    SimHeapScope scope(&heap);
+    v->push_back("after the second");
+  }
+  // The staged one comes back from the staging area, an older one from the saved pages.
+  cps.restore(heap, second);
+  REQUIRE(v->size() == 20100);
+  CHECK(v->back() == "later 19999" + std::string(40, 'c'));
+  cps.restore(heap, first);
+  CHECK(v->size() == 100);
+  CHECK(cps.pending_pages() == staged - 10);
+  while (!cps.work(100)) {}
+  CHECK(cps.bytes() > first_bytes + 400'000);
+  cps.restore(heap, second);
+  CHECK(v->size() == 20100);
+  CHECK(v->back() == "later 19999" + std::string(40, 'c'));
+  // Branching away from a staged checkpoint drops it unfiled.
+  {
+    SimHeapScope scope(&heap);
+    v->push_back("third");
+  }
+  cps.take(heap);
+  CHECK(cps.pending_pages() > 0);
+  cps.drop_after(second, heap);
+  CHECK(cps.pending_pages() == 0);
+  CHECK(cps.count() == 2);
+  cps.restore(heap, first);
+  CHECK(v->size() == 100);
+  delete v;
+}
+
 TEST_CASE(
     "seek: any earlier time gives the trace and snapshot of the run at that time, and playing on "
     "the rest") {
