@@ -152,6 +152,34 @@ describe('flag composer, manual mode, packet inspector', { skip }, () => {
     await page.close();
   });
 
+  test('at a time: an out-of-window segment with a hex payload, sent at 2 s, is dropped and answered with an ACK', async () => {
+    const { page, problems } = await openPlayground(browser.context, `${server.url}index.html`);
+    await openComposer(page);
+    await seekTo(page, 1.5);
+    await chooseConn(page, /from client: #\d+ 10\.0\.0\.1:40000 > 10\.0\.0\.2:9000 ESTABLISHED/);
+    await setFlags(page, ['PSH', 'ACK']);
+    await page.locator(`${composer} input.pmode-hex`).check();
+    await page.locator(`${composer} textarea.payload-input`).fill('00 ff 41');
+    await page.locator(`${composer} input.when-at`).check();
+    await page.locator(`${composer} input.at`).fill('2s');
+    await page.locator(`${composer} button.preset[data-preset=outWindow]`).click();
+    await page.locator(`${composer} button.send`).click();
+    await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.busy);
+    const recorded = await page.evaluate(() => document.querySelector('tcp-playground').controller.feed.pg.actions());
+    assert.equal(recorded.length, 1);
+    assert.equal(recorded[0].at, 2e9, 'recorded at 2 s');
+    assert.equal(recorded[0].action.payload_hex, '00ff41');
+    await seekTo(page, 2.05);
+    assert.match(await verdictText(page), /^Dropped by server: sequence number outside the receive window[\s\S]*server answered with \[\.\]/);
+    // The crafted packet in the inspector: its payload, byte for byte.
+    await page.locator(`${composer} button.inspect`).click();
+    await page.locator(`${el} #tab-packet`).click();
+    assert.equal(await page.locator(`${inspector} .phex`).textContent(), '00 ff 41');
+    assert.match(await page.locator(`${inspector} .fate`).textContent(), /Dropped at server .*unacceptable_seq/);
+    assert.deepEqual(await allProblems(page, problems), []);
+    await page.close();
+  });
+
   test('bad input names the field and sends nothing', async () => {
     const { page, problems } = await openPlayground(browser.context, `${server.url}index.html`);
     await openComposer(page);

@@ -197,6 +197,7 @@ export const en = {
   'composer.sent': 'Sent {flags} from {from} at {time}.',
   'composer.verdict': 'What the receiver did',
   'composer.verdictNone': 'Nothing sent yet.',
+  'composer.inspect': 'Inspect the crafted packet',
   'composer.recorded': 'Every segment sent here is a recorded action: the scenario replays it.',
   'composer.err.number': '{field}: expected a whole number from {min} to {max}, got "{value}"',
   'composer.err.port': '{field}: expected a port from 1 to 65535, got "{value}"',

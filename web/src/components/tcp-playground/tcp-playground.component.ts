@@ -525,7 +525,7 @@ export class TcpPlayground extends LitElement {
             <tp-state-diagram id="panel-states" role="tabpanel" aria-labelledby="tab-states" ?hidden=${this.tab !== 'states'} .controller=${this.controller}></tp-state-diagram>
             <tp-connections id="panel-connections" role="tabpanel" aria-labelledby="tab-connections" ?hidden=${this.tab !== 'connections'} .controller=${this.controller} @tp-conn=${this.onConn}></tp-connections>
             <tp-log id="panel-log" role="tabpanel" aria-labelledby="tab-log" ?hidden=${this.tab !== 'log'} .controller=${this.controller} @tp-select=${this.onSelect}></tp-log>
-            <tp-composer id="panel-composer" role="tabpanel" aria-labelledby="tab-composer" ?hidden=${this.tab !== 'composer'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-composer>
+            <tp-composer id="panel-composer" role="tabpanel" aria-labelledby="tab-composer" ?hidden=${this.tab !== 'composer'} .controller=${this.controller} @tp-acted=${this.onActed} @tp-select=${this.onSelect}></tp-composer>
             <tp-inspector id="panel-packet" role="tabpanel" aria-labelledby="tab-packet" ?hidden=${this.tab !== 'packet'} .controller=${this.controller}></tp-inspector>
           </aside>
         </main>

@@ -88,6 +88,7 @@ export function verdictShort(v: Verdict): string {
  * the receiver did with it, read from the trace. Also each host's manual-mode switch.
  *
  * @event tp-acted - a live action went to the engine (its events are to be read)
+ * @event tp-select - "inspect" the crafted packet (detail.event: model index of its packet_sent)
  */
 export class TpComposer extends LitElement {
   static override styles = styles;
@@ -373,6 +374,7 @@ export class TpComposer extends LitElement {
       <section class="verdict" aria-live="polite">
         <h3>${msg('composer.verdict')}</h3>
         ${s ? html`<p class="sent muted">${msg('composer.sent', { flags: s.flags, from: s.fromName, time: formatTime(s.time) })}</p>` : nothing}
+        ${v && v.sentEvent >= 0 ? html`<button class="inspect" @click=${() => emit(this, 'tp-select', { event: v.sentEvent, source: 'log' })}>${msg('composer.inspect')}</button>` : nothing}
         ${s && v
           ? html`<ul class=${`verdict-lines kind-${v.kind}`} data-kind=${v.kind}>${verdictLines(v, s.toName).map((l) => html`<li>${l}</li>`)}</ul>`
           : html`<p class="muted">${msg('composer.verdictNone')}</p>`}
