@@ -174,7 +174,7 @@ export const en = {
   'composer.presetHelp.inWindow': 'seq = RCV.NXT + {d}, inside RCV.WND but not at RCV.NXT: an RST or SYN here draws a challenge ACK (RFC 5961 §3.2, §4.2).',
   'composer.presetHelp.outWindow': 'seq = RCV.NXT + RCV.WND + 1000: beyond the window, unacceptable (RFC 9293 §3.10.7.4): dropped, answered with an ACK unless it is an RST.',
   'composer.presetHelp.old': 'seq = RCV.NXT − 1000, ack = SND.UNA: data already received, as a late duplicate would carry.',
-  'composer.presetNoTcb': 'The receiver has no connection for this 4-tuple: only "exactly expected" (from what was seen) applies.',
+  'composer.presetNoTcb': 'Only "exactly expected" applies (from what was seen on this 4-tuple).',
   'composer.receiver': 'Receiver: {host} #{conn} in {state}, RCV.NXT {rcvNxt}, RCV.WND {rcvWnd}, SND.UNA {sndUna}, SND.NXT {sndNxt} (relative)',
   'composer.noReceiver': 'Receiver: no connection on {host} for this 4-tuple.',
   'composer.window': 'Window',

@@ -113,7 +113,7 @@ export const styles = [
     .tabs button {
       flex: 1 1 auto;
       font: inherit;
-      padding: var(--tp-space-1) var(--tp-space-2);
+      padding: var(--tp-space-1);
       border: none;
       border-bottom: var(--tp-focus-width) solid transparent;
       background: var(--tp-surface);

@@ -127,7 +127,8 @@ export class TpComposer extends LitElement {
     this.lastTime = now;
     this.lastVersion = c.model.version;
     this.snap = c.feed.pg.snapshot();
-    if (!this.form.from && this.snap.hosts.length >= 2) this.defaultEnds();
+    // Until a connection or ports are chosen, follow the first connection there is.
+    if ((!this.form.from || (!this.form.srcPort && !this.form.dstPort && !this.connChoice)) && this.snap.hosts.length >= 2) this.defaultEnds();
     if (this.preset) this.applyPreset(this.preset, false);
     if (this.sent) this.verdict = readVerdict(c.model, this.sent.start, this.sent.from, this.sent.to);
     this.requestUpdate();

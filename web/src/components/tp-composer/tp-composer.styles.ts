@@ -151,11 +151,15 @@ export const styles = css`
   p {
     margin: 0;
   }
+  /* The send button and the verdict stay in view while the form scrolls. */
   .side {
     display: flex;
     flex-direction: column;
     gap: var(--tp-space-2);
     min-width: 0;
+    position: sticky;
+    top: 0;
+    align-self: start;
   }
   .when {
     display: flex;
