@@ -180,6 +180,26 @@ describe('flag composer, manual mode, packet inspector', { skip }, () => {
     await page.close();
   });
 
+  test('data: in the window but not at RCV.NXT it is held out of order, at RCV.NXT it is taken', async () => {
+    const { page, problems } = await openPlayground(browser.context, `${server.url}index.html`);
+    await openComposer(page);
+    await seekTo(page, 1.5);
+    await chooseConn(page, /from client: #\d+ 10\.0\.0\.1:40000 > 10\.0\.0\.2:9000 ESTABLISHED/);
+    await setFlags(page, ['PSH', 'ACK']);
+    await page.locator(`${composer} textarea.payload-input`).fill('hi');
+    await page.locator(`${composer} button.preset[data-preset=inWindow]`).click();
+    await page.locator(`${composer} button.send`).click();
+    await seekTo(page, 1.55);
+    assert.match(await verdictText(page), /^Accepted by server\.[\s\S]*held out of order[\s\S]*server answered with \[\.\]/);
+    await page.locator(`${composer} button.preset[data-preset=exact]`).click();
+    await page.locator(`${composer} button.send`).click();
+    await seekTo(page, 1.6);
+    assert.match(await verdictText(page), /^Accepted by server\.[\s\S]*2 bytes of data taken in order/);
+    assert.doesNotMatch(await verdictText(page), /out of order/);
+    assert.deepEqual(await allProblems(page, problems), []);
+    await page.close();
+  });
+
   test('bad input names the field and sends nothing', async () => {
     const { page, problems } = await openPlayground(browser.context, `${server.url}index.html`);
     await openComposer(page);

@@ -21,9 +21,11 @@ export interface Verdict {
   /** Receiver state changes at arrival: [from, to]. */
   states: Array<[string, string]>;
   /** Packets the receiver sent at once: tcpdump flag letters and the engine's tag. */
-  answers: Array<{ flags: string; tag: string; event: number }>;
-  /** Payload bytes of the segment that the receiver took in (0 when dropped). */
+  answers: Array<{ flags: string; tag: string; event: number; ack: number }>;
+  /** Payload bytes of the segment that the receiver took in order (0 when dropped). */
   dataTaken: number;
+  /** Data kept out of order: the receiver's ACK still asks for bytes before it. */
+  outOfOrder: boolean;
   delayedAck: boolean;
   /** The receiving connection (-1: none took it). */
   conn: number;
@@ -49,7 +51,7 @@ export function flagLetters(flags: number): string {
  */
 export function readVerdict(m: TraceModel, start: number, from: number, to: number): Verdict {
   const c = m.cols;
-  const v: Verdict = { kind: 'pending', packet: 0, sentEvent: -1, time: NaN, reason: '', where: '', states: [], answers: [], dataTaken: 0, delayedAck: false, conn: -1 };
+  const v: Verdict = { kind: 'pending', packet: 0, sentEvent: -1, time: NaN, reason: '', where: '', states: [], answers: [], dataTaken: 0, outOfOrder: false, delayedAck: false, conn: -1 };
   let i = Math.max(0, start - m.base);
   // The inject app event, then the packet_sent right after it.
   for (; i < m.n; ++i) if (c.kind[i] === Kind.App && c.host[i] === from && m.label(c.name[i]) === 'inject') break;
@@ -104,13 +106,22 @@ export function readVerdict(m: TraceModel, start: number, from: number, to: numb
     } else if (k === Kind.StateChange) {
       v.states.push([m.label(c.from[j]), m.label(c.to[j])]);
     } else if (k === Kind.PacketSent) {
-      v.answers.push({ flags: flagLetters(c.flags[j]), tag: m.label(c.tag[j]), event: j });
+      v.answers.push({ flags: flagLetters(c.flags[j]), tag: m.label(c.tag[j]), event: j, ack: c.ack[j] });
     } else if (k === Kind.TimerSet && m.label(c.name[j]) === 'delayed_ack') {
       v.delayedAck = true;
     }
   }
   if (v.reason.includes('challenge_ack') || v.answers.some((a) => a.tag === 'challenge_ack')) v.kind = 'challenge';
   else if (v.answers.some((a) => a.flags.includes('R'))) v.kind = 'rst';
-  if (v.kind === 'accepted') v.dataTaken = c.len[sent];
+  if (v.kind === 'accepted' && c.len[sent] > 0) {
+    // The trace has no "delivered" event: the receiver's own ACK says whether RCV.NXT moved past
+    // the data (RFC 9293 §3.10.7.4: in-order text is taken, a later segment is held and the
+    // ACK repeats RCV.NXT). A delayed ACK means the data came in order (out-of-order data is
+    // acknowledged at once, RFC 5681 §4.2).
+    const end = (c.seq[sent] + c.len[sent]) % 2 ** 32;
+    const ack = v.answers.find((a) => a.flags.includes('.'));
+    if (ack && (end - ack.ack + 2 ** 32) % 2 ** 32 > 0 && (end - ack.ack + 2 ** 32) % 2 ** 32 < 2 ** 31) v.outOfOrder = true;
+    else v.dataTaken = c.len[sent];
+  }
   return v;
 }

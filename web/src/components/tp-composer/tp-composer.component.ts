@@ -55,6 +55,7 @@ export function verdictLines(v: Verdict, host: string): string[] {
   if (v.kind === 'challenge' && v.reason) lines.push(msg('verdict.dropped', { host, reason: reason(v.reason) }));
   for (const [from, to] of v.states) lines.push(msg('verdict.state', { host, from, to }));
   if (v.dataTaken > 0) lines.push(msg('verdict.data', { n: v.dataTaken }));
+  if (v.outOfOrder) lines.push(msg('verdict.outOfOrder'));
   for (const a of v.answers) lines.push(msg('verdict.answer', { host, flags: `[${a.flags}]`, tag: a.tag ? ` (${a.tag})` : '' }));
   if (v.delayedAck) lines.push(msg('verdict.delayedAck'));
   if (v.kind === 'accepted' && v.conn < 0 && !v.states.length) lines.push(msg('verdict.noConn'));
