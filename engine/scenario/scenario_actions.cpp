@@ -496,7 +496,8 @@ void ActionParser::inject() {
     seg.payload = c_.string(*p, f_.path("payload"), false).value_or("");
   if (auto p = f_.get("payload_hex")) {
     // Any bytes, 0x80-0xff too (a JSON string is UTF-8, so "payload" cannot carry them).
-    if (f_.has("payload")) c_.error(f_.path(), "give either \"payload\" or \"payload_hex\", not both");
+    if (f_.has("payload"))
+      c_.error(f_.path(), "give either \"payload\" or \"payload_hex\", not both");
     else if (auto hex = c_.string(*p, f_.path("payload_hex"), false))
       seg.payload = hex_bytes(*hex, f_.path("payload_hex"));
   }

@@ -460,25 +460,28 @@ TEST_CASE("scenario: inject's payload_hex carries any bytes, and bad hex names t
     {"at": "1s", "do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 9000,
      "flags": "P.", "payload_hex": "00 ff 4869"}
   ])"));
-  CHECK(s.timeline[0].segment.payload == std::string("\x00\xff" "Hi", 4));
+  CHECK(s.timeline[0].segment.payload == std::string("\x00\xffHi", 4));
 
   LoadResult odd = Scenario::load(two_hosts(R"([
     {"at": "1s", "do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 9000,
      "flags": "P.", "payload_hex": "abc"}
   ])"));
   CHECK_FALSE(odd.ok());
-  CHECK(has_error(odd.errors, "/timeline/0/payload_hex: expected hex digits in pairs (one pair per "
-                              "byte), got an odd number (3)"));
+  CHECK(has_error(odd.errors,
+                  "/timeline/0/payload_hex: expected hex digits in pairs (one pair per "
+                  "byte), got an odd number (3)"));
   LoadResult bad = Scenario::load(two_hosts(R"([
     {"at": "1s", "do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 9000,
      "flags": "P.", "payload_hex": "zz"}
   ])"));
-  CHECK(has_error(bad.errors, "/timeline/0/payload_hex: expected hex digits (0-9, a-f), got \"z\""));
+  CHECK(
+      has_error(bad.errors, "/timeline/0/payload_hex: expected hex digits (0-9, a-f), got \"z\""));
   LoadResult both = Scenario::load(two_hosts(R"([
     {"at": "1s", "do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 9000,
      "flags": "P.", "payload": "x", "payload_hex": "00"}
   ])"));
-  CHECK(has_error(both.errors, "/timeline/0: give either \"payload\" or \"payload_hex\", not both"));
+  CHECK(
+      has_error(both.errors, "/timeline/0: give either \"payload\" or \"payload_hex\", not both"));
 
   // The bytes reach the wire as they are.
   ScenarioRunner runner(std::move(s));
