@@ -395,7 +395,7 @@ export class TpComposer extends LitElement {
           ${this.hostSelect('to', msg('composer.to'))} ${this.text('dstPort', msg('composer.dstPort'), 'port')}</div>
         <div class="manual-row">
           <span class="label">${msg('composer.manual')}:</span>
-          ${this.snap.hosts.filter((h) => h.listeners.length || this.snap!.connections.some((c) => c.host === h.name) || !h.forwarding).map(
+          ${this.snap.hosts.map(
             (h) => html`<label><input type="checkbox" class="manual" data-host=${h.name} .checked=${h.manual} @change=${(e: Event) => this.setManual(h.name, (e.target as HTMLInputElement).checked)} /> ${h.name}</label>`,
           )}
           <span class="muted small">${msg('composer.manualHelp')}</span>
