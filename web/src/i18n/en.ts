@@ -221,7 +221,7 @@ export const en = {
   'verdict.noConn': 'No connection took it.',
   'verdict.ladder': 'verdict: {text}',
   'verdict.short.accepted': 'accepted',
-  'verdict.short.acceptedState': 'accepted: → {state}',
+  'verdict.short.outOfOrder': 'held out of order',
   'verdict.short.challenge': 'challenge ACK',
   'verdict.short.rst': 'answered with RST',
   'verdict.short.dropped': 'dropped: {reason}',

@@ -65,10 +65,9 @@ export function verdictLines(v: Verdict, host: string): string[] {
 /** The verdict in a few words, for the ladder. */
 export function verdictShort(v: Verdict): string {
   switch (v.kind) {
-    case 'accepted': {
-      const last = v.states[v.states.length - 1];
-      return last ? msg('verdict.short.acceptedState', { state: last[1] }) : msg('verdict.short.accepted');
-    }
+    case 'accepted':
+      // A state change is written on the lifeline already.
+      return v.outOfOrder ? msg('verdict.short.outOfOrder') : msg('verdict.short.accepted');
     case 'challenge':
       return msg('verdict.short.challenge');
     case 'rst':

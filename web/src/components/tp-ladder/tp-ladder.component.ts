@@ -278,7 +278,7 @@ export class TpLadder extends LitElement {
     // under the arrival (a state label may sit at it).
     const x = this.painter.hostX(v.host, this.width, this.theme);
     const right = x > this.width / 2;
-    const room = right ? this.width - this.painter.rightMargin - x - 10 : x - this.theme.gutter - 10;
+    const room = right ? this.width - this.painter.rightMargin - x - 10 : x - this.theme.gutter / 2 - 10;
     el.hidden = false;
     el.textContent = v.text;
     el.title = msg('verdict.ladder', { text: v.text });
