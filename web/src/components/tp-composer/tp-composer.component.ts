@@ -232,15 +232,22 @@ export class TpComposer extends LitElement {
       return;
     }
     const pg = c.feed.pg;
+    let spec = built.spec;
     try {
-      // "At time T": run to T, then send (recorded at T, so scenario() replays it there).
+      // "At time T": run to T, then send (recorded at T, so scenario() replays it there), with
+      // the preset's seq/ack taken from the receiver's TCB at T.
       if (!Number.isNaN(at) && at > c.now) {
         c.pause();
         c.seek(at);
         c.finishSeek();
+        this.snap = pg.snapshot();
+        if (this.preset) {
+          this.applyPreset(this.preset, false);
+          spec = buildSegment(this.form).spec ?? spec;
+        }
       }
       const start = c.feed.feed(0, 1).end;
-      pg.inject(built.spec);
+      pg.inject(spec);
       const hosts = c.model.hostNames;
       this.sent = {
         start, from: hosts.indexOf(this.form.from), to: hosts.indexOf(this.form.to), toName: this.form.to, fromName: this.form.from,
