@@ -58,7 +58,7 @@ const std::vector<ActionSpec>& action_specs() {
       {"inject",
        K::inject,
        {"host", "to", "src_port", "dst_port", "flags", "seq", "ack", "seq_offset", "ack_offset",
-        "window", "urgent", "options", "payload", "ttl"}},
+        "window", "urgent", "options", "payload", "payload_hex", "ttl"}},
       {"drop", K::drop, {"link", "host", "count"}},
       {"udp_bind", K::udp_bind, {"host", "port", "name"}},
       {"udp_send", K::udp_send, {"socket", "to", "port", "text", "bytes"}},
@@ -105,6 +105,7 @@ class ActionParser {
   void set();
   void set_link(const std::string& name);
   void inject();
+  std::string hex_bytes(const std::string& hex, const std::string& path);
   std::optional<std::uint16_t> flags(const Json& v, const std::string& path);
   std::int64_t offset(std::string_view key);
   void options(const Json& v, const std::string& path, TcpOptionWriter& w);
@@ -448,6 +449,34 @@ std::int64_t ActionParser::offset(std::string_view key) {
   return *n;
 }
 
+/// "48 65 6c6c6f" -> the bytes it spells (spaces between bytes allowed); an error otherwise.
+std::string ActionParser::hex_bytes(const std::string& hex, const std::string& path) {
+  std::string digits, out;
+  for (char ch : hex)
+    if (ch != ' ') digits.push_back(ch);
+  const auto nibble = [](char ch) -> int {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+  };
+  if (digits.size() % 2 != 0) {
+    c_.error(path, "expected hex digits in pairs (one pair per byte), got an odd number (" +
+                       std::to_string(digits.size()) + ")");
+    return {};
+  }
+  for (std::size_t i = 0; i < digits.size(); i += 2) {
+    const int hi = nibble(digits[i]), lo = nibble(digits[i + 1]);
+    if (hi < 0 || lo < 0) {
+      c_.error(path, "expected hex digits (0-9, a-f), got \"" +
+                         std::string(1, hi < 0 ? digits[i] : digits[i + 1]) + "\"");
+      return {};
+    }
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
 void ActionParser::inject() {
   CraftedSegment& seg = a_.segment;
   a_.host = host("host");
@@ -465,6 +494,13 @@ void ActionParser::inject() {
   seg.ttl = static_cast<std::uint8_t>(f_.integer("ttl", 0, 255).value_or(64));
   if (auto p = f_.get("payload"))
     seg.payload = c_.string(*p, f_.path("payload"), false).value_or("");
+  if (auto p = f_.get("payload_hex")) {
+    // Any bytes, 0x80-0xff too (a JSON string is UTF-8, so "payload" cannot carry them).
+    if (f_.has("payload"))
+      c_.error(f_.path(), "give either \"payload\" or \"payload_hex\", not both");
+    else if (auto hex = c_.string(*p, f_.path("payload_hex"), false))
+      seg.payload = hex_bytes(*hex, f_.path("payload_hex"));
+  }
   if (const Json* o = f_.get("options")) {
     TcpOptionWriter w;
     options(*o, f_.path("options"), w);

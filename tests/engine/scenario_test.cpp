@@ -455,6 +455,47 @@ TEST_CASE("scenario: inject builds the crafted segment") {
   CHECK(sent_by_client == 2);
 }
 
+TEST_CASE("scenario: inject's payload_hex carries any bytes, and bad hex names the field") {
+  Scenario s = load_ok(two_hosts(R"([
+    {"at": "1s", "do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 9000,
+     "flags": "P.", "payload_hex": "00 ff 4869"}
+  ])"));
+  CHECK(s.timeline[0].segment.payload == std::string("\x00\xffHi", 4));
+
+  LoadResult odd = Scenario::load(two_hosts(R"([
+    {"at": "1s", "do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 9000,
+     "flags": "P.", "payload_hex": "abc"}
+  ])"));
+  CHECK_FALSE(odd.ok());
+  CHECK(has_error(odd.errors,
+                  "/timeline/0/payload_hex: expected hex digits in pairs (one pair per "
+                  "byte), got an odd number (3)"));
+  LoadResult bad = Scenario::load(two_hosts(R"([
+    {"at": "1s", "do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 9000,
+     "flags": "P.", "payload_hex": "zz"}
+  ])"));
+  CHECK(
+      has_error(bad.errors, "/timeline/0/payload_hex: expected hex digits (0-9, a-f), got \"z\""));
+  LoadResult both = Scenario::load(two_hosts(R"([
+    {"at": "1s", "do": "inject", "host": "client", "to": "server", "src_port": 40000, "dst_port": 9000,
+     "flags": "P.", "payload": "x", "payload_hex": "00"}
+  ])"));
+  CHECK(
+      has_error(both.errors, "/timeline/0: give either \"payload\" or \"payload_hex\", not both"));
+
+  // The bytes reach the wire as they are.
+  ScenarioRunner runner(std::move(s));
+  runner.run();
+  const Trace& t = runner.sim().trace();
+  bool seen = false;
+  for (std::uint64_t i = t.first_index(); i < t.end_index(); ++i) {
+    if (t.at(i).kind != TraceKind::packet_sent || t.at(i).host != 0) continue;
+    const std::optional<Packet> p = t.packet(t.at(i).packet_id);
+    seen = p && p->payload.to_vector() == std::vector<std::uint8_t>{0x00, 0xff, 'H', 'i'};
+  }
+  CHECK(seen);
+}
+
 TEST_CASE("scenario: live actions run now and are appended to the document") {
   ScenarioRunner runner(load_ok(two_hosts(R"([
     {"at": "0s", "do": "listen", "host": "server", "port": 9000, "name": "srv"},

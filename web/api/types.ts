@@ -369,7 +369,10 @@ export interface SegmentSpec {
   window?: number;
   urgent?: number;
   options?: TcpOptionSpec[];
+  /** The payload as text (sent as its UTF-8 bytes). */
   payload?: string;
+  /** The payload as hex digit pairs ("48 69" or "4869"), any byte value; instead of `payload`. */
+  payload_hex?: string;
   ttl?: number;
 }
 

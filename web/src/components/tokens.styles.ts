@@ -118,5 +118,20 @@ export const tokens = css`
     --tp-marker-drop: #c00000;
     --tp-marker-timer: #c98a00;
     --tp-log-annotation: #4a5a70;
+
+    /* The flag composer and the packet inspector (issue 20, part A). */
+    --tp-composer-side-width: 230px;
+    --tp-composer-port-width: 72px;
+    --tp-composer-seq-width: 110px;
+    --tp-composer-flag-width: 34px;
+    --tp-composer-odd: #8a5a00;
+    --tp-composer-accepted: #2e7d32;
+    --tp-inspector-hl-bg: #ffd95a;
+    --tp-inspector-hl-text: #1b1f24;
+    --tp-inspector-row-hl: #fff1b8;
+    --tp-inspector-hex-size: 12px;
+    --tp-inspector-depth: 14px;
+    --tp-inspector-ok: #2e7d32;
+    --tp-ladder-verdict: #7b2fbf;
   }
 `;

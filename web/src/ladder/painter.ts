@@ -68,7 +68,7 @@ export interface DrawnFrame {
 }
 
 export interface TwinItem {
-  kind: 'packet' | 'state' | 'fold' | 'timer' | 'app';
+  kind: 'packet' | 'state' | 'fold' | 'timer' | 'app' | 'verdict';
   text: string;
   time: number;
   host?: string;

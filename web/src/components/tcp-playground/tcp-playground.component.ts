@@ -7,7 +7,9 @@ import { msg } from '../../i18n';
 import { browserSupported } from '../../util/support';
 import { parseTime } from '../../util/time';
 import type { ControlDetail, LessonDetail, SeekDetail, SelectDetail, SpeedDetail } from '../events';
+import type { TpComposer } from '../tp-composer/tp-composer.component';
 import type { TpConnections } from '../tp-connections/tp-connections.component';
+import type { TpInspector } from '../tp-inspector/tp-inspector.component';
 import type { TpLadder } from '../tp-ladder/tp-ladder.component';
 import { watchText } from '../tp-lessons/tp-lessons.component';
 import type { TpStateDiagram } from '../tp-state-diagram/tp-state-diagram.component';
@@ -19,7 +21,9 @@ import { styles } from './tcp-playground.styles';
 const TOUR_KEY = 'tcpplay.tour.done';
 
 type Status = 'loading' | 'ready' | 'error' | 'unsupported';
-type Tab = 'lesson' | 'log' | 'states' | 'connections';
+type Tab = 'lesson' | 'log' | 'states' | 'connections' | 'composer' | 'packet';
+/** Tabs that widen the side panel. */
+const WIDE_TABS: Tab[] = ['states', 'connections', 'composer', 'packet'];
 
 /** `#lesson=handshake&t=350s` -> { lesson, t (ns, NaN if none) }. */
 export function parseHash(hash: string): { lesson: string; t: number } {
@@ -81,6 +85,12 @@ export class TcpPlayground extends LitElement {
   }
   private get table(): TpConnections | null {
     return this.renderRoot.querySelector('tp-connections');
+  }
+  private get composer(): TpComposer | null {
+    return this.renderRoot.querySelector('tp-composer');
+  }
+  private get inspector(): TpInspector | null {
+    return this.renderRoot.querySelector('tp-inspector');
   }
 
   override connectedCallback(): void {
@@ -206,6 +216,11 @@ export class TcpPlayground extends LitElement {
       log.controller = c;
       log.newLesson();
     }
+    for (const panel of [this.composer, this.inspector]) {
+      if (!panel) continue;
+      panel.controller = c;
+      panel.reset();
+    }
     if (!Number.isNaN(t) && t > 0) c.seek(t);
     this.lastVersion = -1;
     this.requestUpdate();
@@ -257,6 +272,9 @@ export class TcpPlayground extends LitElement {
           this.table?.refresh(busy);
           if (this.diagram && this.table) this.diagram.names = this.table.names();
         }
+        if (this.tab === 'composer') this.composer?.refresh();
+        if (this.tab === 'packet') this.inspector?.refresh();
+        this.ladder?.setVerdict(this.composer?.lastVerdict ?? null);
       }
     }
     if (c.points.version !== this.lastPointsVersion || now !== this.lastNow) {
@@ -369,6 +387,8 @@ export class TcpPlayground extends LitElement {
     const { event, source } = e.detail;
     const col = c.model.cols;
     this.showConnection(col.conn[event] >= 0 ? col.conn[event] : col.peerConn[event]);
+    this.inspector?.select(event);
+    if (this.tab === 'lesson' && c.model.rowOfEvent(event) >= 0) this.setTab('packet');
     if (source === 'ladder') {
       this.log?.select(event);
     } else {
@@ -424,6 +444,7 @@ export class TcpPlayground extends LitElement {
     void this.updateComplete.then(() => {
       if (tab === 'log') this.log?.refresh();
       if (tab === 'states') this.diagram?.refresh();
+      if (tab === 'composer') this.composer?.refresh();
       if (tab === 'states' || tab === 'connections') {
         this.table?.refresh();
         if (this.diagram && this.table) this.diagram.names = this.table.names();
@@ -441,6 +462,13 @@ export class TcpPlayground extends LitElement {
   private onConn = (e: CustomEvent<{ conn: number }>): void => {
     this.showConnection(e.detail.conn);
     this.setTab('states');
+  };
+
+  /** A panel acted on the engine (composer, manual mode): read the new events, redraw. */
+  private onActed = (): void => {
+    this.lastVersion = -1;
+    this.kick();
+    this.sync();
   };
 
   private onStopAtPoints = (e: Event): void => {
@@ -473,12 +501,13 @@ export class TcpPlayground extends LitElement {
           <label class="stop-at-points"><input type="checkbox" class="stop-points" .checked=${this.controller?.stopAtPoints ?? false} @change=${this.onStopAtPoints} /> ${msg('lessons.stopAtPoints')}</label>
         </header>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
-        <main class=${this.tab === 'states' || this.tab === 'connections' ? 'main wide' : 'main'}>
+        <main class=${WIDE_TABS.includes(this.tab) ? 'main wide' : 'main'}>
           <tp-ladder class="ladder" .controller=${this.controller} @tp-select=${this.onSelect}></tp-ladder>
           <aside class="side">
             <div class="tabs" role="tablist" aria-label=${msg('tabs.label')}>
               ${this.tabButton('lesson', msg('tabs.lesson'))} ${this.tabButton('states', msg('tabs.states'))}
               ${this.tabButton('connections', msg('tabs.connections'))} ${this.tabButton('log', msg('tabs.log'))}
+              ${this.tabButton('composer', msg('tabs.composer'))} ${this.tabButton('packet', msg('tabs.packet'))}
             </div>
             <tp-lessons
               id="panel-lesson"
@@ -496,6 +525,8 @@ export class TcpPlayground extends LitElement {
             <tp-state-diagram id="panel-states" role="tabpanel" aria-labelledby="tab-states" ?hidden=${this.tab !== 'states'} .controller=${this.controller}></tp-state-diagram>
             <tp-connections id="panel-connections" role="tabpanel" aria-labelledby="tab-connections" ?hidden=${this.tab !== 'connections'} .controller=${this.controller} @tp-conn=${this.onConn}></tp-connections>
             <tp-log id="panel-log" role="tabpanel" aria-labelledby="tab-log" ?hidden=${this.tab !== 'log'} .controller=${this.controller} @tp-select=${this.onSelect}></tp-log>
+            <tp-composer id="panel-composer" role="tabpanel" aria-labelledby="tab-composer" ?hidden=${this.tab !== 'composer'} .controller=${this.controller} @tp-acted=${this.onActed} @tp-select=${this.onSelect}></tp-composer>
+            <tp-inspector id="panel-packet" role="tabpanel" aria-labelledby="tab-packet" ?hidden=${this.tab !== 'packet'} .controller=${this.controller}></tp-inspector>
           </aside>
         </main>
         <tp-time-controls

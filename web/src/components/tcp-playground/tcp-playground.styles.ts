@@ -99,18 +99,21 @@ export const styles = [
     .side > tp-lessons,
     .side > tp-state-diagram,
     .side > tp-connections,
-    .side > tp-log {
+    .side > tp-log,
+    .side > tp-composer,
+    .side > tp-inspector {
       flex: 1;
       min-height: 0;
     }
     .tabs {
       display: flex;
+      flex-wrap: wrap;
       border-bottom: var(--tp-border-width) solid var(--tp-border);
     }
     .tabs button {
-      flex: 1;
+      flex: 1 1 auto;
       font: inherit;
-      padding: var(--tp-space-1) var(--tp-space-2);
+      padding: var(--tp-space-1);
       border: none;
       border-bottom: var(--tp-focus-width) solid transparent;
       background: var(--tp-surface);

@@ -1,5 +1,7 @@
 import { define } from '../define';
+import '../tp-composer/tp-composer';
 import '../tp-connections/tp-connections';
+import '../tp-inspector/tp-inspector';
 import '../tp-ladder/tp-ladder';
 import '../tp-state-diagram/tp-state-diagram';
 import '../tp-lessons/tp-lessons';

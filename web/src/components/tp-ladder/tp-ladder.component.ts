@@ -74,6 +74,7 @@ export class TpLadder extends LitElement {
         ></canvas>
         <div class="tooltip" hidden></div>
         <div class="callouts" aria-live="polite"></div>
+        <div class="verdict" hidden></div>
         </div>
         <ol class="twin" aria-label=${msg('ladder.label')}></ol>
       </div>
@@ -242,8 +243,50 @@ export class TpLadder extends LitElement {
       performance.mark('tcpplay:first-frame');
     }
     if (this.drawTimes.length > 600) this.drawTimes.splice(0, 300);
+    const v = this.verdict;
+    if (v && v.time <= now && this.frame.twin.length) {
+      this.frame.twin.push({ kind: 'verdict', text: `${formatTime(v.time)} ${m.hostNames[v.host] ?? ''}: ${msg('verdict.ladder', { text: v.text })}`, time: v.time, host: m.hostNames[v.host], label: v.text });
+    }
     if (this.frame.twin.length || this.twinWanted) this.scheduleTwin(this.frame.twin);
     this.placeCallouts(th.headerHeight);
+    this.placeVerdict(th.headerHeight);
+  }
+
+  /** The composer's verdict on its last crafted segment: at its arrival, by the receiver's lifeline. */
+  private verdict: { time: number; host: number; text: string; kind: string } | null = null;
+
+  /** Shows (or clears, with null) what the receiver did with the composer's last segment. */
+  setVerdict(v: { verdict: { time: number; kind: string }; host: number; text: string } | null): void {
+    const next = v && !Number.isNaN(v.verdict.time) ? { time: v.verdict.time, host: v.host, text: v.text, kind: v.verdict.kind } : null;
+    const same = next && this.verdict && next.time === this.verdict.time && next.host === this.verdict.host && next.text === this.verdict.text;
+    if (same || (!next && !this.verdict)) return;
+    this.verdict = next;
+    this.invalidate();
+  }
+
+  private placeVerdict(headerHeight: number): void {
+    const el = this.renderRoot.querySelector<HTMLElement>('.verdict');
+    const v = this.verdict;
+    const c = this.controller;
+    if (!el || !this.painter || !this.theme || !c) return;
+    const y = v ? headerHeight + TOP_PAD + this.painter.axis.y(v.time) - this.scrollY : -1;
+    if (!v || v.time > c.now || y < headerHeight || y > this.height - 10) {
+      el.hidden = true;
+      return;
+    }
+    // On the outer side of the receiver's lifeline (packet labels are between lifelines), just
+    // under the arrival (a state label may sit at it).
+    const x = this.painter.hostX(v.host, this.width, this.theme);
+    const right = x > this.width / 2;
+    const room = right ? this.width - this.painter.rightMargin - x - 10 : x - this.theme.gutter / 2 - 10;
+    el.hidden = false;
+    el.textContent = v.text;
+    el.title = msg('verdict.ladder', { text: v.text });
+    el.dataset.kind = v.kind;
+    el.classList.toggle('flip', !right);
+    el.style.setProperty('--verdict-x', `${Math.round(x + (right ? 6 : -6))}px`);
+    el.style.setProperty('--verdict-y', `${Math.round(y + this.theme.fontSize + 6)}px`);
+    el.style.setProperty('--verdict-room', `${Math.max(40, Math.round(room))}px`);
   }
 
   private calloutBox: HTMLElement | null = null;

@@ -154,4 +154,29 @@ export const styles = css`
     margin: 0;
     padding: 0;
   }
+  /* The composer's verdict on its last crafted segment, by the receiver's lifeline. */
+  .verdict {
+    position: absolute;
+    left: var(--verdict-x);
+    top: var(--verdict-y);
+    max-width: min(var(--tp-callout-width), var(--verdict-room));
+    box-sizing: border-box;
+    padding: 0 var(--tp-space-1);
+    font-family: var(--tp-ladder-font-family);
+    font-size: var(--tp-ladder-font-size);
+    color: var(--tp-ladder-verdict);
+    background: var(--tp-ladder-bg);
+    border: var(--tp-border-width) solid var(--tp-ladder-verdict);
+    border-radius: var(--tp-radius);
+    pointer-events: none;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .verdict.flip {
+    transform: translateX(-100%);
+  }
+  .verdict[hidden] {
+    display: none;
+  }
 `;
