@@ -61,7 +61,7 @@ const std::vector<ActionSpec>& action_specs() {
         "window", "urgent", "options", "payload", "ttl"}},
       {"drop", K::drop, {"link", "host", "count"}},
       {"udp_bind", K::udp_bind, {"host", "port", "name"}},
-      {"udp_send", K::udp_send, {"socket", "to", "port", "text", "bytes"}},
+      {"udp_send", K::udp_send, {"socket", "to", "port", "text", "hex", "bytes"}},
       {"note", K::note, {"text"}},
   };
   return specs;
@@ -99,7 +99,7 @@ class ActionParser {
   void socket_or_conn();
   void define(std::string_view key, SocketDef::Kind kind, bool required);
   void tcp_params();
-  void data(bool required_one, std::uint64_t max_bytes);
+  void data(bool required_one, std::uint64_t max_bytes, bool hex_ok = false);
   void listen();
   void connect();
   void set();
@@ -210,14 +210,51 @@ void ActionParser::tcp_params() {
 }
 
 /// `text` or `bytes` (generated data); exactly one when required.
-void ActionParser::data(bool required_one, std::uint64_t max_bytes) {
+/// "de ad be ef" or "deadbeef" (spaces between pairs allowed) as bytes; nullopt when not that.
+std::optional<std::string> hex_bytes(std::string_view hex) {
+  auto digit = [](char ch) {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < hex.size();) {
+    if (hex[i] == ' ') {
+      ++i;
+      continue;
+    }
+    if (i + 1 >= hex.size() || digit(hex[i]) < 0 || digit(hex[i + 1]) < 0) return std::nullopt;
+    out += static_cast<char>(digit(hex[i]) * 16 + digit(hex[i + 1]));
+    i += 2;
+  }
+  return out;
+}
+
+void ActionParser::data(bool required_one, std::uint64_t max_bytes, bool hex_ok) {
   const bool has_text = f_.has("text"), has_bytes = f_.has("bytes");
-  if (has_text && has_bytes) {
-    c_.error(f_.path(), "give either \"text\" or \"bytes\", not both");
+  const bool has_hex = hex_ok && f_.has("hex");
+  if (int(has_text) + int(has_bytes) + int(has_hex) > 1) {
+    c_.error(f_.path(), hex_ok ? "give one of \"text\", \"hex\" or \"bytes\", not two"
+                               : "give either \"text\" or \"bytes\", not both");
     return;
   }
-  if (!has_text && !has_bytes) {
-    if (required_one) c_.error(f_.path(), "missing required key \"text\" or \"bytes\"");
+  if (!has_text && !has_bytes && !has_hex) {
+    if (required_one)
+      c_.error(f_.path(), hex_ok ? "missing required key \"text\", \"hex\" or \"bytes\""
+                                 : "missing required key \"text\" or \"bytes\"");
+    return;
+  }
+  if (has_hex) {
+    const auto text = c_.string(*f_.get("hex"), f_.path("hex"), true);
+    if (!text) return;
+    a_.text = hex_bytes(*text);
+    if (!a_.text)
+      c_.error(f_.path("hex"), "expected pairs of hex digits such as \"de ad be ef\", got " +
+                                   show(*f_.get("hex")));
+    else if (a_.text->size() > max_bytes)
+      c_.error(f_.path("hex"), std::to_string(a_.text->size()) + " bytes is more than " +
+                                   std::to_string(max_bytes));
     return;
   }
   if (has_text) a_.text = c_.string(*f_.get("text"), f_.path("text"), false);
@@ -280,6 +317,17 @@ void ActionParser::set() {
     c_.error(f_.path("target"),
              "expected \"link:NAME\", \"tcp:HOST\", \"socket:NAME\" or \"conn:ID\", got \"" +
                  *target + "\"");
+    return;
+  }
+  if (*param == "profile") {
+    // A host's whole set of defaults at once (rfc, linux, windows): only the host has a
+    // profile; a live connection keeps the parameters it opened with and is tuned one by one.
+    if (kind != "tcp") {
+      c_.error(f_.path("param"),
+               "\"profile\" is set on a host (\"tcp:HOST\"), not on one connection");
+      return;
+    }
+    if (auto d = TcpConfig::profile_defaults(*text); !d) c_.error(f_.path("value"), d.error());
     return;
   }
   const auto& known = TcpConfig::params();
@@ -524,7 +572,7 @@ void ActionParser::parse() {
       a_.socket = socket_ref();
       destination("to");
       a_.port = f_.port("port", true).value_or(0);
-      data(true, 65507);  // the largest UDP payload in one IPv4 packet
+      data(true, 65507, true);  // the largest UDP payload in one IPv4 packet
       return;
     case ActionKind::note: a_.text = f_.string("text", true); return;
   }

@@ -9,6 +9,8 @@ export type SpeedDetail = { speed: number };
 export type LessonDetail = { id: string };
 /** A connection was chosen (its id), in the connection table. */
 export type ConnDetail = { conn: number };
+/** A live action ran from a panel (sockets, timeouts): the views read what it traced. */
+export type ActedDetail = { form: string };
 
 declare global {
   interface HTMLElementEventMap {
@@ -19,6 +21,7 @@ declare global {
     'tp-lesson': CustomEvent<LessonDetail>;
     'tp-conn': CustomEvent<ConnDetail>;
     'tp-tour-done': CustomEvent<void>;
+    'tp-acted': CustomEvent<ActedDetail>;
   }
 }
 

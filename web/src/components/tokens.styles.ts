@@ -118,5 +118,16 @@ export const tokens = css`
     --tp-marker-drop: #c00000;
     --tp-marker-timer: #c98a00;
     --tp-log-annotation: #4a5a70;
+
+    /* The socket panel (tp-sockets) and the timeouts and parameters panel (tp-timeouts). */
+    --tp-sockets-small-button: 20px;
+    --tp-sockets-card-min: 330px;
+    --tp-sockets-seen-bar: 3px;
+    --tp-sockets-ok: #2e7d32;
+    --tp-sockets-eof: #b07a00;
+    --tp-timeouts-name-width: 190px;
+    --tp-timeouts-value-width: 90px;
+    --tp-timeouts-changed: #8a5a00;
+    --tp-timeouts-card-min: 230px;
   }
 `;

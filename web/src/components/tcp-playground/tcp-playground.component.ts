@@ -14,12 +14,16 @@ import type { TpStateDiagram } from '../tp-state-diagram/tp-state-diagram.compon
 import type { TpLog } from '../tp-log/tp-log.component';
 import type { TpTimeControls } from '../tp-time-controls/tp-time-controls.component';
 import type { TpTour } from '../tp-tour/tp-tour.component';
+import type { TpSockets } from '../tp-sockets/tp-sockets.component';
+import type { TpTimeouts } from '../tp-timeouts/tp-timeouts.component';
 import { styles } from './tcp-playground.styles';
 
 const TOUR_KEY = 'tcpplay.tour.done';
 
 type Status = 'loading' | 'ready' | 'error' | 'unsupported';
-type Tab = 'lesson' | 'log' | 'states' | 'connections';
+type Tab = 'lesson' | 'log' | 'states' | 'connections' | 'sockets' | 'timeouts';
+/** Tabs that widen the side panel. */
+const WIDE_TABS: Tab[] = ['states', 'connections', 'sockets', 'timeouts'];
 
 /** `#lesson=handshake&t=350s` -> { lesson, t (ns, NaN if none) }. */
 export function parseHash(hash: string): { lesson: string; t: number } {
@@ -81,6 +85,12 @@ export class TcpPlayground extends LitElement {
   }
   private get table(): TpConnections | null {
     return this.renderRoot.querySelector('tp-connections');
+  }
+  private get sockets(): TpSockets | null {
+    return this.renderRoot.querySelector('tp-sockets');
+  }
+  private get timeouts(): TpTimeouts | null {
+    return this.renderRoot.querySelector('tp-timeouts');
   }
 
   override connectedCallback(): void {
@@ -206,6 +216,11 @@ export class TcpPlayground extends LitElement {
       log.controller = c;
       log.newLesson();
     }
+    for (const panel of [this.sockets, this.timeouts]) {
+      if (!panel) continue;
+      panel.controller = c;
+      panel.reset();
+    }
     if (!Number.isNaN(t) && t > 0) c.seek(t);
     this.lastVersion = -1;
     this.requestUpdate();
@@ -257,6 +272,8 @@ export class TcpPlayground extends LitElement {
           this.table?.refresh(busy);
           if (this.diagram && this.table) this.diagram.names = this.table.names();
         }
+        if (this.tab === 'sockets') this.sockets?.refresh();
+        if (this.tab === 'timeouts') this.timeouts?.refresh();
       }
     }
     if (c.points.version !== this.lastPointsVersion || now !== this.lastNow) {
@@ -428,6 +445,8 @@ export class TcpPlayground extends LitElement {
         this.table?.refresh();
         if (this.diagram && this.table) this.diagram.names = this.table.names();
       }
+      if (tab === 'sockets') this.sockets?.refresh(true);
+      if (tab === 'timeouts') this.timeouts?.refresh(true);
       this.ladder?.invalidate();
     });
   }
@@ -441,6 +460,16 @@ export class TcpPlayground extends LitElement {
   private onConn = (e: CustomEvent<{ conn: number }>): void => {
     this.showConnection(e.detail.conn);
     this.setTab('states');
+  };
+
+  /** A panel ran a live action: every view reads what it traced (the table at the same time too). */
+  private onActed = (): void => {
+    this.table?.reset();
+    this.ladder?.invalidate();
+    this.log?.refresh();
+    this.sync();
+    this.writeHash();
+    this.kick();
   };
 
   private onStopAtPoints = (e: Event): void => {
@@ -473,12 +502,13 @@ export class TcpPlayground extends LitElement {
           <label class="stop-at-points"><input type="checkbox" class="stop-points" .checked=${this.controller?.stopAtPoints ?? false} @change=${this.onStopAtPoints} /> ${msg('lessons.stopAtPoints')}</label>
         </header>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
-        <main class=${this.tab === 'states' || this.tab === 'connections' ? 'main wide' : 'main'}>
+        <main class=${WIDE_TABS.includes(this.tab) ? 'main wide' : 'main'}>
           <tp-ladder class="ladder" .controller=${this.controller} @tp-select=${this.onSelect}></tp-ladder>
           <aside class="side">
             <div class="tabs" role="tablist" aria-label=${msg('tabs.label')}>
               ${this.tabButton('lesson', msg('tabs.lesson'))} ${this.tabButton('states', msg('tabs.states'))}
               ${this.tabButton('connections', msg('tabs.connections'))} ${this.tabButton('log', msg('tabs.log'))}
+              ${this.tabButton('sockets', msg('tabs.sockets'))} ${this.tabButton('timeouts', msg('tabs.timeouts'))}
             </div>
             <tp-lessons
               id="panel-lesson"
@@ -496,6 +526,8 @@ export class TcpPlayground extends LitElement {
             <tp-state-diagram id="panel-states" role="tabpanel" aria-labelledby="tab-states" ?hidden=${this.tab !== 'states'} .controller=${this.controller}></tp-state-diagram>
             <tp-connections id="panel-connections" role="tabpanel" aria-labelledby="tab-connections" ?hidden=${this.tab !== 'connections'} .controller=${this.controller} @tp-conn=${this.onConn}></tp-connections>
             <tp-log id="panel-log" role="tabpanel" aria-labelledby="tab-log" ?hidden=${this.tab !== 'log'} .controller=${this.controller} @tp-select=${this.onSelect}></tp-log>
+            <tp-sockets id="panel-sockets" role="tabpanel" aria-labelledby="tab-sockets" ?hidden=${this.tab !== 'sockets'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-sockets>
+            <tp-timeouts id="panel-timeouts" role="tabpanel" aria-labelledby="tab-timeouts" ?hidden=${this.tab !== 'timeouts'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-timeouts>
           </aside>
         </main>
         <tp-time-controls

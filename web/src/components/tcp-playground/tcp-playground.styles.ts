@@ -99,7 +99,9 @@ export const styles = [
     .side > tp-lessons,
     .side > tp-state-diagram,
     .side > tp-connections,
-    .side > tp-log {
+    .side > tp-log,
+    .side > tp-sockets,
+    .side > tp-timeouts {
       flex: 1;
       min-height: 0;
     }
