@@ -81,7 +81,8 @@ describe('socket controls and the timeouts panel', { skip }, () => {
     // The ladder: the armed timer counts 3 s from 5 s (its timer_set with param_change).
     const twin = await waitTwin(page, (t) => t.some((i) => i.kind === 'timer' && /^time_wait 3 s left$/.test(i.text)));
     assert.ok(twin.some((i) => i.kind === 'timer' && /^time_wait 3 s left$/.test(i.text)), JSON.stringify(twin.filter((i) => i.kind === 'timer')));
-    await screenshot(page, 'timeouts-panel.png');
+    await page.locator(`${row} .presult`).scrollIntoViewIfNeeded();
+    await screenshot(page, 'timeouts-timer-moved.png');
     // The connection table has the new deadline.
     await tab(page, 'connections');
     const timer = `${el} tp-connections tr.live[data-conn="${id}"] .timer[data-timer="time_wait"]`;
@@ -100,6 +101,8 @@ describe('socket controls and the timeouts panel', { skip }, () => {
     assert.equal(await page.locator(`${row} .def.current`).textContent(), 'linux 60s');
     assert.equal(await page.locator(`${row} input.value`).inputValue(), '60s');
     assert.equal(await page.evaluate(() => document.querySelector('tcp-playground').controller.feed.pg.snapshot().hosts.find((h) => h.name === 'client').profile), 'linux');
+    await page.evaluate(() => (document.querySelector('tcp-playground').shadowRoot.querySelector('tp-timeouts').scrollTop = 0));
+    await screenshot(page, 'timeouts-panel.png');
     assert.deepEqual(await allProblems(page, problems), []);
     await page.close();
   });

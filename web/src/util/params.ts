@@ -17,9 +17,12 @@ export type Checked = { ok: true; value: string | number | boolean } | { ok: fal
 /** "0s to 10min", "from 1", "1 to 255": the catalogue's range in words ('' when none). */
 export function rangeText(def: ParamDef): string {
   if (def.choices) return def.choices.join(', ');
-  const { min, max } = def;
+  const { min } = def;
+  // A count's max of 2^32 - 1 is the type's limit, not a limit worth reading.
+  const max = def.type === 'integer' && Number(def.max) >= 4294967295 ? null : def.max;
   if (min !== null && max !== null) return msg('params.rangeBoth', { min: String(min), max: String(max) });
-  if (min !== null) return msg('params.rangeFrom', { min: String(min) });
+  // "from 0" says nothing a duration or a count does not already say.
+  if (min !== null && String(min) !== '0' && String(min) !== '0s') return msg('params.rangeFrom', { min: String(min) });
   if (max !== null) return msg('params.rangeUpTo', { max: String(max) });
   return '';
 }

@@ -261,7 +261,7 @@ export class TpSockets extends LitElement {
 
   private line(l: ViewLine) {
     const when = Number.isNaN(l.time) ? msg('sockets.now') : formatTime(l.time);
-    return html`<li class=${`seen ${l.kind}`} data-kind=${l.kind}><span class="when">${when}</span> ${msg(l.key as MessageKey, l.params)}</li>`;
+    return html`<li class=${`seen k-${l.kind}`} data-kind=${l.kind}><span class="when">${when}</span> ${msg(l.key as MessageKey, l.params)}</li>`;
   }
 
   private tcpCards() {
@@ -298,7 +298,7 @@ export class TpSockets extends LitElement {
             <span class="state">${x.live ? x.live.state : msg('sockets.closedState', { reason: x.closed!.reason })}</span>
           </div>
           <ul class="view" aria-label=${msg('sockets.appSees')}>
-            ${view.length ? view.map((l) => this.line(l)) : html`<li class="seen info">${msg('sockets.seen.nothing')}</li>`}
+            ${view.length ? view.map((l) => this.line(l)) : html`<li class="seen k-info">${msg('sockets.seen.nothing')}</li>`}
           </ul>
         </li>`;
       })}
@@ -339,16 +339,16 @@ export class TpSockets extends LitElement {
           <ul class="view" aria-label=${msg('sockets.appSees')}>
             ${(log?.last ?? []).map((d) => {
               const p = this.payload(d.packet);
-              return html`<li class="seen data datagram" data-kind="datagram"><span class="when">${formatTime(d.time)}</span> ${msg('sockets.seen.datagram', { from: d.from, n: d.bytes })}
+              return html`<li class="seen k-data datagram" data-kind="datagram"><span class="when">${formatTime(d.time)}</span> ${msg('sockets.seen.datagram', { from: d.from, n: d.bytes })}
                   <span class="mono payload">"${p.text}"</span> <span class="mono hex">${p.hex}</span></li>`;
             })}
-            ${log && log.count > log.last.length ? html`<li class="seen info">${msg('sockets.seen.more', { n: log.count - log.last.length })}</li>` : nothing}
+            ${log && log.count > log.last.length ? html`<li class="seen k-info">${msg('sockets.seen.more', { n: log.count - log.last.length })}</li>` : nothing}
             ${(log?.errors ?? []).map(
-              (e) => html`<li class="seen error icmp" data-kind="icmp"><span class="when">${formatTime(e.time)}</span>
+              (e) => html`<li class="seen k-error icmp" data-kind="icmp"><span class="when">${formatTime(e.time)}</span>
                   ${msg(e.code === 3 ? 'sockets.seen.icmpPort' : 'sockets.seen.icmpOther', { from: e.from, to: e.to, code: e.code })}
                   <span class="note">${msg('sockets.seen.icmpNote')}</span></li>`,
             )}
-            ${!log?.last.length && !log?.errors.length ? html`<li class="seen info">${msg('sockets.seen.noDatagrams')}</li>` : nothing}
+            ${!log?.last.length && !log?.errors.length ? html`<li class="seen k-info">${msg('sockets.seen.noDatagrams')}</li>` : nothing}
           </ul>
         </li>`;
       })}

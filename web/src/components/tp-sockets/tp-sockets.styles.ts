@@ -132,22 +132,22 @@ export const styles = css`
     border-left: var(--tp-sockets-seen-bar) solid var(--tp-border);
     overflow-wrap: anywhere;
   }
-  .seen.ok {
+  .seen.k-ok {
     border-left-color: var(--tp-sockets-ok);
   }
-  .seen.data {
+  .seen.k-data {
     border-left-color: var(--tp-accent);
   }
-  .seen.eof {
+  .seen.k-eof {
     border-left-color: var(--tp-sockets-eof);
   }
-  .seen.error {
+  .seen.k-error {
     border-left-color: var(--tp-danger);
   }
   .seen .note {
     display: block;
   }
-  .card.gone .seen.error {
+  .card.gone .seen.k-error {
     color: var(--tp-danger);
   }
   .listeners li {

@@ -91,12 +91,13 @@ export const styles = css`
   .param > .presult {
     grid-column: 1 / -1;
   }
-  /* In the three timeouts' narrow cards: name and box, then the defaults, then the text. */
+  /* In the three timeouts' narrow cards: one line each for the name, the box, the defaults and the text. */
   .timeout .param {
-    grid-template-columns: minmax(0, 1fr) auto;
+    grid-template-columns: minmax(0, 1fr);
   }
-  .timeout .param > .defaults {
-    grid-column: 1 / -1;
+  input[type='checkbox'] {
+    min-height: 0;
+    margin: var(--tp-space-0) 0;
   }
   .pname {
     font-weight: bold;
@@ -111,6 +112,7 @@ export const styles = css`
   }
   .box {
     white-space: nowrap;
+    justify-self: start;
   }
   .defaults {
     display: flex;
