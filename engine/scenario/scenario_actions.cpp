@@ -234,7 +234,7 @@ std::optional<std::string> hex_bytes(std::string_view hex) {
 void ActionParser::data(bool required_one, std::uint64_t max_bytes, bool hex_ok) {
   const bool has_text = f_.has("text"), has_bytes = f_.has("bytes");
   const bool has_hex = hex_ok && f_.has("hex");
-  if (int(has_text) + int(has_bytes) + int(has_hex) > 1) {
+  if (int{has_text} + int{has_bytes} + int{has_hex} > 1) {
     c_.error(f_.path(), hex_ok ? "give one of \"text\", \"hex\" or \"bytes\", not two"
                                : "give either \"text\" or \"bytes\", not both");
     return;
@@ -250,8 +250,8 @@ void ActionParser::data(bool required_one, std::uint64_t max_bytes, bool hex_ok)
     if (!text) return;
     a_.text = hex_bytes(*text);
     if (!a_.text)
-      c_.error(f_.path("hex"), "expected pairs of hex digits such as \"de ad be ef\", got " +
-                                   show(*f_.get("hex")));
+      c_.error(f_.path("hex"),
+               "expected pairs of hex digits such as \"de ad be ef\", got " + show(*f_.get("hex")));
     else if (a_.text->size() > max_bytes)
       c_.error(f_.path("hex"), std::to_string(a_.text->size()) + " bytes is more than " +
                                    std::to_string(max_bytes));

@@ -47,7 +47,8 @@ TEST_CASE("udp_send hex: the datagram carries exactly those bytes, and replays")
   CHECK(q.jsonl() == p.jsonl());
 }
 
-TEST_CASE("udp_send hex: odd digits, a non-hex letter, or hex with text are errors naming the key") {
+TEST_CASE(
+    "udp_send hex: odd digits, a non-hex letter, or hex with text are errors naming the key") {
   Playground p;
   REQUIRE(p.load(kTwoHosts) == "[]");
   p.run_until(kSecond);
