@@ -107,10 +107,12 @@ export const styles = [
     }
     .tabs {
       display: flex;
+      /* More tabs than fit the narrow side panel go to a second row rather than out of view. */
+      flex-wrap: wrap;
       border-bottom: var(--tp-border-width) solid var(--tp-border);
     }
     .tabs button {
-      flex: 1;
+      flex: 1 1 auto;
       font: inherit;
       padding: var(--tp-space-1) var(--tp-space-2);
       border: none;
