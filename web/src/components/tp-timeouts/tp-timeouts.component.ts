@@ -15,7 +15,7 @@ const PROFILES = ['rfc', 'linux', 'windows'] as const;
 const THREE: Array<{ key: 'connection' | 'socket' | 'idle'; params: string[] }> = [
   { key: 'connection', params: ['connect_timeout', 'syn_retries', 'rto_initial'] },
   { key: 'socket', params: ['user_timeout', 'idle_timeout', 'data_retries'] },
-  { key: 'idle', params: ['keepalive', 'keepalive_idle', 'keepalive_interval', 'keepalive_count'] },
+  { key: 'idle', params: ['keepalive', 'keepalive_idle', 'keepalive_interval', 'keepalive_count', 'idle_timeout'] },
 ];
 
 /** How a timer is called in the panel's messages (RFC names where there are). */
