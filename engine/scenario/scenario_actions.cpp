@@ -61,7 +61,7 @@ const std::vector<ActionSpec>& action_specs() {
         "window", "urgent", "options", "payload", "payload_hex", "ttl"}},
       {"drop", K::drop, {"link", "host", "count"}},
       {"udp_bind", K::udp_bind, {"host", "port", "name"}},
-      {"udp_send", K::udp_send, {"socket", "to", "port", "text", "bytes"}},
+      {"udp_send", K::udp_send, {"socket", "to", "port", "text", "hex", "bytes"}},
       {"note", K::note, {"text"}},
   };
   return specs;
@@ -99,13 +99,12 @@ class ActionParser {
   void socket_or_conn();
   void define(std::string_view key, SocketDef::Kind kind, bool required);
   void tcp_params();
-  void data(bool required_one, std::uint64_t max_bytes);
+  void data(bool required_one, std::uint64_t max_bytes, bool hex_ok = false);
   void listen();
   void connect();
   void set();
   void set_link(const std::string& name);
   void inject();
-  std::string hex_bytes(const std::string& hex, const std::string& path);
   std::optional<std::uint16_t> flags(const Json& v, const std::string& path);
   std::int64_t offset(std::string_view key);
   void options(const Json& v, const std::string& path, TcpOptionWriter& w);
@@ -211,14 +210,58 @@ void ActionParser::tcp_params() {
 }
 
 /// `text` or `bytes` (generated data); exactly one when required.
-void ActionParser::data(bool required_one, std::uint64_t max_bytes) {
+/// "48 65 6c6c6f" -> the bytes it spells (spaces between bytes allowed); nullopt and `why`
+/// otherwise. One reader for every hex field (inject's payload_hex, udp_send's hex).
+std::optional<std::string> hex_bytes(std::string_view hex, std::string& why) {
+  std::string digits, out;
+  for (char ch : hex)
+    if (ch != ' ') digits.push_back(ch);
+  const auto nibble = [](char ch) -> int {
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+  };
+  if (digits.size() % 2 != 0) {
+    why = "expected hex digits in pairs (one pair per byte), got an odd number (" +
+          std::to_string(digits.size()) + ")";
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < digits.size(); i += 2) {
+    const int hi = nibble(digits[i]), lo = nibble(digits[i + 1]);
+    if (hi < 0 || lo < 0) {
+      why = "expected hex digits (0-9, a-f), got \"" +
+            std::string(1, hi < 0 ? digits[i] : digits[i + 1]) + "\"";
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
+void ActionParser::data(bool required_one, std::uint64_t max_bytes, bool hex_ok) {
   const bool has_text = f_.has("text"), has_bytes = f_.has("bytes");
-  if (has_text && has_bytes) {
-    c_.error(f_.path(), "give either \"text\" or \"bytes\", not both");
+  const bool has_hex = hex_ok && f_.has("hex");
+  if (int{has_text} + int{has_bytes} + int{has_hex} > 1) {
+    c_.error(f_.path(), hex_ok ? "give one of \"text\", \"hex\" or \"bytes\", not two"
+                               : "give either \"text\" or \"bytes\", not both");
     return;
   }
-  if (!has_text && !has_bytes) {
-    if (required_one) c_.error(f_.path(), "missing required key \"text\" or \"bytes\"");
+  if (!has_text && !has_bytes && !has_hex) {
+    if (required_one)
+      c_.error(f_.path(), hex_ok ? "missing required key \"text\", \"hex\" or \"bytes\""
+                                 : "missing required key \"text\" or \"bytes\"");
+    return;
+  }
+  if (has_hex) {
+    const auto text = c_.string(*f_.get("hex"), f_.path("hex"), true);
+    if (!text) return;
+    std::string why;
+    a_.text = hex_bytes(*text, why);
+    if (!a_.text) c_.error(f_.path("hex"), why);
+    else if (a_.text->size() > max_bytes)
+      c_.error(f_.path("hex"), std::to_string(a_.text->size()) + " bytes is more than " +
+                                   std::to_string(max_bytes));
     return;
   }
   if (has_text) a_.text = c_.string(*f_.get("text"), f_.path("text"), false);
@@ -281,6 +324,17 @@ void ActionParser::set() {
     c_.error(f_.path("target"),
              "expected \"link:NAME\", \"tcp:HOST\", \"socket:NAME\" or \"conn:ID\", got \"" +
                  *target + "\"");
+    return;
+  }
+  if (*param == "profile") {
+    // A host's whole set of defaults at once (rfc, linux, windows): only the host has a
+    // profile; a live connection keeps the parameters it opened with and is tuned one by one.
+    if (kind != "tcp") {
+      c_.error(f_.path("param"),
+               "\"profile\" is set on a host (\"tcp:HOST\"), not on one connection");
+      return;
+    }
+    if (auto d = TcpConfig::profile_defaults(*text); !d) c_.error(f_.path("value"), d.error());
     return;
   }
   const auto& known = TcpConfig::params();
@@ -449,34 +503,6 @@ std::int64_t ActionParser::offset(std::string_view key) {
   return *n;
 }
 
-/// "48 65 6c6c6f" -> the bytes it spells (spaces between bytes allowed); an error otherwise.
-std::string ActionParser::hex_bytes(const std::string& hex, const std::string& path) {
-  std::string digits, out;
-  for (char ch : hex)
-    if (ch != ' ') digits.push_back(ch);
-  const auto nibble = [](char ch) -> int {
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    return -1;
-  };
-  if (digits.size() % 2 != 0) {
-    c_.error(path, "expected hex digits in pairs (one pair per byte), got an odd number (" +
-                       std::to_string(digits.size()) + ")");
-    return {};
-  }
-  for (std::size_t i = 0; i < digits.size(); i += 2) {
-    const int hi = nibble(digits[i]), lo = nibble(digits[i + 1]);
-    if (hi < 0 || lo < 0) {
-      c_.error(path, "expected hex digits (0-9, a-f), got \"" +
-                         std::string(1, hi < 0 ? digits[i] : digits[i + 1]) + "\"");
-      return {};
-    }
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return out;
-}
-
 void ActionParser::inject() {
   CraftedSegment& seg = a_.segment;
   a_.host = host("host");
@@ -498,8 +524,11 @@ void ActionParser::inject() {
     // Any bytes, 0x80-0xff too (a JSON string is UTF-8, so "payload" cannot carry them).
     if (f_.has("payload"))
       c_.error(f_.path(), "give either \"payload\" or \"payload_hex\", not both");
-    else if (auto hex = c_.string(*p, f_.path("payload_hex"), false))
-      seg.payload = hex_bytes(*hex, f_.path("payload_hex"));
+    else if (auto hex = c_.string(*p, f_.path("payload_hex"), false)) {
+      std::string why;
+      if (auto bytes = hex_bytes(*hex, why)) seg.payload = std::move(*bytes);
+      else c_.error(f_.path("payload_hex"), why);
+    }
   }
   if (const Json* o = f_.get("options")) {
     TcpOptionWriter w;
@@ -560,7 +589,7 @@ void ActionParser::parse() {
       a_.socket = socket_ref();
       destination("to");
       a_.port = f_.port("port", true).value_or(0);
-      data(true, 65507);  // the largest UDP payload in one IPv4 packet
+      data(true, 65507, true);  // the largest UDP payload in one IPv4 packet
       return;
     case ActionKind::note: a_.text = f_.string("text", true); return;
   }

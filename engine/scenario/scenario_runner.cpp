@@ -302,6 +302,15 @@ Status ScenarioRunner::do_set(const Action& a) {
   }
   if (!a.host.empty()) {
     Host& host = *sim_->net().find_host(a.host);
+    if (a.param == "profile") {
+      // Every default of the host at once, as a scenario's "tcp": {"profile"} sets them at
+      // load; connections already open keep theirs (like any set on tcp:HOST).
+      auto d = TcpConfig::profile_defaults(a.value);
+      if (!d) return make_error(d.error());
+      sim_->tcp(host).defaults() = *d;
+      trace_param(host.index(), a.target + ".profile", a.value);
+      return Status::success();
+    }
     Status st = sim_->tcp(host).defaults().set(a.param, a.value);
     if (st) trace_param(host.index(), a.target + "." + a.param, a.value);
     return st;

@@ -89,7 +89,7 @@ async function waitPanes(page, pred, timeout = 5000) {
 
 async function seekAndWait(page, seconds) {
   await page.evaluate((t) => document.querySelector('tcp-playground').seek(t * 1e9), seconds);
-  await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.seeking, null, { timeout: 20000 });
+  await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.seeking, null, { timeout: 60000 });
 }
 
 describe('state diagram, connection table, lesson points', { skip }, () => {

@@ -9,7 +9,10 @@ export type SpeedDetail = { speed: number };
 export type LessonDetail = { id: string };
 /** A connection was chosen (its id), in the connection table. */
 export type ConnDetail = { conn: number };
-/** A live action went to the engine (the composer's inject, a manual-mode switch): read its events. */
+/**
+ * A live action went to the engine from a panel (the composer's inject, a manual-mode switch, a
+ * socket or timeout form): the views read what it traced. `action`: what was done.
+ */
 export type ActedDetail = { action: string };
 
 declare global {

@@ -133,5 +133,15 @@ export const tokens = css`
     --tp-inspector-depth: 14px;
     --tp-inspector-ok: #2e7d32;
     --tp-ladder-verdict: #7b2fbf;
+    /* The socket panel (tp-sockets) and the timeouts and parameters panel (tp-timeouts). */
+    --tp-sockets-small-button: 20px;
+    --tp-sockets-card-min: 330px;
+    --tp-sockets-seen-bar: 3px;
+    --tp-sockets-ok: #2e7d32;
+    --tp-sockets-eof: #b07a00;
+    --tp-timeouts-name-width: 190px;
+    --tp-timeouts-value-width: 90px;
+    --tp-timeouts-changed: #8a5a00;
+    --tp-timeouts-card-min: 230px;
   }
 `;

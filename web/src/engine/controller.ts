@@ -174,6 +174,24 @@ export class EngineController {
     return r.sent;
   }
 
+  /**
+   * Runs a live action on the engine now (a socket operation, a parameter change: `f` gets the
+   * Playground) and reads what it traced, so the views show it at once. Playback pauses; a
+   * pending seek is completed first, so the action lands at the time shown. Returns the model
+   * index of the first event the action traced (events from there on are its effects). The
+   * engine's error (with `errors: [{path, message}]`) is thrown unchanged: nothing was done.
+   */
+  act(f: (pg: Playground) => void): number {
+    this.playing = false;
+    this.finishSeek();
+    this.pullAll();
+    const first = this.model.n;
+    f(this.pg);
+    this.unread = true;
+    this.pullAll();
+    return first;
+  }
+
   /** Completes a pending seek now (for steps, which are small). */
   finishSeek(): void {
     if (!this.seeking) return;

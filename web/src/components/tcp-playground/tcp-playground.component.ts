@@ -16,14 +16,16 @@ import type { TpStateDiagram } from '../tp-state-diagram/tp-state-diagram.compon
 import type { TpLog } from '../tp-log/tp-log.component';
 import type { TpTimeControls } from '../tp-time-controls/tp-time-controls.component';
 import type { TpTour } from '../tp-tour/tp-tour.component';
+import type { TpSockets } from '../tp-sockets/tp-sockets.component';
+import type { TpTimeouts } from '../tp-timeouts/tp-timeouts.component';
 import { styles } from './tcp-playground.styles';
 
 const TOUR_KEY = 'tcpplay.tour.done';
 
 type Status = 'loading' | 'ready' | 'error' | 'unsupported';
-type Tab = 'lesson' | 'log' | 'states' | 'connections' | 'composer' | 'packet';
+type Tab = 'lesson' | 'log' | 'states' | 'connections' | 'composer' | 'packet' | 'sockets' | 'timeouts';
 /** Tabs that widen the side panel. */
-const WIDE_TABS: Tab[] = ['states', 'connections', 'composer', 'packet'];
+const WIDE_TABS: Tab[] = ['states', 'connections', 'composer', 'packet', 'sockets', 'timeouts'];
 
 /** `#lesson=handshake&t=350s` -> { lesson, t (ns, NaN if none) }. */
 export function parseHash(hash: string): { lesson: string; t: number } {
@@ -91,6 +93,12 @@ export class TcpPlayground extends LitElement {
   }
   private get inspector(): TpInspector | null {
     return this.renderRoot.querySelector('tp-inspector');
+  }
+  private get sockets(): TpSockets | null {
+    return this.renderRoot.querySelector('tp-sockets');
+  }
+  private get timeouts(): TpTimeouts | null {
+    return this.renderRoot.querySelector('tp-timeouts');
   }
 
   override connectedCallback(): void {
@@ -216,7 +224,7 @@ export class TcpPlayground extends LitElement {
       log.controller = c;
       log.newLesson();
     }
-    for (const panel of [this.composer, this.inspector]) {
+    for (const panel of [this.composer, this.inspector, this.sockets, this.timeouts]) {
       if (!panel) continue;
       panel.controller = c;
       panel.reset();
@@ -275,6 +283,8 @@ export class TcpPlayground extends LitElement {
         if (this.tab === 'composer') this.composer?.refresh();
         if (this.tab === 'packet') this.inspector?.refresh();
         this.ladder?.setVerdict(this.composer?.lastVerdict ?? null);
+        if (this.tab === 'sockets') this.sockets?.refresh();
+        if (this.tab === 'timeouts') this.timeouts?.refresh();
       }
     }
     if (c.points.version !== this.lastPointsVersion || now !== this.lastNow) {
@@ -449,6 +459,8 @@ export class TcpPlayground extends LitElement {
         this.table?.refresh();
         if (this.diagram && this.table) this.diagram.names = this.table.names();
       }
+      if (tab === 'sockets') this.sockets?.refresh(true);
+      if (tab === 'timeouts') this.timeouts?.refresh(true);
       this.ladder?.invalidate();
     });
   }
@@ -464,11 +476,15 @@ export class TcpPlayground extends LitElement {
     this.setTab('states');
   };
 
-  /** A panel acted on the engine (composer, manual mode): read the new events, redraw. */
+  /** A panel ran a live action: every view reads what it traced (the table at the same time too). */
   private onActed = (): void => {
     this.lastVersion = -1;
-    this.kick();
+    this.table?.reset();
+    this.ladder?.invalidate();
+    this.log?.refresh();
     this.sync();
+    this.writeHash();
+    this.kick();
   };
 
   private onStopAtPoints = (e: Event): void => {
@@ -508,6 +524,7 @@ export class TcpPlayground extends LitElement {
               ${this.tabButton('lesson', msg('tabs.lesson'))} ${this.tabButton('states', msg('tabs.states'))}
               ${this.tabButton('connections', msg('tabs.connections'))} ${this.tabButton('log', msg('tabs.log'))}
               ${this.tabButton('composer', msg('tabs.composer'))} ${this.tabButton('packet', msg('tabs.packet'))}
+              ${this.tabButton('sockets', msg('tabs.sockets'))} ${this.tabButton('timeouts', msg('tabs.timeouts'))}
             </div>
             <tp-lessons
               id="panel-lesson"
@@ -527,6 +544,8 @@ export class TcpPlayground extends LitElement {
             <tp-log id="panel-log" role="tabpanel" aria-labelledby="tab-log" ?hidden=${this.tab !== 'log'} .controller=${this.controller} @tp-select=${this.onSelect}></tp-log>
             <tp-composer id="panel-composer" role="tabpanel" aria-labelledby="tab-composer" ?hidden=${this.tab !== 'composer'} .controller=${this.controller} @tp-acted=${this.onActed} @tp-select=${this.onSelect}></tp-composer>
             <tp-inspector id="panel-packet" role="tabpanel" aria-labelledby="tab-packet" ?hidden=${this.tab !== 'packet'} .controller=${this.controller}></tp-inspector>
+            <tp-sockets id="panel-sockets" role="tabpanel" aria-labelledby="tab-sockets" ?hidden=${this.tab !== 'sockets'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-sockets>
+            <tp-timeouts id="panel-timeouts" role="tabpanel" aria-labelledby="tab-timeouts" ?hidden=${this.tab !== 'timeouts'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-timeouts>
           </aside>
         </main>
         <tp-time-controls

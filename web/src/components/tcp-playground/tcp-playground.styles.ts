@@ -101,12 +101,15 @@ export const styles = [
     .side > tp-connections,
     .side > tp-log,
     .side > tp-composer,
-    .side > tp-inspector {
+    .side > tp-inspector,
+    .side > tp-sockets,
+    .side > tp-timeouts {
       flex: 1;
       min-height: 0;
     }
     .tabs {
       display: flex;
+      /* More tabs than fit the narrow side panel go to a second row rather than out of view. */
       flex-wrap: wrap;
       border-bottom: var(--tp-border-width) solid var(--tp-border);
     }

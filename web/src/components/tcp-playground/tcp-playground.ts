@@ -8,6 +8,8 @@ import '../tp-lessons/tp-lessons';
 import '../tp-log/tp-log';
 import '../tp-time-controls/tp-time-controls';
 import '../tp-tour/tp-tour';
+import '../tp-sockets/tp-sockets';
+import '../tp-timeouts/tp-timeouts';
 import { TcpPlayground } from './tcp-playground.component';
 
 export { TcpPlayground };
