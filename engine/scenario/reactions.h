@@ -1,5 +1,5 @@
 // Reactions: timeline actions that run when something happens rather than at a time (an
-// action with "on"). Internal to the ScenarioRunner (scenario.h); included by its .cpp files.
+// action with "when"). Internal to the ScenarioRunner (scenario.h); included by its .cpp files.
 //
 // A reaction is armed at its `at` (0 s when it has none) and then watches:
 //   - the trace, with a lesson trigger's matcher (watch.h: trigger_matches) narrowed by the

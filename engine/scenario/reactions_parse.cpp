@@ -1,4 +1,4 @@
-// Reading a reaction's trigger ("on") and "repeat" (scenario.h's ReactionTrigger). A trace
+// Reading a reaction's trigger ("when") and "repeat" (scenario.h's ReactionTrigger). A trace
 // trigger reuses the lesson triggers' reader (watch_parse.cpp) with a few more keys; "received"
 // and "peer_closed" are read here. Runs after the apps, since a trigger may name them.
 #include <algorithm>
@@ -123,10 +123,10 @@ std::optional<ReactionTrigger> parse_on(Checker& c, const Json& v, const std::st
 void parse_reaction(Checker& c, const Json& v, const std::string& path, const Scenario& scenario,
                     Action& out) {
   if (!v.is_object()) return;
-  const Json* on = v.find("on");
+  const Json* on = v.find("when");
   const Json* repeat = v.find("repeat");
   if (!on) {
-    if (repeat) c.error(child_path(path, "repeat"), "\"repeat\" is for a reaction (with \"on\")");
+    if (repeat) c.error(child_path(path, "repeat"), "\"repeat\" is for a reaction (with \"when\")");
     return;
   }
   if (repeat) out.repeat = c.boolean(*repeat, child_path(path, "repeat")).value_or(false);
@@ -135,7 +135,7 @@ void parse_reaction(Checker& c, const Json& v, const std::string& path, const Sc
     c.error(child_path(path, "repeat"),
             std::string("a ") + to_string(out.kind) +
                 " defines a socket name, which it can do once: it cannot repeat");
-  out.reaction = parse_on(c, *on, child_path(path, "on"), scenario);
+  out.reaction = parse_on(c, *on, child_path(path, "when"), scenario);
 }
 
 }  // namespace tcpplay::scenario_detail

@@ -104,7 +104,7 @@ enum class ActionKind {
 /// The name used in JSON ("link_down").
 const char* to_string(ActionKind kind);
 
-/// A reaction's trigger (an action's "on"): what makes it run, instead of a time. A trace
+/// A reaction's trigger (an action's "when"): what makes it run, instead of a time. A trace
 /// trigger is a lesson trigger (watch.h) narrowed further; `received` and `peer_closed` are
 /// seen by the runner as the application sees them (engine/scenario/reactions.cpp).
 struct ReactionTrigger {
@@ -127,7 +127,7 @@ struct Action {
   ActionKind kind = ActionKind::note;
   /// A reaction: armed at `at`, it runs each time (`repeat`) or the first time (the default)
   /// its trigger matches, as a new scheduler event at that moment (reactions.cpp).
-  std::optional<ReactionTrigger> reaction;  ///< "on"
+  std::optional<ReactionTrigger> reaction;  ///< "when"
   bool repeat = false;
   std::string path;    ///< where it came from, "/timeline/3" (or "live")
   std::string host;    ///< listen, connect, manual, inject, udp_bind

@@ -93,7 +93,7 @@ class ActionParser {
     keys.push_back("at");
     keys.push_back("after_events");
     keys.push_back("do");
-    keys.push_back("on");  // a reaction (reactions_parse.cpp)
+    keys.push_back("when");  // a reaction (reactions_parse.cpp)
     keys.push_back("repeat");
     return keys;
   }
@@ -639,7 +639,7 @@ void parse_action(Checker& c, const Json& v, const std::string& path, SimTime at
   }
   out.kind = spec->kind;
   // A reaction: its trigger is read later (parse_reaction); known now for check_socket_refs.
-  if (v.find("on")) out.reaction = ReactionTrigger{};
+  if (v.find("when")) out.reaction = ReactionTrigger{};
   ActionParser(c, *spec, v, path, order, scenario, out).parse();
 }
 

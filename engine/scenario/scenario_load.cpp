@@ -747,8 +747,8 @@ void Loader::timeline(const Json& v, const std::string& path) {
     const std::string p = child_path(path, i);
     if (!v[i].is_object()) continue;  // parse_action reports it
     auto it = v[i].find("at");
-    // A reaction ("on") without "at" is armed from the start.
-    if (!it && !v[i].find("on")) c_.error(p, "missing required key \"at\"");
+    // A reaction ("when") without "at" is armed from the start.
+    if (!it && !v[i].find("when")) c_.error(p, "missing required key \"at\"");
     else if (it) at[i] = c_.duration(*it, child_path(p, "at")).value_or(0);
   }
   std::vector<std::size_t> order(v.size());

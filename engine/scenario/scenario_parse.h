@@ -108,9 +108,9 @@ std::optional<WatchTrigger> parse_trigger(Checker& c, const Json& v, const std::
                                           const Scenario& scenario,
                                           const std::vector<std::string_view>& extra = {});
 
-/// A reaction's "on" and "repeat" of the timeline action `v` (parsed as `out` by parse_action):
+/// A reaction's "when" and "repeat" of the timeline action `v` (parsed as `out` by parse_action):
 /// the trigger is checked against the whole scenario, so the loader calls it after the apps
-/// (reactions_parse.cpp). Does nothing for an action without "on".
+/// (reactions_parse.cpp). Does nothing for an action without "when".
 void parse_reaction(Checker& c, const Json& v, const std::string& path, const Scenario& scenario,
                     Action& out);
 
