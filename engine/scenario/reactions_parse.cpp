@@ -51,7 +51,7 @@ void seq_ref(Fields& f, ReactionTrigger& t) {
       t.seq = static_cast<std::uint32_t>(*n);
     return;
   }
-  const std::string text = v->text();
+  const std::string& text = v->text();
   std::int64_t n = -1;
   const char* end = text.data() + text.size();
   const bool sign = text.size() >= 2 && (text[0] == '+' || text[0] == '-') &&

@@ -463,7 +463,7 @@ std::optional<std::uint32_t> ActionParser::seq_number(const Json& v, const std::
     if (n) return static_cast<std::uint32_t>(*n);
     return std::nullopt;
   }
-  const std::string t = v.text();
+  const std::string& t = v.text();
   std::int64_t n = 0;
   const char* end = t.data() + t.size();
   const bool signed_form = t.size() >= 2 && (t[0] == '+' || t[0] == '-');
