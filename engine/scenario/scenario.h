@@ -66,6 +66,8 @@ struct HostSpec {
   TcpConfig tcp;  ///< profile defaults + scenario-wide params + the host's params
   bool forwarding = false;
   bool manual = false;
+  /// `tcp.isn` (the host's, else the scenario's): every connection's ISS, for tests.
+  std::optional<std::uint32_t> isn;
 };
 
 struct LinkSpec {
@@ -102,6 +104,20 @@ enum class ActionKind {
 /// The name used in JSON ("link_down").
 const char* to_string(ActionKind kind);
 
+/// A reaction's trigger (an action's "when"): what makes it run, instead of a time. A trace
+/// trigger is a lesson trigger (watch.h) narrowed further; `received` and `peer_closed` are
+/// seen by the runner as the application sees them (engine/scenario/reactions.cpp).
+struct ReactionTrigger {
+  enum class Kind { trace, received, peer_closed };
+  Kind kind = Kind::trace;
+  WatchTrigger when;   ///< trace: the event to match; `nth` and `after` apply to every kind
+  std::string socket;  ///< state, packet (the sending socket), received, peer_closed
+  std::optional<std::uint32_t> len;  ///< packet: exactly this many payload bytes
+  std::optional<std::uint32_t> seq;  ///< packet: this sequence number
+  bool seq_relative = false;         ///< packet: `seq` counts from the sender's ISN
+  std::uint64_t bytes = 0;           ///< received: once this many bytes reached the application
+};
+
 /// One timeline action, validated and with names resolved. Only the fields of its kind are used.
 struct Action {
   SimTime at = 0;
@@ -109,6 +125,10 @@ struct Action {
   /// replay runs it at that same point (not as a scheduler event in timeline order).
   std::optional<std::uint64_t> after_events;
   ActionKind kind = ActionKind::note;
+  /// A reaction: armed at `at`, it runs each time (`repeat`) or the first time (the default)
+  /// its trigger matches, as a new scheduler event at that moment (reactions.cpp).
+  std::optional<ReactionTrigger> reaction;  ///< "when"
+  bool repeat = false;
   std::string path;    ///< where it came from, "/timeline/3" (or "live")
   std::string host;    ///< listen, connect, manual, inject, udp_bind
   std::string socket;  ///< send, shutdown, close, abort, read, udp_send; set "socket:" target
@@ -122,6 +142,9 @@ struct Action {
   std::uint16_t port = 0;  ///< listen, connect and udp_send: destination; udp_bind: local (0 = any)
   std::uint16_t src_port = 0;  ///< connect (0 = ephemeral)
   std::uint32_t backlog = 128;
+  /// connect: the connection's ISS; listen: the ISS of each connection it accepts (for tests;
+  /// it wins over the host's `tcp.isn` and the seeded rule).
+  std::optional<std::uint32_t> isn;
   bool auto_read = true;  ///< listen, connect: false = the data waits for `read` actions
   std::vector<std::pair<std::string, std::string>> params;  ///< listen, connect: TCP params
   std::optional<std::string> text;                          ///< send, udp_send, note
@@ -167,6 +190,8 @@ struct LoadResult;
 
 /// A validated scenario. Built only by load(); every field is checked.
 struct Scenario {
+  /// The newest scenario format this engine reads (`"version"`; missing = 1).
+  static constexpr std::uint64_t kFormatVersion = 1;
   std::string title, description;
   std::vector<WatchItem> watch;  ///< what to watch, each with its trigger when it has one
   std::uint64_t seed = 1;
@@ -259,6 +284,11 @@ class ScenarioRunner : public EventHandler {
   void on_event(std::uint32_t kind, std::uint64_t arg) override;
 
  private:
+  // Reactions (reactions.cpp): the armed ones, matched against the trace and the sockets.
+  class Reactions;
+  friend class Reactions;
+  /// Which of the lesson watcher and the reactions listen to the trace.
+  void attach_trace_listener();
   class SocketObserver;
   friend class SocketObserver;
   struct PendingSend {
@@ -272,6 +302,7 @@ class ScenarioRunner : public EventHandler {
     int conn_id = -1;
     std::deque<PendingSend> pending;  // what did not fit in the send buffer yet
     std::uint64_t stream_offset = 0;  // bytes handed to TCP so far (for generated data)
+    std::uint64_t received = 0;       // bytes handed to the application so far
     AfterSend after = AfterSend::none;
   };
   struct PortEntry {
@@ -330,6 +361,7 @@ class ScenarioRunner : public EventHandler {
   std::map<std::string, PortEntry> udp_;
   // The lesson's triggers (watch.h), listening to sim_'s trace: destroyed after sim_.
   std::unique_ptr<LessonWatcher> watcher_;
+  std::unique_ptr<Reactions> reactions_;  // also listening to sim_'s trace
   // After the observers: destroyed first, while the observers its connections call are alive.
   std::unique_ptr<Simulation> sim_;
   HandlerId handler_;

@@ -44,8 +44,10 @@ struct ActionSpec {
 const std::vector<ActionSpec>& action_specs() {
   using K = ActionKind;
   static const std::vector<ActionSpec> specs = {
-      {"listen", K::listen, {"host", "port", "backlog", "name", "params", "auto_read"}},
-      {"connect", K::connect, {"host", "to", "port", "src_port", "name", "params", "auto_read"}},
+      {"listen", K::listen, {"host", "port", "backlog", "name", "params", "auto_read", "isn"}},
+      {"connect",
+       K::connect,
+       {"host", "to", "port", "src_port", "name", "params", "auto_read", "isn"}},
       {"send", K::send, {"socket", "conn", "text", "bytes", "urgent"}},
       {"shutdown", K::shutdown, {"socket", "conn"}},
       {"close", K::close, {"socket", "conn"}},
@@ -91,6 +93,8 @@ class ActionParser {
     keys.push_back("at");
     keys.push_back("after_events");
     keys.push_back("do");
+    keys.push_back("when");  // a reaction (reactions_parse.cpp)
+    keys.push_back("repeat");
     return keys;
   }
   std::string host(std::string_view key);
@@ -107,6 +111,7 @@ class ActionParser {
   void inject();
   std::optional<std::uint16_t> flags(const Json& v, const std::string& path);
   std::int64_t offset(std::string_view key);
+  std::optional<std::uint32_t> seq_number(const Json& v, const std::string& path, bool& relative);
   void options(const Json& v, const std::string& path, TcpOptionWriter& w);
   void option(const Json& v, const std::string& path, TcpOptionWriter& w);
 
@@ -201,6 +206,7 @@ void ActionParser::define(std::string_view key, SocketDef::Kind kind, bool requi
 }
 
 void ActionParser::tcp_params() {
+  if (auto n = f_.integer("isn", 0, UINT32_MAX)) a_.isn = static_cast<std::uint32_t>(*n);
   if (auto v = f_.get("auto_read"))
     a_.auto_read = c_.boolean(*v, f_.path("auto_read")).value_or(true);
   const Json* params = f_.get("params");
@@ -467,6 +473,7 @@ void ActionParser::option(const Json& v, const std::string& path, TcpOptionWrite
       const Json* blocks = f.require("blocks");
       if (!blocks || !c_.array(*blocks, f.path("blocks"))) return;
       std::vector<SackBlock> list;
+      std::vector<std::uint8_t> relative;  // which edges (0 = the first block's left) are
       for (std::size_t i = 0; i < blocks->size(); ++i) {
         const std::string bp = child_path(f.path("blocks"), i);
         const Json& b = (*blocks)[i];
@@ -474,13 +481,24 @@ void ActionParser::option(const Json& v, const std::string& path, TcpOptionWrite
           c_.error(bp, "expected a block [left, right], got " + show(b));
           continue;
         }
-        auto l = c_.integer(b[0], child_path(bp, 0), 0, UINT32_MAX);
-        auto r = c_.integer(b[1], child_path(bp, 1), 0, UINT32_MAX);
-        if (l && r)
-          list.push_back({static_cast<std::uint32_t>(*l), static_cast<std::uint32_t>(*r)});
+        bool rel_l = false, rel_r = false;
+        auto l = seq_number(b[0], child_path(bp, 0), rel_l);
+        auto r = seq_number(b[1], child_path(bp, 1), rel_r);
+        if (!l || !r) continue;
+        if (rel_l) relative.push_back(static_cast<std::uint8_t>(2 * list.size()));
+        if (rel_r) relative.push_back(static_cast<std::uint8_t>(2 * list.size() + 1));
+        list.push_back({*l, *r});
       }
-      if (list.empty() || list.size() > 4) c_.error(f.path("blocks"), "expected 1 to 4 blocks");
-      else st = w.add_sack(list.data(), static_cast<int>(list.size()));
+      if (list.empty() || list.size() > 4) {
+        c_.error(f.path("blocks"), "expected 1 to 4 blocks");
+      } else {
+        // Each edge's place in the option bytes: kind and length, then 4 bytes an edge.
+        const std::size_t start = w.bytes().len + 2;
+        st = w.add_sack(list.data(), static_cast<int>(list.size()));
+        if (st)
+          for (std::uint8_t k : relative)
+            a_.segment.relative_sack.push_back(static_cast<std::uint8_t>(start + 4 * k));
+      }
     } else {
       c_.error(child_path(path, "kind"),
                "unknown option kind " + show(kind) +
@@ -488,6 +506,33 @@ void ActionParser::option(const Json& v, const std::string& path, TcpOptionWrite
     }
   }
   if (!st) c_.error(path, st.error());
+}
+
+/// A sequence number: absolute (a number, 0 to 2^32-1) or relative to an ISN, written as a
+/// string with its sign ("+1", "-1", "+0"): `relative` says which.
+std::optional<std::uint32_t> ActionParser::seq_number(const Json& v, const std::string& path,
+                                                      bool& relative) {
+  relative = false;
+  if (!v.is_string()) {
+    auto n = c_.integer(v, path, 0, UINT32_MAX);
+    if (n) return static_cast<std::uint32_t>(*n);
+    return std::nullopt;
+  }
+  const std::string& t = v.text();
+  std::int64_t n = 0;
+  const char* end = t.data() + t.size();
+  const bool signed_form = t.size() >= 2 && (t[0] == '+' || t[0] == '-');
+  auto [ptr, ec] = std::from_chars(t.data() + (signed_form ? 1 : 0), end, n);
+  if (!signed_form || ec != std::errc() || ptr != end || n > 2147483647LL ||
+      !std::isdigit(static_cast<unsigned char>(t[1]))) {
+    c_.error(path,
+             "expected a sequence number (0 to 4294967295) or one relative to the ISN with its "
+             "sign, like \"+1\" (at most \"+2147483647\" either way), got " +
+                 show(v));
+    return std::nullopt;
+  }
+  relative = true;
+  return static_cast<std::uint32_t>(t[0] == '-' ? -n : n);
 }
 
 /// A signed offset such as `"seq_offset": -1000` (within +-2^31).
@@ -511,8 +556,8 @@ void ActionParser::inject() {
   seg.src_port = f_.port("src_port", true).value_or(0);
   seg.dst_port = f_.port("dst_port", true).value_or(0);
   if (const Json* fl = f_.require("flags")) seg.flags = flags(*fl, f_.path("flags")).value_or(0);
-  if (auto n = f_.integer("seq", 0, UINT32_MAX)) seg.seq = static_cast<std::uint32_t>(*n);
-  if (auto n = f_.integer("ack", 0, UINT32_MAX)) seg.ack = static_cast<std::uint32_t>(*n);
+  if (const Json* v = f_.get("seq")) seg.seq = seq_number(*v, f_.path("seq"), seg.seq_relative);
+  if (const Json* v = f_.get("ack")) seg.ack = seq_number(*v, f_.path("ack"), seg.ack_relative);
   seg.seq_offset = offset("seq_offset");
   seg.ack_offset = offset("ack_offset");
   if (auto n = f_.integer("window", 0, 65535)) seg.window = static_cast<std::uint16_t>(*n);
@@ -625,6 +670,7 @@ void check_ref(Checker& c, const Scenario& s, const std::string& name, const std
     else c.error(path, "\"" + name + "\" is a TCP connection, not a UDP socket");
     return;
   }
+  if (a.reaction) return;  // a reaction runs when its trigger says: the socket may exist by then
   if (def->at > a.at)
     c.error(path, "socket \"" + name + "\" is not created until " + format_duration(def->at) +
                       " (by " + def->path + ")");
@@ -657,6 +703,8 @@ void parse_action(Checker& c, const Json& v, const std::string& path, SimTime at
     return;
   }
   out.kind = spec->kind;
+  // A reaction: its trigger is read later (parse_reaction); known now for check_socket_refs.
+  if (v.find("when")) out.reaction = ReactionTrigger{};
   ActionParser(c, *spec, v, path, order, scenario, out).parse();
 }
 
@@ -730,6 +778,7 @@ Status ScenarioRunner::apply_action(const Json& action, std::vector<ScenarioErro
     Action parsed;
     scenario_detail::parse_action(c, a, "/timeline/" + std::to_string(order), now(), order,
                                   scenario_, parsed);
+    scenario_detail::parse_reaction(c, a, "/timeline/" + std::to_string(order), scenario_, parsed);
     if (c.count() == 0) scenario_detail::check_socket_refs(c, scenario_, parsed, order);
     if (c.count() > 0) {
       scenario_.sockets = saved;
@@ -758,6 +807,8 @@ Status ScenarioRunner::check_action(const Json& action, std::vector<ScenarioErro
   Action parsed;
   scenario_detail::parse_action(c, action, "/timeline/" + std::to_string(order), now(), order,
                                 scenario_, parsed);
+  scenario_detail::parse_reaction(c, action, "/timeline/" + std::to_string(order), scenario_,
+                                  parsed);
   if (c.count() == 0) scenario_detail::check_socket_refs(c, scenario_, parsed, order);
   scenario_.sockets = saved;
   if (c.count() == 0) return Status::success();

@@ -475,6 +475,7 @@ class Loader {
   std::vector<ScenarioError> load(Scenario& out);
 
  private:
+  void version(Fields& f);
   void lesson(Fields& f);
   void settings(Fields& f);
   void tcp_defaults(const Json& v, const std::string& path);
@@ -482,26 +483,30 @@ class Loader {
   void limits(const Json& v, const std::string& path);
   void hosts(const Json& v, const std::string& path);
   void host(const Json& v, const std::string& path);
-  TcpConfig host_tcp(const Json* v, const std::string& path);
+  TcpConfig host_tcp(const Json* v, const std::string& path, std::optional<std::uint32_t>& isn);
   void links(const Json& v, const std::string& path);
   void link(const Json& v, const std::string& path);
   std::string link_end(Fields& f, std::string_view key);
   void routes(const Json& v, const std::string& path);
   void route(const Json& v, const std::string& path);
   void timeline(const Json& v, const std::string& path);
+  void reactions(const Json& v, const std::string& path);
 
   const Json& doc_;
   Checker c_;
   Scenario s_;
   std::string profile_ = "rfc";
   std::vector<std::pair<std::string, std::string>> tcp_params_;
+  std::optional<std::uint32_t> isn_;         // the scenario's `tcp.isn`
+  std::vector<std::size_t> timeline_order_;  // run position -> index in the file's timeline
 };
 
 std::vector<ScenarioError> Loader::load(Scenario& out) {
   Fields f(c_, doc_, "",
-           {"$schema", "title", "description", "watch", "seed", "duration", "tcp", "trace",
-            "limits", "hosts", "links", "routes", "apps", "middleboxes", "timeline"});
+           {"$schema", "version", "title", "description", "watch", "seed", "duration", "tcp",
+            "trace", "limits", "hosts", "links", "routes", "apps", "middleboxes", "timeline"});
   if (f.ok()) {
+    version(f);
     lesson(f);
     settings(f);
     if (const Json* v = f.require("hosts")) hosts(*v, f.path("hosts"));
@@ -509,10 +514,29 @@ std::vector<ScenarioError> Loader::load(Scenario& out) {
     if (const Json* v = f.get("routes")) routes(*v, f.path("routes"));
     if (const Json* v = f.get("timeline")) timeline(*v, f.path("timeline"));
     scenario_detail::parse_components(c_, f.get("apps"), f.get("middleboxes"), s_);
+    if (const Json* v = f.get("timeline")) reactions(*v, f.path("timeline"));
     scenario_detail::parse_watch(c_, f.get("watch"), f.path("watch"), s_);
   }
   out = std::move(s_);
   return std::move(c_.errors());
+}
+
+void Loader::version(Fields& f) {
+  // The format's version: 1 when missing, so files written before the field existed load as
+  // they did. A newer one may mean things this engine would read differently: refused.
+  const Json* v = f.get("version");
+  if (!v) return;
+  const std::optional<std::uint64_t> n = v->unsigned_value();
+  if (n && *n == Scenario::kFormatVersion) return;
+  if (n && *n > Scenario::kFormatVersion)
+    c_.error(f.path("version"),
+             "this scenario is written for version " + std::to_string(*n) +
+                 " of the scenario format, and this engine reads versions up to " +
+                 std::to_string(Scenario::kFormatVersion) + " (a newer tcpplay is needed)");
+  else
+    c_.error(f.path("version"), "expected the format version " +
+                                    std::to_string(Scenario::kFormatVersion) + ", got " +
+                                    scenario_detail::show(*v));
 }
 
 void Loader::lesson(Fields& f) {
@@ -533,8 +557,9 @@ void Loader::settings(Fields& f) {
 }
 
 void Loader::tcp_defaults(const Json& v, const std::string& path) {
-  Fields f(c_, v, path, {"profile", "params"});
+  Fields f(c_, v, path, {"profile", "params", "isn"});
   if (!f.ok()) return;
+  if (auto n = f.integer("isn", 0, UINT32_MAX)) isn_ = static_cast<std::uint32_t>(*n);
   TcpConfig base;
   if (auto p = f.string("profile")) {
     auto cfg = TcpConfig::profile_defaults(*p);
@@ -571,7 +596,7 @@ void Loader::host(const Json& v, const std::string& path) {
   HostSpec h;
   auto name = f.name("name", true);
   if (auto a = f.require("addr")) h.addr = c_.ipv4(*a, f.path("addr")).value_or(0);
-  h.tcp = host_tcp(f.get("tcp"), f.path("tcp"));
+  h.tcp = host_tcp(f.get("tcp"), f.path("tcp"), h.isn);
   h.forwarding = f.boolean("forwarding").value_or(false);
   h.manual = f.boolean("manual").value_or(false);
   if (!name) return;
@@ -590,11 +615,14 @@ void Loader::host(const Json& v, const std::string& path) {
 
 /// Profile defaults (the host's profile, else the scenario's), then the scenario-wide params,
 /// then the host's own params.
-TcpConfig Loader::host_tcp(const Json* v, const std::string& path) {
+TcpConfig Loader::host_tcp(const Json* v, const std::string& path,
+                           std::optional<std::uint32_t>& isn) {
   std::string profile = profile_;
   const Json* params = nullptr;
+  isn = isn_;
   if (v) {
-    Fields f(c_, *v, path, {"profile", "params"});
+    Fields f(c_, *v, path, {"profile", "params", "isn"});
+    if (auto n = f.integer("isn", 0, UINT32_MAX)) isn = static_cast<std::uint32_t>(*n);
     if (auto p = f.string("profile")) {
       if (TcpConfig::profile_defaults(*p)) profile = *p;
       else c_.error(f.path("profile"), TcpConfig::profile_defaults(*p).error());
@@ -719,8 +747,9 @@ void Loader::timeline(const Json& v, const std::string& path) {
     const std::string p = child_path(path, i);
     if (!v[i].is_object()) continue;  // parse_action reports it
     auto it = v[i].find("at");
-    if (!it) c_.error(p, "missing required key \"at\"");
-    else at[i] = c_.duration(*it, child_path(p, "at")).value_or(0);
+    // A reaction ("when") without "at" is armed from the start.
+    if (!it && !v[i].find("when")) c_.error(p, "missing required key \"at\"");
+    else if (it) at[i] = c_.duration(*it, child_path(p, "at")).value_or(0);
   }
   std::vector<std::size_t> order(v.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -736,6 +765,16 @@ void Loader::timeline(const Json& v, const std::string& path) {
   }
   for (std::size_t k = 0; k < order.size(); ++k)
     if (parsed[k]) scenario_detail::check_socket_refs(c_, s_, s_.timeline[k], k);
+  timeline_order_ = std::move(order);
+}
+
+void Loader::reactions(const Json& v, const std::string& path) {
+  // After the apps: a reaction's trigger may name them.
+  if (!v.is_array() || timeline_order_.size() != v.size()) return;
+  for (std::size_t k = 0; k < timeline_order_.size(); ++k) {
+    const std::size_t i = timeline_order_[k];
+    scenario_detail::parse_reaction(c_, v[i], child_path(path, i), s_, s_.timeline[k]);
+  }
 }
 
 }  // namespace

@@ -102,6 +102,18 @@ void parse_components(Checker& c, const Json* apps, const Json* middleboxes, Sce
 /// against the rest of the scenario (watch.h); call it last.
 void parse_watch(Checker& c, const Json* watch, const std::string& path, Scenario& scenario);
 
+/// A trigger object (watch.h) at `path`, checked against `scenario`; `extra` are keys the
+/// caller reads itself (a reaction's "socket", "len", "seq"), allowed besides the event's own.
+std::optional<WatchTrigger> parse_trigger(Checker& c, const Json& v, const std::string& path,
+                                          const Scenario& scenario,
+                                          const std::vector<std::string_view>& extra = {});
+
+/// A reaction's "when" and "repeat" of the timeline action `v` (parsed as `out` by parse_action):
+/// the trigger is checked against the whole scenario, so the loader calls it after the apps
+/// (reactions_parse.cpp). Does nothing for an action without "when".
+void parse_reaction(Checker& c, const Json& v, const std::string& path, const Scenario& scenario,
+                    Action& out);
+
 /// Parses one timeline action whose time is `at`. Checks fields, hosts, links and TCP params,
 /// and registers the socket it defines in `scenario.sockets` (duplicates are errors); socket
 /// references are checked later by check_socket_refs, once every definition is known.

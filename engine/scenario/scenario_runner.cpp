@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/duration.h"
+#include "scenario/reactions.h"
 #include "scenario/scenario.h"
 #include "tcp/tcp_connection.h"
 #include "tcp/tcp_stack.h"
@@ -69,6 +70,7 @@ void ScenarioRunner::build() {
     Host& host = sim_->add_host(h.name, h.addr, h.tcp);
     host.forwarding = h.forwarding;
     sim_->tcp(host).manual = h.manual;
+    sim_->tcp(host).fixed_isn = h.isn;
   }
   for (const LinkSpec& l : scenario_.links)
     net.add_link(l.name, *net.find_host(l.a), *net.find_host(l.b), l.params);
@@ -77,8 +79,9 @@ void ScenarioRunner::build() {
   // The lesson's triggers watch every event from here on (watch.h).
   std::vector<std::pair<std::string, std::string>> link_ends;
   for (const LinkSpec& l : scenario_.links) link_ends.emplace_back(l.a, l.b);
-  watcher_ = std::make_unique<LessonWatcher>(scenario_.watch, std::move(link_ends));
-  if (watcher_->pending() > 0) sim_->trace().set_listener(watcher_.get());
+  watcher_ = std::make_unique<LessonWatcher>(scenario_.watch, link_ends);
+  reactions_ = std::make_unique<Reactions>(*this, std::move(link_ends));
+  attach_trace_listener();
   // Middleboxes first (an NLB's interceptor is in place before anything sends), then the apps;
   // their timers at time 0 run before the timeline's actions at time 0.
   for (const ComponentSpec& c : scenario_.middleboxes) c.create(*sim_, *net.find_host(c.host));
@@ -144,6 +147,7 @@ void ScenarioRunner::teardown() {
     sim_.reset();  // before the observers its connections point to
   }
   watcher_.reset();
+  reactions_.reset();
   observers_.clear();
   sockets_.clear();
   names_by_id_.clear();
@@ -154,10 +158,16 @@ void ScenarioRunner::teardown() {
 void ScenarioRunner::on_event(std::uint32_t kind, std::uint64_t arg) {
   if (kind == kActionEvent && arg < scenario_.timeline.size())
     (void)run_action(scenario_.timeline[arg]);
+  else if (kind == Reactions::kFireEvent) reactions_->fire(arg);
 }
 
 Status ScenarioRunner::run_action(const Action& a, bool note_failure) {
   Status st;
+  if (a.reaction) {
+    // A reaction: from now on it watches for its trigger (reactions.h).
+    reactions_->arm(a);
+    return Status::success();
+  }
   if (a.conn >= 0) {
     st = do_by_conn(a);
   } else switch (a.kind) {
@@ -203,6 +213,7 @@ Status ScenarioRunner::do_listen(const Action& a) {
             "listen on port " + std::to_string(a.port));
   auto r = stack.listen(a.port, a.backlog, observers_.back().get(), &cfg);
   if (!r) return make_error(r.error());
+  (*r)->iss = a.isn;
   if (!a.name.empty()) listeners_[a.name] = PortEntry{host.index(), a.port};
   return Status::success();
 }
@@ -215,7 +226,7 @@ Status ScenarioRunner::do_connect(const Action& a) {
   observers_.push_back(std::make_unique<SocketObserver>(*this, "", a.auto_read));
   trace_app(host.index(), -1, a.name,
             "connect to " + format_ipv4(a.to_addr) + ":" + std::to_string(a.port));
-  auto r = stack.connect(a.to_addr, a.port, a.src_port, observers_.back().get(), &cfg);
+  auto r = stack.connect(a.to_addr, a.port, a.src_port, observers_.back().get(), &cfg, a.isn);
   if (!r) return make_error(r.error());
   TcpConnection& c = **r;
   c.auto_read = a.auto_read;
@@ -463,9 +474,14 @@ void ScenarioRunner::on_established(TcpConnection& c, SocketObserver& o) {
 }
 
 void ScenarioRunner::on_data(TcpConnection& c, const Payload& data) {
+  const std::string name = socket_name(c.id());
+  if (SocketEntry* e = name.empty() ? nullptr : entry(name)) {
+    const std::uint64_t before = e->received;
+    e->received += data.size();
+    reactions_->on_received(name, c, before, e->received);
+  }
   // Generated bulk data would flood the trace; its packets already show it.
   if (data.is_pattern()) return;
-  const std::string name = socket_name(c.id());
   trace_app(c.stack().host().index(), c.id(), name.empty() ? c.stack().host().name() : name,
             "received " + bytes_text(data.size()) + preview(data));
 }
@@ -474,6 +490,7 @@ void ScenarioRunner::on_peer_closed(TcpConnection& c) {
   const std::string name = socket_name(c.id());
   trace_app(c.stack().host().index(), c.id(), name.empty() ? c.stack().host().name() : name,
             "end of stream (the peer closed its side)");
+  if (!name.empty()) reactions_->on_peer_closed(name, c);
 }
 
 void ScenarioRunner::on_writable(TcpConnection& c) {

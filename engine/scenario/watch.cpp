@@ -70,7 +70,9 @@ const std::string& link_name(const Trace& t, int link) {
                                                                            : none;
 }
 
-bool has_kind(const WatchTrigger& w, TraceKind k) {
+}  // namespace
+
+bool trigger_has_kind(const WatchTrigger& w, TraceKind k) {
   switch (w.event) {
     case WatchTrigger::Event::state: return k == TraceKind::state_change;
     case WatchTrigger::Event::packet: return k == TraceKind::packet_sent;
@@ -82,9 +84,8 @@ bool has_kind(const WatchTrigger& w, TraceKind k) {
   return false;
 }
 
-}  // namespace
-
-bool LessonWatcher::matches(const Trace& trace, const TraceEvent& e, const WatchTrigger& w) const {
+bool trigger_matches(const Trace& trace, const TraceEvent& e, const WatchTrigger& w,
+                     const std::vector<std::pair<std::string, std::string>>& link_ends) {
   if (e.time < w.after) return false;
   if (!w.host.empty() && host_name(trace, e.host) != w.host) return false;
   if (!w.link.empty() && link_name(trace, e.link) != w.link) return false;
@@ -96,8 +97,8 @@ bool LessonWatcher::matches(const Trace& trace, const TraceEvent& e, const Watch
     case WatchTrigger::Event::packet:
     case WatchTrigger::Event::drop: {
       if (!w.to_host.empty()) {
-        if (e.link < 0 || static_cast<std::size_t>(e.link) >= link_ends_.size()) return false;
-        const auto& [a, b] = link_ends_[e.link];
+        if (e.link < 0 || static_cast<std::size_t>(e.link) >= link_ends.size()) return false;
+        const auto& [a, b] = link_ends[e.link];
         const std::string& sender = host_name(trace, e.host);
         if ((sender == a ? b : sender == b ? a : std::string()) != w.to_host) return false;
       }
@@ -125,12 +126,13 @@ void LessonWatcher::on_trace_event(Trace& trace, std::uint64_t index) {
   const TraceKind kind = trace.kind_at(index);
   bool wanted = false;
   for (std::size_t i = 0; i < items_.size() && !wanted; ++i)
-    wanted = !fired_[i] && has_kind(*items_[i]->when, kind);
+    wanted = !fired_[i] && trigger_has_kind(*items_[i]->when, kind);
   if (!wanted) return;
   const TraceEvent e = trace.at(index);
   for (std::size_t i = 0; i < items_.size(); ++i) {
     const WatchTrigger& w = *items_[i]->when;
-    if (fired_[i] || !has_kind(w, kind) || !matches(trace, e, w)) continue;
+    if (fired_[i] || !trigger_has_kind(w, kind) || !trigger_matches(trace, e, w, link_ends_))
+      continue;
     if (++seen_[i] < w.nth) continue;
     fired_[i] = true;
     --pending_;
@@ -144,7 +146,7 @@ void LessonWatcher::on_trace_event(Trace& trace, std::uint64_t index) {
     point.detail = items_[i]->text;
     trace.add(std::move(point));
   }
-  if (pending_ == 0) trace.set_listener(nullptr);
+  if (pending_ == 0 && detach_) trace.set_listener(nullptr);
 }
 
 }  // namespace tcpplay

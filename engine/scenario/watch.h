@@ -59,6 +59,13 @@ const std::vector<std::string>& tcp_state_names();
 /// The TCP timer names the trace uses ("time_wait").
 const std::vector<std::string>& tcp_timer_names();
 
+/// True when trace events of kind `k` are what trigger `w` looks at.
+bool trigger_has_kind(const WatchTrigger& w, TraceKind k);
+/// True when event `e` of `trace` matches every field of `w` but `nth` (counted by the caller).
+/// `link_ends` gives each link index's two host names. Shared by lesson points and reactions.
+bool trigger_matches(const Trace& trace, const TraceEvent& e, const WatchTrigger& w,
+                     const std::vector<std::pair<std::string, std::string>>& link_ends);
+
 /// Matches a scenario's triggers against the trace as it grows and adds a lesson_point event
 /// for each one reached. It listens to the trace of the runner's Simulation and detaches itself
 /// once every trigger has fired.
@@ -70,14 +77,17 @@ class LessonWatcher : public TraceListener {
   void on_trace_event(Trace& trace, std::uint64_t index) override;
   /// Triggers not reached yet.
   std::size_t pending() const { return pending_; }
+  /// Whether it takes itself off the trace once every trigger fired (the default); off while
+  /// it is called by another listener (the scenario's reactions) rather than by the trace.
+  void set_detach_when_done(bool on) { detach_ = on; }
 
  private:
-  bool matches(const Trace& trace, const TraceEvent& e, const WatchTrigger& w) const;
   std::vector<const WatchItem*> items_;
   std::vector<std::size_t> number_;  // each item's number from 1
   std::vector<std::uint32_t> seen_;  // matches so far
   std::vector<bool> fired_;
   std::size_t pending_ = 0;
+  bool detach_ = true;
   std::vector<std::pair<std::string, std::string>> link_ends_;
 };
 

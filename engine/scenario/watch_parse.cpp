@@ -55,8 +55,11 @@ void flags_ref(Fields& f, std::optional<std::uint16_t>& out) {
   }
 }
 
-std::optional<WatchTrigger> parse_when(Checker& c, const Json& v, const std::string& path,
-                                       const Scenario& s) {
+}  // namespace
+
+std::optional<WatchTrigger> parse_trigger(Checker& c, const Json& v, const std::string& path,
+                                          const Scenario& s,
+                                          const std::vector<std::string_view>& extra) {
   if (!c.object(v, path)) return std::nullopt;
   const Json* ev = v.find("event");
   if (!ev) {
@@ -90,6 +93,7 @@ std::optional<WatchTrigger> parse_when(Checker& c, const Json& v, const std::str
             "expected state, packet, drop, app, timer or note, got \"" + *kind + "\"");
     return std::nullopt;
   }
+  keys.insert(keys.end(), extra.begin(), extra.end());
   const std::size_t before = c.count();
   Fields f(c, v, path, keys);
   if (auto n = f.integer("nth", 1, UINT32_MAX)) w.nth = static_cast<std::uint32_t>(*n);
@@ -156,8 +160,6 @@ std::optional<WatchTrigger> parse_when(Checker& c, const Json& v, const std::str
   return w;
 }
 
-}  // namespace
-
 void parse_watch(Checker& c, const Json* watch, const std::string& path, Scenario& s) {
   if (!watch || !c.array(*watch, path)) return;
   for (std::size_t i = 0; i < watch->size(); ++i) {
@@ -171,7 +173,7 @@ void parse_watch(Checker& c, const Json* watch, const std::string& path, Scenari
     if (!f.ok()) continue;
     WatchItem w;
     if (auto t = f.string("text", true)) w.text = *t;
-    if (const Json* when = f.get("when")) w.when = parse_when(c, *when, f.path("when"), s);
+    if (const Json* when = f.get("when")) w.when = parse_trigger(c, *when, f.path("when"), s);
     s.watch.push_back(std::move(w));
   }
 }

@@ -83,9 +83,9 @@ void TcpConnection::trace_drop(std::uint64_t packet_id, const char* reason) {
 
 // --- user calls ---------------------------------------------------------------------------
 
-void TcpConnection::open_active() {
+void TcpConnection::open_active(std::optional<std::uint32_t> iss) {
   // RFC 9293 §3.10.1: select an ISS, send <SEQ=ISS><CTL=SYN>, SND.UNA=ISS, SND.NXT=ISS+1.
-  iss_ = stack_.next_isn();
+  iss_ = stack_.choose_iss(iss);
   snd_una_ = iss_;
   snd_nxt_ = snd_max_ = iss_ + 1;
   buf_seq_ = iss_ + 1;

@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,9 +84,11 @@ class TcpConnection : public EventHandler {
   void set_observer(TcpObserver* o) { observer_ = o; }
 
   // --- user calls (RFC 9293 §3.10.1–3.10.6) ---
-  void open_active();  ///< CLOSED -> SYN_SENT, sends SYN
-  void open_passive(const Packet& syn,
-                    std::uint64_t packet_id);  ///< from a listener: -> SYN_RECEIVED
+  /// CLOSED -> SYN_SENT, sends SYN. `iss`: a fixed ISS instead of the stack's (TcpStack::choose_iss).
+  void open_active(std::optional<std::uint32_t> iss = std::nullopt);
+  /// From a listener: -> SYN_RECEIVED, with the listener's fixed ISS if it has one.
+  void open_passive(const Packet& syn, std::uint64_t packet_id,
+                    std::optional<std::uint32_t> iss = std::nullopt);
   /// Queues bytes; returns how many fit in the send buffer. `urgent` marks them urgent (URG).
   std::uint32_t send(const Payload& data, bool urgent = false);
   std::uint32_t send_space() const;
@@ -108,6 +111,13 @@ class TcpConnection : public EventHandler {
   }
   std::uint32_t snd_nxt() const { return snd_nxt_; }
   std::uint32_t rcv_nxt() const { return rcv_nxt_; }
+  /// The initial send and receive sequence numbers (RFC 9293 §3.4); irs() is known once a SYN
+  /// was received (irs_known()).
+  std::uint32_t iss() const { return iss_; }
+  std::uint32_t irs() const { return irs_; }
+  bool irs_known() const {
+    return state_ != TcpState::closed && state_ != TcpState::listen && state_ != TcpState::syn_sent;
+  }
   bool is_gone() const { return gone_; }
 
   // --- from the stack ---

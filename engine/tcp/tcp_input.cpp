@@ -37,7 +37,8 @@ void TcpConnection::read_options(const TcpOptions& o, bool syn) {
   cwnd_.smss = eff_mss_;
 }
 
-void TcpConnection::open_passive(const Packet& syn, std::uint64_t packet_id) {
+void TcpConnection::open_passive(const Packet& syn, std::uint64_t packet_id,
+                                 std::optional<std::uint32_t> iss) {
   // RFC 9293 §3.10.7.2: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
   passive_ = true;
   state_ = TcpState::listen;
@@ -46,7 +47,7 @@ void TcpConnection::open_passive(const Packet& syn, std::uint64_t packet_id) {
   rcv_adv_ = rcv_nxt_;
   auto opts = decode_tcp_options(syn.tcp.options);
   read_options(opts ? *opts : TcpOptions{}, true);
-  iss_ = stack_.next_isn();
+  iss_ = stack_.choose_iss(iss);
   ts_offset_ = stack_.next_isn();
   snd_una_ = iss_;
   snd_nxt_ = snd_max_ = iss_ + 1;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "wire/payload.h"
 #include "wire/tcp_header.h"
@@ -45,6 +46,14 @@ struct CraftedSegment {
   std::optional<std::uint32_t> ack;
   std::int64_t seq_offset = 0;  ///< added to seq (given or filled): "RCV.NXT + 1000"
   std::int64_t ack_offset = 0;  ///< added to ack (given or filled)
+  /// `seq` is relative to the sender's ISN and `ack` to the receiver's, as packetdrill and
+  /// tcpdump write them (seq 1 = the first data byte): inject() adds the ISNs of the 4-tuple's
+  /// connection (TcpStack::known_isns) and fails, naming the field, when it has none.
+  bool seq_relative = false;
+  bool ack_relative = false;
+  /// Byte offsets into `options` of SACK block edges given relative to the receiver's ISN
+  /// (32-bit big-endian fields that inject() adds that ISN to).
+  std::vector<std::uint8_t> relative_sack;
   std::optional<std::uint16_t> window;
   std::uint16_t urgent = 0;
   TcpOptionBytes options;

@@ -25,6 +25,12 @@ TcpStack::~TcpStack() {
 
 std::uint32_t TcpStack::next_isn() { return isn_rng_.next_u32(); }
 
+std::uint32_t TcpStack::choose_iss(std::optional<std::uint32_t> fixed) {
+  const std::uint32_t drawn = next_isn();
+  if (fixed) return *fixed;
+  return fixed_isn ? *fixed_isn : drawn;
+}
+
 std::uint32_t TcpStack::path_mtu(Ipv4Addr dst) const {
   const int link = host_.route_for(dst);
   if (link < 0) return 1500;
@@ -66,7 +72,8 @@ TcpListener* TcpStack::listener(std::uint16_t port) {
 
 Result<TcpConnection*> TcpStack::connect(Ipv4Addr dst, std::uint16_t dst_port,
                                          std::uint16_t src_port, TcpObserver* observer,
-                                         const TcpConfig* config) {
+                                         const TcpConfig* config,
+                                         std::optional<std::uint32_t> iss) {
   if (dst_port == 0) return make_error("connect: port must be between 1 and 65535");
   if (src_port == 0) {
     for (int tries = 0; tries < 25536; ++tries) {
@@ -87,7 +94,7 @@ Result<TcpConnection*> TcpStack::connect(Ipv4Addr dst, std::uint16_t dst_port,
   c->set_observer(observer);
   last_found_ = nullptr;  // the entry for t may be replaced
   conns_[t] = std::move(conn);
-  c->open_active();
+  c->open_active(iss);
   return c;
 }
 
@@ -163,6 +170,7 @@ void TcpStack::on_child_gone(TcpConnection* c) {
 void TcpStack::remember_seen(const Packet& p) {
   // Manual mode's seq/ack helper: what the next segment on this 4-tuple should carry.
   const FourTuple t{p.ip.dst, p.ip.src, p.tcp.dst_port, p.tcp.src_port};
+  if (p.tcp.has(tcp_flag::syn)) seen_isns_[t].remote = p.tcp.seq;
   SeqAck& sa = seen_[t];
   const std::uint32_t len =
       p.payload.size() + (p.tcp.has(tcp_flag::syn) ? 1 : 0) + (p.tcp.has(tcp_flag::fin) ? 1 : 0);
@@ -180,6 +188,27 @@ std::optional<TcpStack::SeqAck> TcpStack::known_seq_ack(const FourTuple& t) cons
   auto it = seen_.find(t);
   if (it != seen_.end()) return it->second;
   return std::nullopt;
+}
+
+TcpStack::Isns TcpStack::known_isns(const FourTuple& t) const {
+  auto& self = const_cast<TcpStack&>(*this);
+  if (TcpStack* peer = peer_lookup_ ? peer_lookup_(t.remote_addr) : nullptr) {
+    const FourTuple reverse{t.remote_addr, t.local_addr, t.remote_port, t.local_port};
+    if (TcpConnection* r = peer->find(reverse); r && !r->is_gone()) {
+      Isns out;
+      out.remote = r->iss();
+      if (r->irs_known()) out.local = r->irs();
+      return out;
+    }
+  }
+  if (TcpConnection* c = self.find(t); c && !c->is_gone()) {
+    Isns out;
+    out.local = c->iss();
+    if (c->irs_known()) out.remote = c->irs();
+    return out;
+  }
+  auto it = seen_isns_.find(t);
+  return it != seen_isns_.end() ? it->second : Isns{};
 }
 
 bool TcpStack::handle(const Packet& p, int from_link, std::uint64_t packet_id) {
@@ -247,7 +276,7 @@ void TcpStack::on_listen_segment(TcpListener& l, const Packet& p, std::uint64_t 
   listener_children_[c] = l.port;
   ++l.pending;
   net_.trace().set_packet_receiver(packet_id, c->id());  // the SYN made it
-  c->open_passive(p, packet_id);
+  c->open_passive(p, packet_id, l.iss);
 }
 
 std::shared_ptr<const TcpConfig> TcpStack::shared_config(const TcpConfig& cfg) {
@@ -300,6 +329,20 @@ Status TcpStack::inject(const CraftedSegment& seg, Ipv4Addr dst) {
     if (!o) return make_error("inject: " + o.error());
   }
   const SeqAck sa = suggest_seq_ack(t);
+  // Relative numbers (packetdrill's and tcpdump's): seq from the sender's ISN, ack and SACK
+  // edges from the receiver's (RFC 9293 §3.4: each side numbers its bytes from its own ISN).
+  Isns isns;
+  if (seg.seq_relative || seg.ack_relative || !seg.relative_sack.empty()) {
+    isns = known_isns(t);
+    const auto missing = [&](const char* field, const char* whose) {
+      return make_error("inject: \"" + std::string(field) + "\" is relative to the " + whose +
+                        " ISN, but no connection on " + format_tuple(t) +
+                        " knows it (none exists yet, or it has not seen that side's SYN)");
+    };
+    if (seg.seq_relative && !isns.local) return missing("seq", "sender's");
+    if (seg.ack_relative && !isns.remote) return missing("ack", "receiver's");
+    if (!seg.relative_sack.empty() && !isns.remote) return missing("options", "receiver's");
+  }
   Packet p;
   p.ip.protocol = static_cast<std::uint8_t>(IpProto::tcp);
   p.ip.src = host_.addr();
@@ -312,9 +355,19 @@ Status TcpStack::inject(const CraftedSegment& seg, Ipv4Addr dst) {
   p.tcp.seq = (seg.seq ? *seg.seq : sa.seq) + static_cast<std::uint32_t>(seg.seq_offset);
   p.tcp.ack = (seg.ack ? *seg.ack : (seg.flags & tcp_flag::ack ? sa.ack : 0)) +
               static_cast<std::uint32_t>(seg.ack_offset);
+  if (seg.seq_relative) p.tcp.seq += *isns.local;
+  if (seg.ack_relative) p.tcp.ack += *isns.remote;
   p.tcp.window = seg.window ? *seg.window : 65535;
   p.tcp.urgent = seg.urgent;
   p.tcp.options = seg.options;
+  for (std::uint8_t at : seg.relative_sack) {
+    if (at + 4u > p.tcp.options.len) continue;
+    std::uint8_t* b = p.tcp.options.data.data() + at;
+    const std::uint32_t edge =
+        (std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 | b[3]) +
+        *isns.remote;
+    for (int k = 0; k < 4; ++k) b[k] = static_cast<std::uint8_t>(edge >> (24 - 8 * k));
+  }
   p.payload = Payload::from_text(seg.payload);
   if (p.wire_size() > 65535) return make_error("inject: segment larger than 65535 bytes");
   TraceEvent ev;
@@ -325,9 +378,23 @@ Status TcpStack::inject(const CraftedSegment& seg, Ipv4Addr dst) {
   ev.name = "inject";
   ev.detail = "crafted segment [" + tcp_flags_string(seg.flags) + "] seq " +
               std::to_string(p.tcp.seq) + " ack " + std::to_string(p.tcp.ack);
+  if (seg.seq_relative || seg.ack_relative) {
+    // What the scenario wrote, which reads the same under every seed.
+    const auto rel = [](std::uint32_t v, std::uint32_t base) {
+      const auto d = static_cast<std::int32_t>(v - base);
+      return (d < 0 ? "-" : "+") + std::to_string(d < 0 ? -static_cast<std::int64_t>(d) : d);
+    };
+    ev.detail += " (relative:";
+    if (seg.seq_relative) ev.detail += " seq " + rel(p.tcp.seq, *isns.local);
+    if (seg.ack_relative)
+      ev.detail +=
+          std::string(seg.seq_relative ? "," : "") + " ack " + rel(p.tcp.ack, *isns.remote);
+    ev.detail += ")";
+  }
   net_.trace().add(std::move(ev));
   if (manual) {
     // What a person sends by hand counts as seen for the next suggestion.
+    if (seg.flags & tcp_flag::syn) seen_isns_[t].local = p.tcp.seq;
     SeqAck& s = seen_[t];
     s.seq = p.tcp.seq + p.payload.size() + (seg.flags & tcp_flag::syn ? 1 : 0) +
             (seg.flags & tcp_flag::fin ? 1 : 0);

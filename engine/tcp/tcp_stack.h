@@ -35,6 +35,9 @@ struct TcpListener {
   std::uint32_t pending = 0;    ///< connections now in SYN_RECEIVED
   TcpObserver* observer = nullptr;
   TcpConfig config;
+  /// A fixed ISS for every connection this listener accepts (a scenario's `isn` on listen), for
+  /// tests; unset = the stack's rule (TcpStack::choose_iss).
+  std::optional<std::uint32_t> iss;
 };
 
 /// What is left of a connection after it closed, for summaries.
@@ -61,9 +64,11 @@ class TcpStack : public PacketHandler, public EventHandler {
                               const TcpConfig* config = nullptr);
   Status unlisten(std::uint16_t port);
   TcpListener* listener(std::uint16_t port);
-  /// Active open. src_port 0 picks the next free ephemeral port (from 40000).
+  /// Active open. src_port 0 picks the next free ephemeral port (from 40000); `iss` fixes the
+  /// connection's initial sequence number (choose_iss).
   Result<TcpConnection*> connect(Ipv4Addr dst, std::uint16_t dst_port, std::uint16_t src_port,
-                                 TcpObserver* observer, const TcpConfig* config = nullptr);
+                                 TcpObserver* observer, const TcpConfig* config = nullptr,
+                                 std::optional<std::uint32_t> iss = std::nullopt);
 
   TcpConnection* find(const FourTuple& t);
   TcpConnection* find(int id);
@@ -79,6 +84,10 @@ class TcpStack : public PacketHandler, public EventHandler {
   /// Manual mode: the host's TCP answers nothing by itself (no SYN-ACK, ACK, RST, retransmission);
   /// segments that arrive are traced and left for a person to answer with inject().
   bool manual = false;
+
+  /// A fixed ISS for every connection of this host (a scenario's host `tcp.isn`), for tests;
+  /// unset = a number from the host's seeded ISN stream.
+  std::optional<std::uint32_t> fixed_isn;
 
   /// Sends a crafted segment from this host. Unset seq/ack are filled so that the receiver
   /// accepts the segment: from the receiver's own connection when the simulation has one
@@ -96,6 +105,16 @@ class TcpStack : public PacketHandler, public EventHandler {
   /// The same, or nothing when neither end has a connection on the 4-tuple and manual mode saw
   /// no segment on it.
   std::optional<SeqAck> known_seq_ack(const FourTuple& t) const;
+  /// The initial sequence numbers of the two directions of a 4-tuple seen from this host (the
+  /// sender of a crafted segment): `local` is this side's ISN (the base of a relative seq),
+  /// `remote` the other side's (the base of a relative ack and SACK blocks). From the receiver's
+  /// connection when the simulation has one (its IRS and ISS), else from this host's (ISS and
+  /// IRS), else, in manual mode, from the SYNs seen and sent on the 4-tuple; each unset when
+  /// unknown (a connection in SYN_SENT has not seen the other side's ISN yet).
+  struct Isns {
+    std::optional<std::uint32_t> local, remote;
+  };
+  Isns known_isns(const FourTuple& t) const;
 
   /// How inject() finds the receiving host's TCP (set by the Simulation).
   void set_peer_lookup(std::function<TcpStack*(Ipv4Addr)> lookup) {
@@ -111,6 +130,11 @@ class TcpStack : public PacketHandler, public EventHandler {
   void on_child_established(TcpConnection* c);
   void on_child_gone(TcpConnection* c);
   std::uint32_t next_isn();
+  /// The ISS of a new connection: `fixed` if given, else the host's fixed_isn, else a number
+  /// from the host's seeded stream, which stands in for RFC 6528's clock plus keyed hash
+  /// (RFC 9293 §3.4.1). The stream is drawn from either way, so fixing one connection's ISS
+  /// leaves the numbers of every other connection as they were.
+  std::uint32_t choose_iss(std::optional<std::uint32_t> fixed);
   std::uint32_t path_mtu(Ipv4Addr dst) const;
 
  private:
@@ -133,7 +157,8 @@ class TcpStack : public PacketHandler, public EventHandler {
   std::vector<std::unique_ptr<TcpConnection>> graveyard_;
   std::deque<ClosedConnection> closed_;
   std::uint64_t closed_not_kept_ = 0;
-  std::map<FourTuple, SeqAck> seen_;  // manual mode: last seq/ack seen per 4-tuple
+  std::map<FourTuple, SeqAck> seen_;     // manual mode: last seq/ack seen per 4-tuple
+  std::map<FourTuple, Isns> seen_isns_;  // manual mode: the ISNs of the SYNs seen and sent
   std::uint16_t next_ephemeral_ = 40000;
   std::function<TcpStack*(Ipv4Addr)> peer_lookup_;
   std::vector<std::shared_ptr<const TcpConfig>> shared_configs_;  // a few, most recent last

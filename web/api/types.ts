@@ -347,8 +347,16 @@ export type TcpOptionSpec =
   | { kind: 'wscale'; value: number }
   | { kind: 'nop' | 'eol' | 'sackOK' }
   | { kind: 'ts'; val: number; ecr: number }
-  | { kind: 'sack'; blocks: Array<[number, number]> }
+  | { kind: 'sack'; blocks: Array<[SeqNumber, SeqNumber]> }
   | { kind: number; data?: number[] };
+
+/**
+ * A sequence number: absolute (0 to 2^32-1), or relative to an ISN, written with its sign as
+ * packetdrill and tcpdump count ("+1" is the first data byte). In a crafted segment `seq` counts
+ * from the sender's ISN, `ack` and SACK edges from the receiver's; the ISNs come from the
+ * connection on the 4-tuple, and inject() fails naming the field when there is none.
+ */
+export type SeqNumber = number | `+${number}` | `-${number}`;
 
 /** A crafted TCP segment. Left-out seq/ack are filled from the matching connection. */
 export interface SegmentSpec {
@@ -360,8 +368,8 @@ export interface SegmentSpec {
   dst_port: number;
   /** Letters ("SA", "R", "FA", "." for ACK) or names (["SYN", "ACK"]). */
   flags: string | string[];
-  seq?: number;
-  ack?: number;
+  seq?: SeqNumber;
+  ack?: SeqNumber;
   /** Added to seq, given or filled in: 1000 means "RCV.NXT + 1000". */
   seq_offset?: number;
   /** Added to ack, given or filled in. */
