@@ -185,7 +185,14 @@ TEST_CASE("lesson points: the JSON Schema lists the trigger kinds and fields the
   std::vector<std::string> events;
   for (const auto& alt : schema["$defs"]["trigger"]["oneOf"])
     events.push_back(alt["properties"]["event"]["const"]);
-  CHECK(events == std::vector<std::string>{"state", "packet", "drop", "app", "timer", "note"});
+  CHECK(events ==
+        std::vector<std::string>{"state", "packet", "drop", "app", "timer", "note", "error"});
+  std::vector<std::string> errnos =
+      schema["$defs"]["trigger"]["oneOf"][6]["properties"]["errno"]["enum"];
+  CHECK(errnos == socket_errno_names());
+  std::vector<std::string> calls =
+      schema["$defs"]["trigger"]["oneOf"][6]["properties"]["call"]["enum"];
+  CHECK(calls == socket_call_names());
   std::vector<std::string> states =
       schema["$defs"]["trigger"]["oneOf"][0]["properties"]["to"]["enum"];
   CHECK(states == tcp_state_names());

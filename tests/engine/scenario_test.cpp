@@ -599,13 +599,15 @@ TEST_CASE("scenario: the JSON Schema lists the same TCP parameters and actions a
   std::vector<std::string> schema_params = schema["$defs"]["tcp_params"]["propertyNames"]["enum"];
   std::vector<std::string> engine_params;
   for (const TcpConfig::ParamInfo& p : TcpConfig::params()) engine_params.push_back(p.name);
+  for (const TcpConfig::SocketOption& o : TcpConfig::socket_options())
+    engine_params.push_back(o.name);
   std::sort(schema_params.begin(), schema_params.end());
   std::sort(engine_params.begin(), engine_params.end());
   CHECK(schema_params == engine_params);
 
   std::vector<std::string> schema_actions = schema["$defs"]["action"]["properties"]["do"]["enum"];
   std::vector<std::string> engine_actions;
-  for (int k = 0; k <= static_cast<int>(ActionKind::note); ++k)
+  for (int k = 0; k <= static_cast<int>(ActionKind::udp_connect); ++k)
     engine_actions.push_back(to_string(static_cast<ActionKind>(k)));
   CHECK(schema_actions == engine_actions);
 }

@@ -6,6 +6,7 @@
 import { Kind, TcpFlag } from '../engine/feed';
 import { msg } from '../i18n';
 import { LONG_TIMER, Mark, TimerEnd, TraceModel, lowerBound, upperBound } from '../model/trace-model';
+import { errnoMeaning } from '../model/socket-error';
 import { formatDuration, formatTime } from '../util/time';
 import { packetLabel } from './labels';
 import { GAP_PX, TimeAxis } from './time-axis';
@@ -642,7 +643,10 @@ export class LadderPainter {
       if (y - fs < pillBottom[h] || y > H || bands.some(([a, b]) => y > a && y - fs < b)) continue;
       const name = m.label(m.cols.name[i]);
       const detail = m.cols.hasText[i] ? this.text(m.base + i) : '';
-      const full = name ? `${name}: ${detail}` : detail;
+      // A socket error says what the call got, from its errno: "connect: connection refused".
+      const full = m.cols.kind[i] === Kind.SocketError
+        ? msg('ladder.socketError', { call: m.label(m.cols.from[i]), errno: name, meaning: errnoMeaning(name) })
+        : name ? `${name}: ${detail}` : detail;
       const right = side(h) > 0;
       const out = 8 + lanesOf[h] * 6;
       const room = right
