@@ -735,7 +735,19 @@ void ScenarioRunner::trace_app(int host, int conn, const std::string& who, std::
 
 void ScenarioRunner::trace_error(int host, int conn, const std::string& name, const char* err,
                                  const char* call, std::string detail) {
-  trace_socket_error(sim_->trace(), sim_->now(), host, conn, FourTuple{}, err, call,
+  // The socket's addresses when it has them: a live connection's 4-tuple, a UDP socket's local
+  // address and port with its peer's if connected.
+  FourTuple tuple;
+  if (TcpConnection* c = conn >= 0 ? sim_->connection(conn) : nullptr) tuple = c->tuple();
+  if (auto u = udp_.find(name); u != udp_.end() && conn < 0) {
+    if (UdpSocket* s = udp_socket(name)) {
+      tuple.local_addr = sim_->net().host(static_cast<std::size_t>(u->second.host)).addr();
+      tuple.local_port = s->port();
+      tuple.remote_addr = s->peer_addr();
+      tuple.remote_port = s->peer_port();
+    }
+  }
+  trace_socket_error(sim_->trace(), sim_->now(), host, conn, tuple, err, call,
                      name + ": " + detail);
 }
 

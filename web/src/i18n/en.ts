@@ -136,7 +136,7 @@ export const en = {
   'errno.ENETUNREACH': 'network is unreachable',
   'errno.ENOPROTOOPT': 'protocol not available',
   'errno.EMSGSIZE': 'message too long',
-  'errno.EAGAIN': 'timed out (resource temporarily unavailable)',
+  'errno.EAGAIN': 'timed out: resource temporarily unavailable',
   'errno.unknown': 'error',
 
   'tour.label': 'Tour',
