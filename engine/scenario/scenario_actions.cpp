@@ -305,8 +305,12 @@ void ActionParser::set() {
     return;
   }
   const auto& known = TcpConfig::params();
-  const bool exists = std::any_of(known.begin(), known.end(),
-                                  [&](const TcpConfig::ParamInfo& p) { return *param == p.name; });
+  const auto& options = TcpConfig::socket_options();  // Linux names: "TCP_CORK", "SO_LINGER"
+  const bool exists =
+      std::any_of(known.begin(), known.end(),
+                  [&](const TcpConfig::ParamInfo& p) { return *param == p.name; }) ||
+      std::any_of(options.begin(), options.end(),
+                  [&](const TcpConfig::SocketOption& o) { return *param == o.name; });
   if (!exists) {
     c_.error(f_.path("param"), "unknown TCP parameter \"" + *param + "\"");
     return;

@@ -227,6 +227,15 @@ Status ScenarioRunner::run_action(const Action& a, bool note_failure) {
       case ActionKind::udp_connect: st = do_udp_connect(a); break;
       case ActionKind::note: sim_->net().trace_note(-1, a.text.value_or("")); break;
     }
+  // A send on a named connection that is gone (reset, timed out, closed): write() fails with
+  // EPIPE (Linux also raises SIGPIPE, which servers ignore).
+  if (!st && note_failure && a.kind == ActionKind::send && a.conn < 0) {
+    if (const SocketEntry* e = entry(a.socket)) {
+      trace_error(e->host, e->conn_id, a.socket, sock_errno::epipe, "send",
+                  "the connection is gone");
+      return st;
+    }
+  }
   // A failed action never stops the run: it leaves a note where it happened.
   if (!st && note_failure) {
     const Host* h = a.host.empty() ? nullptr : sim_->net().find_host(a.host);
@@ -289,12 +298,8 @@ Status ScenarioRunner::do_connect(const Action& a) {
 Status ScenarioRunner::do_send(const Action& a) {
   TcpConnection* c = socket(a.socket);
   SocketEntry* e = entry(a.socket);
-  if (!c && e) {
-    // The connection is gone (reset, timed out, closed): write() fails with EPIPE (Linux also
-    // raises SIGPIPE, which a server ignores).
-    trace_error(e->host, e->conn_id, a.socket, sock_errno::epipe, "send", "the connection is gone");
-    return Status::success();
-  }
+  // A connection that is gone fails here; run_action() traces it as EPIPE for the timeline (a
+  // live action that fails is not recorded and leaves nothing behind).
   if (!c || !e) return make_error("socket " + a.socket + " does not exist");
   if (c->is_write_shut()) {
     // send() after shutdown(SHUT_WR) or close(): EPIPE (RFC 9293 §3.10.2: "connection closing").

@@ -89,7 +89,7 @@ TEST_CASE(
     }
     CHECK(fired.size() == items);
   }
-  CHECK(lessons == 19);
+  CHECK(lessons == 21);
 }
 
 TEST_CASE("lesson points: the tcpdump text and the pcap are the same with and without triggers") {
@@ -166,9 +166,9 @@ TEST_CASE("lesson points: the loader checks every trigger and names the field") 
                   "challenge_ack, window_update, rst_reply)"));
   CHECK(has_error(errors, "/watch/2/when/name: unknown app, middlebox or socket \"ghost\""));
   CHECK(has_error(errors, "/watch/3/when/action: expected set, fired or cancelled, got \"rang\""));
-  CHECK(has_error(
-      errors,
-      "/watch/4/when/event: expected state, packet, drop, app, timer or note, got \"bell\""));
+  CHECK(has_error(errors,
+                  "/watch/4/when/event: expected state, packet, drop, app, timer, note or error, "
+                  "got \"bell\""));
   CHECK(has_error(errors, "/watch/5/when/colour: unknown key"));
   CHECK(has_error(errors, "/watch/6: missing required key \"text\""));
   CHECK(has_error(errors, "/watch/7: expected an object, got 7"));

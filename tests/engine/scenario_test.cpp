@@ -318,11 +318,13 @@ TEST_CASE("scenario: the handshake example runs and names both ends") {
   CHECK(text.find("drops: none") != std::string::npos);
 }
 
-TEST_CASE("scenario: an action on a socket that is gone leaves a note and the run goes on") {
+TEST_CASE("scenario: a send on a socket that is gone fails with EPIPE and the run goes on") {
   ScenarioRunner runner(load_ok(read_text(kSource / "examples/05-closed-port.json")));
   runner.run();
-  const auto notes = trace_details(runner.sim().trace(), TraceKind::note);
-  CHECK(contains(notes, "send: socket c1 does not exist"));
+  // Deliberately changed from a note ("send: socket c1 does not exist"): what write() returns.
+  const auto errors = trace_details(runner.sim().trace(), TraceKind::socket_error);
+  CHECK(contains(errors, "c1: the connection is gone"));
+  CHECK(trace_details(runner.sim().trace(), TraceKind::note).empty());
   const RunSummary sum = summarize(runner);
   REQUIRE(sum.connections.size() == 1);
   CHECK(sum.connections[0].reason == "refused");
