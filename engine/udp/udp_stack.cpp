@@ -184,10 +184,10 @@ Status UdpSocket::send_to(Ipv4Addr dst, std::uint16_t dst_port, const Payload& d
 int UdpSocket::host_index() const { return stack_.host_.index(); }
 
 void UdpSocket::connect(Ipv4Addr peer, std::uint16_t peer_port) {
+  // Linux __ip4_datagram_connect sets the destination and leaves sk_err alone: a pending error
+  // is still returned by the next call.
   peer_addr_ = peer;
   peer_port_ = peer_port;
-  pending_error_ = nullptr;  // Linux __ip4_datagram_connect starts afresh (sk_err untouched,
-                             // but a reconnect is how applications clear it: kept simple here)
 }
 
 // --- UdpStack --------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ class UdpSocket {
 
   /// connect(): sets the default destination; from now on only datagrams from exactly that
   /// address and port are received (others find no socket: port unreachable, as in Linux's
-  /// lookup). Clears a pending error.
+  /// lookup). A pending error stays pending.
   void connect(Ipv4Addr peer, std::uint16_t peer_port);
   bool connected() const { return peer_port_ != 0; }
   Ipv4Addr peer_addr() const { return peer_addr_; }
