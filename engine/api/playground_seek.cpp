@@ -30,6 +30,7 @@ namespace {
 void warm_up_tables() {
   static const bool done = [] {
     (void)TcpConfig::params();
+    (void)TcpConfig::socket_options();
     (void)param_catalogue();
     (void)app_types();
     (void)middlebox_types();

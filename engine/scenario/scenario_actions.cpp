@@ -28,6 +28,7 @@ const char* to_string(ActionKind kind) {
     case ActionKind::udp_bind: return "udp_bind";
     case ActionKind::udp_send: return "udp_send";
     case ActionKind::note: return "note";
+    case ActionKind::udp_connect: return "udp_connect";
   }
   return "?";
 }
@@ -62,8 +63,9 @@ const std::vector<ActionSpec>& action_specs() {
        {"host", "to", "src_port", "dst_port", "flags", "seq", "ack", "seq_offset", "ack_offset",
         "window", "urgent", "options", "payload", "payload_hex", "ttl"}},
       {"drop", K::drop, {"link", "host", "count"}},
-      {"udp_bind", K::udp_bind, {"host", "port", "name"}},
+      {"udp_bind", K::udp_bind, {"host", "port", "name", "params"}},
       {"udp_send", K::udp_send, {"socket", "to", "port", "text", "hex", "bytes"}},
+      {"udp_connect", K::udp_connect, {"socket", "to", "port"}},
       {"note", K::note, {"text"}},
   };
   return specs;
@@ -103,6 +105,7 @@ class ActionParser {
   void socket_or_conn();
   void define(std::string_view key, SocketDef::Kind kind, bool required);
   void tcp_params();
+  void udp_params();
   void data(bool required_one, std::uint64_t max_bytes, bool hex_ok = false);
   void listen();
   void connect();
@@ -213,6 +216,25 @@ void ActionParser::tcp_params() {
   if (!params) return;
   TcpConfig scratch;
   a_.params = parse_tcp_params(c_, *params, f_.path("params"), scratch);
+}
+
+/// A UDP socket's options: SO_RCVTIMEO and SO_SNDTIMEO (or their parameter names); the
+/// TCP-only ones are refused by name.
+void ActionParser::udp_params() {
+  const Json* params = f_.get("params");
+  if (!params) return;
+  TcpConfig scratch;
+  const std::string path = f_.path("params");
+  for (const auto& [name, value] : parse_tcp_params(c_, *params, path, scratch)) {
+    auto resolved = TcpConfig::resolve(name, value);
+    const bool timeout =
+        resolved && resolved->size() == 1 &&
+        ((*resolved)[0].first == "recv_timeout" || (*resolved)[0].first == "send_timeout");
+    if (!timeout)
+      c_.error(child_path(path, name),
+               "a UDP socket takes only SO_RCVTIMEO and SO_SNDTIMEO (recv_timeout, send_timeout)");
+    else a_.params.emplace_back((*resolved)[0].first, (*resolved)[0].second);
+  }
 }
 
 /// `text` or `bytes` (generated data); exactly one when required.
@@ -344,8 +366,12 @@ void ActionParser::set() {
     return;
   }
   const auto& known = TcpConfig::params();
-  const bool exists = std::any_of(known.begin(), known.end(),
-                                  [&](const TcpConfig::ParamInfo& p) { return *param == p.name; });
+  const auto& options = TcpConfig::socket_options();  // Linux names: "TCP_CORK", "SO_LINGER"
+  const bool exists =
+      std::any_of(known.begin(), known.end(),
+                  [&](const TcpConfig::ParamInfo& p) { return *param == p.name; }) ||
+      std::any_of(options.begin(), options.end(),
+                  [&](const TcpConfig::SocketOption& o) { return *param == o.name; });
   if (!exists) {
     c_.error(f_.path("param"), "unknown TCP parameter \"" + *param + "\"");
     return;
@@ -629,12 +655,21 @@ void ActionParser::parse() {
       a_.host = host("host");
       a_.port = f_.port("port", false).value_or(0);
       define("name", SocketDef::Kind::udp, true);
+      udp_params();
       return;
     case ActionKind::udp_send:
+      // Without `to` and `port` the datagram goes to the socket's connected peer (send()).
+      a_.socket = socket_ref();
+      if (f_.has("to") || f_.has("port")) {
+        destination("to");
+        a_.port = f_.port("port", true).value_or(0);
+      }
+      data(true, 65507, true);  // the largest UDP payload in one IPv4 packet
+      return;
+    case ActionKind::udp_connect:
       a_.socket = socket_ref();
       destination("to");
       a_.port = f_.port("port", true).value_or(0);
-      data(true, 65507, true);  // the largest UDP payload in one IPv4 packet
       return;
     case ActionKind::note: a_.text = f_.string("text", true); return;
   }
@@ -718,8 +753,13 @@ void check_socket_refs(Checker& c, const Scenario& s, const Action& a, std::size
     case ActionKind::send:
     case ActionKind::shutdown:
     case ActionKind::abort:
-    case ActionKind::read:
       return check_ref(c, s, a.socket, socket_path, a, order, K::connection, false);
+    case ActionKind::read: {
+      // read also receives a datagram on a UDP socket (recv).
+      auto it = s.sockets.find(a.socket);
+      const K want = it != s.sockets.end() && it->second.kind == K::udp ? K::udp : K::connection;
+      return check_ref(c, s, a.socket, socket_path, a, order, want, false);
+    }
     case ActionKind::close: {
       // close also stops a listener or closes a UDP socket.
       auto it = s.sockets.find(a.socket);
@@ -727,6 +767,7 @@ void check_socket_refs(Checker& c, const Scenario& s, const Action& a, std::size
       return check_ref(c, s, a.socket, socket_path, a, order, want, true);
     }
     case ActionKind::udp_send:
+    case ActionKind::udp_connect:
       return check_ref(c, s, a.socket, socket_path, a, order, K::udp, false);
     case ActionKind::set:
       if (a.target.rfind("socket:", 0) == 0)

@@ -3,17 +3,24 @@
 // fit in a send buffer as space frees up, and closes after the last byte was handed over.
 #include <algorithm>
 
+#include "app/app_base.h"  // say_duration
 #include "core/duration.h"
 #include "scenario/reactions.h"
 #include "scenario/scenario.h"
 #include "tcp/tcp_connection.h"
 #include "tcp/tcp_stack.h"
+#include "trace/socket_error.h"
 #include "udp/udp_stack.h"
 
 namespace tcpplay {
 
 namespace {
+// The runner's scheduler event kinds (Reactions::kFireEvent, 1, is a reaction's).
 constexpr std::uint32_t kActionEvent = 0;
+constexpr std::uint32_t kReadTimeoutEvent = 2;  // SO_RCVTIMEO of a waiting read or recv
+constexpr std::uint32_t kSendTimeoutEvent = 3;  // SO_SNDTIMEO of a waiting send
+// Datagrams a timeline UDP socket holds unread, in bytes: Linux's net.core.rmem_default.
+constexpr std::uint64_t kUdpReceiveBuffer = 212992;
 constexpr std::size_t kPreviewBytes = 48;
 
 /// ` "hello\n"` style preview of a small text payload for trace details (with a leading space).
@@ -46,6 +53,7 @@ class ScenarioRunner::SocketObserver : public TcpObserver {
   void on_data(TcpConnection& c, const Payload& data) override { runner_.on_data(c, data); }
   void on_peer_closed(TcpConnection& c) override { runner_.on_peer_closed(c); }
   void on_writable(TcpConnection& c) override { runner_.on_writable(c); }
+  void on_readable(TcpConnection& c) override { runner_.on_readable(c); }
   void on_closed(TcpConnection& c, const char* reason) override { runner_.on_closed(c, reason); }
 
  private:
@@ -55,6 +63,38 @@ class ScenarioRunner::SocketObserver : public TcpObserver {
   const std::string listen_name;  // "" for a connect or an unnamed listen
   const bool auto_read;
   int accepted = 0;
+};
+
+/// The timeline's UDP sockets: datagrams queue for `read` (recv); an error wakes a waiting recv.
+class ScenarioRunner::UdpObserverImpl : public UdpObserver {
+ public:
+  explicit UdpObserverImpl(ScenarioRunner& runner) : runner_(runner) {}
+  void on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port,
+                   const Payload& data) override {
+    const int host = s.host_index();
+    for (auto& [name, u] : runner_.udp_) {
+      if (u.host != host || u.port != s.port()) continue;
+      if (u.queued_bytes + data.size() > kUdpReceiveBuffer) {
+        runner_.trace_app(host, -1, name,
+                          "receive queue full (" + std::to_string(kUdpReceiveBuffer) +
+                              " bytes, net.core.rmem_default): a datagram of " +
+                              bytes_text(data.size()) + " is dropped");
+        return;
+      }
+      u.queue.push_back({from, from_port, data});
+      u.queued_bytes += data.size();
+      if (u.read_waiting) runner_.udp_recv_now(name, u);
+      return;
+    }
+  }
+  void on_error(UdpSocket& s, const std::string&) override {
+    const int host = s.host_index();
+    for (auto& [name, u] : runner_.udp_)
+      if (u.host == host && u.port == s.port() && u.read_waiting) runner_.udp_recv_now(name, u);
+  }
+
+ private:
+  ScenarioRunner& runner_;
 };
 
 ScenarioRunner::ScenarioRunner(Scenario scenario) : scenario_(std::move(scenario)) { build(); }
@@ -149,6 +189,7 @@ void ScenarioRunner::teardown() {
   watcher_.reset();
   reactions_.reset();
   observers_.clear();
+  udp_observer_.reset();
   sockets_.clear();
   names_by_id_.clear();
   listeners_.clear();
@@ -156,9 +197,20 @@ void ScenarioRunner::teardown() {
 }
 
 void ScenarioRunner::on_event(std::uint32_t kind, std::uint64_t arg) {
+  static_assert(Reactions::kFireEvent != kActionEvent &&
+                Reactions::kFireEvent != kReadTimeoutEvent &&
+                Reactions::kFireEvent != kSendTimeoutEvent);
   if (kind == kActionEvent && arg < scenario_.timeline.size())
     (void)run_action(scenario_.timeline[arg]);
   else if (kind == Reactions::kFireEvent) reactions_->fire(arg);
+  else if (kind == kReadTimeoutEvent) on_read_timeout(arg);
+  else if (kind == kSendTimeoutEvent) on_send_timeout(arg);
+}
+
+std::uint64_t ScenarioRunner::arm_timer(std::uint32_t kind, SimTime delay) {
+  const std::uint64_t token = ++next_token_;
+  sim_->net().sched().schedule(sim_->now() + delay, handler_, kind, token);
+  return token;
 }
 
 Status ScenarioRunner::run_action(const Action& a, bool note_failure) {
@@ -186,8 +238,18 @@ Status ScenarioRunner::run_action(const Action& a, bool note_failure) {
       case ActionKind::inject: st = do_inject(a); break;
       case ActionKind::udp_bind: st = do_udp_bind(a); break;
       case ActionKind::udp_send: st = do_udp_send(a); break;
+      case ActionKind::udp_connect: st = do_udp_connect(a); break;
       case ActionKind::note: sim_->net().trace_note(-1, a.text.value_or("")); break;
     }
+  // A send on a named connection that is gone (reset, timed out, closed): write() fails with
+  // EPIPE (Linux also raises SIGPIPE, which servers ignore).
+  if (!st && note_failure && a.kind == ActionKind::send && a.conn < 0) {
+    if (const SocketEntry* e = entry(a.socket)) {
+      trace_error(e->host, e->conn_id, a.socket, sock_errno::epipe, "send",
+                  "the connection is gone");
+      return st;
+    }
+  }
   // A failed action never stops the run: it leaves a note where it happened.
   if (!st && note_failure) {
     const Host* h = a.host.empty() ? nullptr : sim_->net().find_host(a.host);
@@ -212,6 +274,12 @@ Status ScenarioRunner::do_listen(const Action& a) {
   trace_app(host.index(), -1, a.name.empty() ? host.name() : a.name,
             "listen on port " + std::to_string(a.port));
   auto r = stack.listen(a.port, a.backlog, observers_.back().get(), &cfg);
+  if (!r && stack.listener(a.port) != nullptr) {
+    // bind() fails: the port has a listener already (Linux: EADDRINUSE).
+    trace_error(host.index(), -1, a.name.empty() ? host.name() : a.name, sock_errno::eaddrinuse,
+                "listen", "port " + std::to_string(a.port) + " already has a listener");
+    return Status::success();
+  }
   if (!r) return make_error(r.error());
   (*r)->iss = a.isn;
   if (!a.name.empty()) listeners_[a.name] = PortEntry{host.index(), a.port};
@@ -226,6 +294,14 @@ Status ScenarioRunner::do_connect(const Action& a) {
   observers_.push_back(std::make_unique<SocketObserver>(*this, "", a.auto_read));
   trace_app(host.index(), -1, a.name,
             "connect to " + format_ipv4(a.to_addr) + ":" + std::to_string(a.port));
+  if (a.src_port != 0 &&
+      stack.find(FourTuple{host.addr(), a.to_addr, a.src_port, a.port}) != nullptr) {
+    // The 4-tuple is taken (Linux: bind() or connect() fails with EADDRINUSE).
+    trace_error(
+        host.index(), -1, a.name, sock_errno::eaddrinuse, "connect",
+        format_tuple(FourTuple{host.addr(), a.to_addr, a.src_port, a.port}) + " is already in use");
+    return Status::success();
+  }
   auto r = stack.connect(a.to_addr, a.port, a.src_port, observers_.back().get(), &cfg, a.isn);
   if (!r) return make_error(r.error());
   TcpConnection& c = **r;
@@ -237,7 +313,15 @@ Status ScenarioRunner::do_connect(const Action& a) {
 Status ScenarioRunner::do_send(const Action& a) {
   TcpConnection* c = socket(a.socket);
   SocketEntry* e = entry(a.socket);
+  // A connection that is gone fails here; run_action() traces it as EPIPE for the timeline (a
+  // live action that fails is not recorded and leaves nothing behind).
   if (!c || !e) return make_error("socket " + a.socket + " does not exist");
+  if (c->is_write_shut()) {
+    // send() after shutdown(SHUT_WR) or close(): EPIPE (RFC 9293 §3.10.2: "connection closing").
+    trace_error(e->host, c->id(), a.socket, sock_errno::epipe, "send",
+                "this side has already sent its FIN (shutdown or close)");
+    return Status::success();
+  }
   PendingSend p;
   p.urgent = a.urgent;
   if (a.text) p.text = Payload::from_text(*a.text);
@@ -248,6 +332,9 @@ Status ScenarioRunner::do_send(const Action& a) {
                 (p.text ? preview(*p.text) : std::string()));
   e->pending.push_back(std::move(p));
   pump(*e, *c);
+  // SO_SNDTIMEO: a send that cannot hand over all its bytes waits at most this long.
+  if (!e->pending.empty() && e->send_token == 0 && c->config().send_timeout > 0)
+    e->send_token = arm_timer(kSendTimeoutEvent, c->config().send_timeout);
   return Status::success();
 }
 
@@ -293,11 +380,85 @@ Status ScenarioRunner::do_end(const Action& a) {
 }
 
 Status ScenarioRunner::do_read(const Action& a) {
+  if (auto u = udp_.find(a.socket); u != udp_.end()) return do_udp_read(a, u->second);
   TcpConnection* c = socket(a.socket);
-  if (!c) return make_error("socket " + a.socket + " does not exist");
+  SocketEntry* e = entry(a.socket);
+  if (!c || !e) return make_error("socket " + a.socket + " does not exist");
   trace_app(c->stack().host().index(), c->id(), a.socket, "read up to " + bytes_text(a.bytes));
-  c->read(static_cast<std::uint32_t>(std::min<std::uint64_t>(a.bytes, UINT32_MAX)));
+  const auto want = static_cast<std::uint32_t>(std::min<std::uint64_t>(a.bytes, UINT32_MAX));
+  if (c->readable_bytes() > 0 || c->peer_closed() || c->auto_read) {
+    c->read(want);
+    return Status::success();
+  }
+  // Nothing to read yet: a blocking read() waits for data or the end of the stream, and with
+  // SO_RCVTIMEO fails with EAGAIN when that long passes first (man 7 socket).
+  e->read_wanted = want;
+  const SimTime timeout = c->config().recv_timeout;
+  e->read_token = timeout > 0 ? arm_timer(kReadTimeoutEvent, timeout) : 0;
+  trace_app(c->stack().host().index(), c->id(), a.socket,
+            "read waits: nothing has arrived" +
+                (timeout > 0 ? " (SO_RCVTIMEO " + say_duration(timeout) + ")" : std::string()));
   return Status::success();
+}
+
+void ScenarioRunner::on_readable(TcpConnection& c) {
+  const std::string name = socket_name(c.id());
+  SocketEntry* e = name.empty() ? nullptr : entry(name);
+  if (!e || e->read_wanted == 0) return;
+  const auto want = static_cast<std::uint32_t>(e->read_wanted);
+  e->read_wanted = 0;
+  e->read_token = 0;  // a timer still queued finds no read with its token
+  c.read(want);
+}
+
+void ScenarioRunner::on_read_timeout(std::uint64_t token) {
+  for (auto& [name, e] : sockets_) {
+    if (e.read_wanted == 0 || e.read_token != token) continue;
+    e.read_wanted = 0;
+    e.read_token = 0;
+    TcpConnection* c = socket(name);
+    const SimTime t = c ? c->config().recv_timeout : 0;
+    trace_error(
+        e.host, e.conn_id, name, sock_errno::eagain, "read",
+        "nothing arrived within SO_RCVTIMEO " + say_duration(t) + "; the connection is still open");
+    return;
+  }
+  for (auto& [name, u] : udp_) {
+    if (!u.read_waiting || u.read_token != token) continue;
+    u.read_waiting = false;
+    u.read_token = 0;
+    trace_error(u.host, -1, name, sock_errno::eagain, "recv",
+                "no datagram arrived within SO_RCVTIMEO " + say_duration(u.recv_timeout));
+    return;
+  }
+}
+
+void ScenarioRunner::on_send_timeout(std::uint64_t token) {
+  for (auto& [name, e] : sockets_) {
+    if (e.send_token != token) continue;
+    e.send_token = 0;
+    TcpConnection* c = socket(name);
+    if (!c || e.pending.empty()) return;
+    // man 7 socket: a send that times out returns what it transferred, or fails with EAGAIN
+    // when that is nothing. What it did not transfer is not sent.
+    const std::uint64_t taken = e.front_taken;
+    const PendingSend& p = e.pending.front();
+    const std::uint64_t left = p.text ? p.text->size() : p.generated;
+    const std::string limit = "SO_SNDTIMEO " + say_duration(c->config().send_timeout);
+    if (taken == 0)
+      trace_error(e.host, e.conn_id, name, sock_errno::eagain, "send",
+                  "no room in the send buffer within " + limit);
+    else
+      trace_app(e.host, e.conn_id, name,
+                "send returned " + bytes_text(taken) + " after " + limit + " (" + bytes_text(left) +
+                    " not sent)");
+    e.pending.pop_front();
+    e.front_taken = 0;
+    pump(e, *c);
+    if (!e.pending.empty() && c->config().send_timeout > 0)
+      e.send_token = arm_timer(kSendTimeoutEvent, c->config().send_timeout);
+    return;
+  }
 }
 
 // --- settings -------------------------------------------------------------------------------
@@ -378,9 +539,22 @@ Status ScenarioRunner::do_inject(const Action& a) {
 
 Status ScenarioRunner::do_udp_bind(const Action& a) {
   Host& host = *sim_->net().find_host(a.host);
-  auto r = sim_->udp(host).bind(a.port, nullptr);
+  if (a.port != 0 && sim_->udp(host).socket(a.port)) {
+    trace_error(host.index(), -1, a.name, sock_errno::eaddrinuse, "bind",
+                "UDP port " + std::to_string(a.port) + " is already bound");
+    return Status::success();
+  }
+  if (!udp_observer_) udp_observer_ = std::make_unique<UdpObserverImpl>(*this);
+  auto r = sim_->udp(host).bind(a.port, udp_observer_.get());
   if (!r) return make_error(r.error());
-  udp_[a.name] = PortEntry{host.index(), (*r)->port()};
+  UdpEntry u;
+  u.host = host.index();
+  u.port = (*r)->port();
+  TcpConfig options;  // only the two timeouts are taken (checked by the loader)
+  for (const auto& [name, value] : a.params) (void)options.set(name, value);
+  u.recv_timeout = options.recv_timeout;
+  u.send_timeout = options.send_timeout;
+  udp_[a.name] = std::move(u);
   trace_app(host.index(), -1, a.name, "bind UDP port " + std::to_string((*r)->port()));
   return Status::success();
 }
@@ -388,13 +562,74 @@ Status ScenarioRunner::do_udp_bind(const Action& a) {
 Status ScenarioRunner::do_udp_send(const Action& a) {
   UdpSocket* s = udp_socket(a.socket);
   if (!s) return make_error("socket " + a.socket + " does not exist");
-  const PortEntry& pe = udp_.at(a.socket);
+  const UdpEntry& pe = udp_.at(a.socket);
+  const bool to_peer = a.port == 0;
+  if (to_peer && !s->connected())
+    return make_error("socket " + a.socket + " is not connected: give \"to\" and \"port\"");
+  const Ipv4Addr dst = to_peer ? s->peer_addr() : a.to_addr;
+  const std::uint16_t dst_port = to_peer ? s->peer_port() : a.port;
   const Payload data = a.text ? Payload::from_text(*a.text)
                               : Payload::pattern(pe.port, 0, static_cast<std::uint32_t>(a.bytes));
   trace_app(pe.host, -1, a.socket,
-            "send " + bytes_text(data.size()) + " to " + format_ipv4(a.to_addr) + ":" +
-                std::to_string(a.port) + (a.text ? preview(data) : std::string()));
-  return s->send_to(a.to_addr, a.port, data);
+            "send " + bytes_text(data.size()) + " to " + format_ipv4(dst) + ":" +
+                std::to_string(dst_port) + (a.text ? preview(data) : std::string()));
+  // A pending error fails the call and is cleared by it; nothing is sent (Linux: sendmsg ->
+  // sock_alloc_send_pskb returns sock_error()).
+  if (const char* err = s->take_pending_error()) {
+    trace_error(pe.host, -1, a.socket, err, "send",
+                "reported by an earlier ICMP error; this datagram is not sent");
+    return Status::success();
+  }
+  return s->send_to(dst, dst_port, data);
+}
+
+Status ScenarioRunner::do_udp_connect(const Action& a) {
+  UdpSocket* s = udp_socket(a.socket);
+  if (!s) return make_error("socket " + a.socket + " does not exist");
+  const UdpEntry& u = udp_.at(a.socket);
+  s->connect(a.to_addr, a.port);
+  trace_app(u.host, -1, a.socket,
+            "connect to " + format_ipv4(a.to_addr) + ":" + std::to_string(a.port) +
+                " (no packet: it sets the default destination and the only peer received from)");
+  return Status::success();
+}
+
+Status ScenarioRunner::do_udp_read(const Action& a, UdpEntry& u) {
+  if (!udp_socket(a.socket)) return make_error("socket " + a.socket + " does not exist");
+  trace_app(u.host, -1, a.socket, "recv up to " + bytes_text(a.bytes));
+  u.read_waiting = true;
+  u.read_token = 0;
+  if (udp_recv_now(a.socket, u)) return Status::success();
+  // Blocks until a datagram or an error comes, at most SO_RCVTIMEO.
+  if (u.recv_timeout > 0) u.read_token = arm_timer(kReadTimeoutEvent, u.recv_timeout);
+  trace_app(u.host, -1, a.socket,
+            "recv waits: no datagram queued" +
+                (u.recv_timeout > 0 ? " (SO_RCVTIMEO " + say_duration(u.recv_timeout) + ")"
+                                    : std::string()));
+  return Status::success();
+}
+
+bool ScenarioRunner::udp_recv_now(const std::string& name, UdpEntry& u) {
+  UdpSocket* s = udp_socket(name);
+  if (!s) return false;
+  // The pending error first (Linux __skb_recv_udp -> sock_error()), then the queue.
+  if (const char* err = s->take_pending_error()) {
+    u.read_waiting = false;
+    u.read_token = 0;
+    trace_error(u.host, -1, name, err, "recv", "reported by an earlier ICMP error");
+    return true;
+  }
+  if (u.queue.empty()) return false;
+  Datagram d = std::move(u.queue.front());
+  u.queue.pop_front();
+  u.queued_bytes -= d.data.size();
+  u.read_waiting = false;
+  u.read_token = 0;
+  trace_app(u.host, -1, name,
+            "recv returned " + bytes_text(d.data.size()) + " from " + format_ipv4(d.from) + ":" +
+                std::to_string(d.from_port) +
+                (d.data.is_pattern() ? std::string() : preview(d.data)));
+  return true;
 }
 
 // --- sockets --------------------------------------------------------------------------------
@@ -450,9 +685,18 @@ void ScenarioRunner::pump(SocketEntry& e, TcpConnection& c) {
     e.stream_offset += n;
     if (n == left) {
       e.pending.pop_front();
+      e.front_taken = 0;
+      // The next send, if any, starts its own SO_SNDTIMEO wait now.
+      if (e.send_token != 0) {
+        e.send_token = 0;
+        if (!e.pending.empty() && c.config().send_timeout > 0)
+          e.send_token = arm_timer(kSendTimeoutEvent, c.config().send_timeout);
+      }
     } else if (p.text) {
+      e.front_taken += n;
       p.text = p.text->slice(n, p.text->size() - n);
     } else {
+      e.front_taken += n;
       p.generated -= n;
     }
   }
@@ -503,6 +747,9 @@ void ScenarioRunner::on_closed(TcpConnection& c, const char* reason) {
   if (SocketEntry* e = name.empty() ? nullptr : entry(name)) {
     e->pending.clear();
     e->after = AfterSend::none;
+    e->read_wanted = 0;  // a waiting read returns: the socket_error event says with what
+    e->read_token = 0;
+    e->send_token = 0;
   }
   trace_app(c.stack().host().index(), c.id(), name.empty() ? c.stack().host().name() : name,
             std::string("connection gone: ") + reason);
@@ -519,6 +766,24 @@ void ScenarioRunner::trace_app(int host, int conn, const std::string& who, std::
   ev.name = intern(who);
   ev.detail = std::move(what);
   sim_->trace().add(std::move(ev));
+}
+
+void ScenarioRunner::trace_error(int host, int conn, const std::string& name, const char* err,
+                                 const char* call, std::string detail) {
+  // The socket's addresses when it has them: a live connection's 4-tuple, a UDP socket's local
+  // address and port with its peer's if connected.
+  FourTuple tuple;
+  if (TcpConnection* c = conn >= 0 ? sim_->connection(conn) : nullptr) tuple = c->tuple();
+  if (auto u = udp_.find(name); u != udp_.end() && conn < 0) {
+    if (UdpSocket* s = udp_socket(name)) {
+      tuple.local_addr = sim_->net().host(static_cast<std::size_t>(u->second.host)).addr();
+      tuple.local_port = s->port();
+      tuple.remote_addr = s->peer_addr();
+      tuple.remote_port = s->peer_port();
+    }
+  }
+  trace_socket_error(sim_->trace(), sim_->now(), host, conn, tuple, err, call,
+                     name + ": " + detail);
 }
 
 void ScenarioRunner::trace_param(int host, const std::string& path, std::string value) {

@@ -54,8 +54,9 @@ void count_drops(const Trace& trace, RunSummary& s) {
   s.trace_dropped = trace.first_index();
   s.trace_events = trace.end_index();
   for (std::uint64_t i = trace.first_index(); i < trace.end_index(); ++i) {
-    if (trace.kind_at(i) != TraceKind::packet_dropped) continue;  // the kind alone is cheap
-    ++s.drops[trace.at(i).name];
+    const TraceKind kind = trace.kind_at(i);  // the kind alone is cheap
+    if (kind == TraceKind::packet_dropped) ++s.drops[trace.at(i).name];
+    else if (kind == TraceKind::socket_error) ++s.socket_errors[trace.at(i).name];
   }
 }
 
@@ -135,6 +136,12 @@ std::string format_summary(const RunSummary& s) {
   for (const auto& [reason, n] : s.drops)
     drops += (drops.empty() ? "" : ", ") + reason + " " + std::to_string(n);
   out += "drops: " + (drops.empty() ? std::string("none") : drops) + "\n";
+  if (!s.socket_errors.empty()) {
+    std::string errors;
+    for (const auto& [err, n] : s.socket_errors)
+      errors += (errors.empty() ? "" : ", ") + err + " " + std::to_string(n);
+    out += "socket errors (what calls returned): " + errors + "\n";
+  }
   if (s.trace_dropped > 0)
     out += "(the trace kept only the last " + std::to_string(s.trace_events - s.trace_dropped) +
            " of " + std::to_string(s.trace_events) + " events; drop counts cover those)\n";

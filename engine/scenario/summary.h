@@ -51,6 +51,8 @@ struct RunSummary {
   std::vector<ComponentSummary> components;
   std::uint64_t bytes_delivered = 0;
   std::map<std::string, std::uint64_t> drops;  ///< packet_dropped events by reason
+  /// socket_error events by errno ("ECONNREFUSED" -> 1): what the applications' calls returned.
+  std::map<std::string, std::uint64_t> socket_errors;
   std::uint64_t trace_events = 0;
   std::uint64_t trace_dropped = 0;  ///< events retention removed (drop counts miss those)
 };

@@ -37,9 +37,22 @@ const std::vector<std::string>& tcp_state_names() {
 
 const std::vector<std::string>& tcp_timer_names() {
   // TcpConnection::timer_name().
-  static const std::vector<std::string> names = {"retransmit", "persist",   "delayed_ack",
-                                                 "keepalive",  "time_wait", "fin_wait_2",
-                                                 "connect",    "app_read",  "idle"};
+  static const std::vector<std::string> names = {
+      "retransmit", "persist", "delayed_ack", "keepalive", "time_wait",
+      "fin_wait_2", "connect", "app_read",    "idle",      "cork"};
+  return names;
+}
+
+const std::vector<std::string>& socket_errno_names() {
+  static const std::vector<std::string> names = {
+      "ECONNREFUSED", "ECONNRESET",  "ETIMEDOUT",   "EPIPE",    "EADDRINUSE",
+      "EHOSTUNREACH", "ENETUNREACH", "ENOPROTOOPT", "EMSGSIZE", "EAGAIN"};
+  return names;
+}
+
+const std::vector<std::string>& socket_call_names() {
+  static const std::vector<std::string> names = {"connect", "read",   "send",
+                                                 "recv",    "listen", "bind"};
   return names;
 }
 
@@ -80,6 +93,7 @@ bool trigger_has_kind(const WatchTrigger& w, TraceKind k) {
     case WatchTrigger::Event::app: return k == TraceKind::app;
     case WatchTrigger::Event::timer: return k == w.timer_action;
     case WatchTrigger::Event::note: return k == TraceKind::note;
+    case WatchTrigger::Event::error: return k == TraceKind::socket_error;
   }
   return false;
 }
@@ -118,6 +132,10 @@ bool trigger_matches(const Trace& trace, const TraceEvent& e, const WatchTrigger
     case WatchTrigger::Event::note:
       return w.contains.empty() || e.detail.find(w.contains) != std::string::npos;
     case WatchTrigger::Event::timer: return w.timer.empty() || w.timer == e.name;
+    case WatchTrigger::Event::error:
+      if (!w.err.empty() && w.err != e.name) return false;
+      if (!w.call.empty() && w.call != e.from) return false;
+      return w.contains.empty() || e.detail.find(w.contains) != std::string::npos;
   }
   return false;
 }

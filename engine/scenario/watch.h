@@ -13,6 +13,7 @@
 //   {"event": "app",    "name": "alb", "host": "lb", "contains": "504"}
 //   {"event": "timer",  "host": "client", "timer": "time_wait", "action": "fired"}
 //   {"event": "note",   "host": "reno", "contains": "fast retransmit"}
+//   {"event": "error",  "host": "client", "errno": "ECONNREFUSED", "call": "connect"}
 // plus, on any of them, "nth": 2 and "after": "300s".
 #pragma once
 #include <cstdint>
@@ -26,20 +27,22 @@
 namespace tcpplay {
 
 struct WatchTrigger {
-  enum class Event { state, packet, drop, app, timer, note };
+  enum class Event { state, packet, drop, app, timer, note, error };
   Event event = Event::state;
   std::string host;     ///< state, drop, app, timer: the host; packet: the sender ("from")
   std::string to_host;  ///< packet: the host at the other end of the link
   std::string link;     ///< packet, drop
-  std::string from_state, to_state;                 ///< state ("SYN_SENT")
-  std::string cause;                                ///< state: text the change's cause contains
-  std::optional<std::uint16_t> flags;               ///< packet, drop: exactly these TCP flags
-  std::string tag;                                  ///< packet: "retransmission", "keepalive", ...
-  std::optional<std::uint32_t> win;                 ///< packet: the window field as sent (unscaled)
-  std::string reason;                               ///< drop: "loss", "queue_full", ...
-  std::string name;                                 ///< app: the app, middlebox or socket name
-  std::string contains;                             ///< app, note: text the message contains
-  std::string timer;                                ///< timer: "time_wait", "retransmit", ...
+  std::string from_state, to_state;    ///< state ("SYN_SENT")
+  std::string cause;                   ///< state: text the change's cause contains
+  std::optional<std::uint16_t> flags;  ///< packet, drop: exactly these TCP flags
+  std::string tag;                     ///< packet: "retransmission", "keepalive", ...
+  std::optional<std::uint32_t> win;    ///< packet: the window field as sent (unscaled)
+  std::string reason;                  ///< drop: "loss", "queue_full", ...
+  std::string name;                    ///< app: the app, middlebox or socket name
+  std::string contains;                ///< app, note, error: text the message (detail) contains
+  std::string err;                     ///< error: the errno ("EAGAIN")
+  std::string call;                    ///< error: the call ("read", "connect", "send", "recv", ...)
+  std::string timer;                   ///< timer: "time_wait", "retransmit", ...
   TraceKind timer_action = TraceKind::timer_fired;  ///< timer: set, fired or cancelled
   std::uint32_t nth = 1;
   SimTime after = 0;
@@ -58,6 +61,10 @@ std::optional<std::uint16_t> parse_tcp_flag_letters(const std::string& text);
 const std::vector<std::string>& tcp_state_names();
 /// The TCP timer names the trace uses ("time_wait").
 const std::vector<std::string>& tcp_timer_names();
+/// The errno names a socket_error event can carry (trace/socket_error.h).
+const std::vector<std::string>& socket_errno_names();
+/// The calls a socket_error event names.
+const std::vector<std::string>& socket_call_names();
 
 /// True when trace events of kind `k` are what trigger `w` looks at.
 bool trigger_has_kind(const WatchTrigger& w, TraceKind k);

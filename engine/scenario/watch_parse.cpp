@@ -63,7 +63,8 @@ std::optional<WatchTrigger> parse_trigger(Checker& c, const Json& v, const std::
   if (!c.object(v, path)) return std::nullopt;
   const Json* ev = v.find("event");
   if (!ev) {
-    c.error(path, "missing required key \"event\" (state, packet, drop, app, timer or note)");
+    c.error(path,
+            "missing required key \"event\" (state, packet, drop, app, timer, note or error)");
     return std::nullopt;
   }
   const auto kind = c.string(*ev, child_path(path, "event"));
@@ -88,9 +89,12 @@ std::optional<WatchTrigger> parse_trigger(Checker& c, const Json& v, const std::
   } else if (*kind == "timer") {
     w.event = WatchTrigger::Event::timer;
     keys.insert(keys.end(), {"host", "timer", "action"});
+  } else if (*kind == "error") {
+    w.event = WatchTrigger::Event::error;
+    keys.insert(keys.end(), {"host", "errno", "call", "contains"});
   } else {
     c.error(child_path(path, "event"),
-            "expected state, packet, drop, app, timer or note, got \"" + *kind + "\"");
+            "expected state, packet, drop, app, timer, note or error, got \"" + *kind + "\"");
     return std::nullopt;
   }
   keys.insert(keys.end(), extra.begin(), extra.end());
@@ -154,6 +158,22 @@ std::optional<WatchTrigger> parse_trigger(Checker& c, const Json& v, const std::
         else
           f.check().error(f.path("action"), "expected set, fired or cancelled, got \"" + *a + "\"");
       }
+      break;
+    case WatchTrigger::Event::error:
+      host_ref(f, s, "host", w.host);
+      if (auto e = f.string("errno")) {
+        if (in(socket_errno_names(), *e)) w.err = *e;
+        else
+          f.check().error(f.path("errno"), "unknown errno \"" + *e + "\" (one of " +
+                                               joined(socket_errno_names()) + ")");
+      }
+      if (auto k = f.string("call")) {
+        if (in(socket_call_names(), *k)) w.call = *k;
+        else
+          f.check().error(f.path("call"), "unknown call \"" + *k + "\" (one of " +
+                                              joined(socket_call_names()) + ")");
+      }
+      if (auto t = f.string("contains")) w.contains = *t;
       break;
   }
   if (c.count() != before) return std::nullopt;

@@ -83,6 +83,18 @@ const std::vector<Param>& table() {
       {{"recovery", K::text, "SACK loss recovery: rfc6675 or prr (RFC 6937)", "", 0, UINT64_MAX,
         "rfc6675,prr"},
        &TcpConfig::recovery},
+      {{"cork", K::boolean, "TCP_CORK: hold partial segments (sent when uncorked or after 200 ms)"},
+       &TcpConfig::cork},
+      {{"linger", K::boolean, "SO_LINGER on: close() waits linger_time (0: close sends RST)"},
+       &TcpConfig::linger},
+      {{"linger_time", K::duration, "SO_LINGER l_linger (with linger on; 0 = abortive close)", "s"},
+       &TcpConfig::linger_time},
+      {{"recv_timeout", K::duration,
+        "SO_RCVTIMEO: a read that waits longer fails with EAGAIN (0 = never)", "s"},
+       &TcpConfig::recv_timeout},
+      {{"send_timeout", K::duration,
+        "SO_SNDTIMEO: a send that waits longer fails with EAGAIN (0 = never)", "s"},
+       &TcpConfig::send_timeout},
       {{"read_rate", K::count, "application read rate in bytes/s (0 = at once)", "bytes/s"},
        &TcpConfig::read_rate},
       {{"idle_timeout", K::duration, "application idle timeout (0 = off)", "s", 0, UINT64_MAX, "",
@@ -146,12 +158,68 @@ const std::vector<TcpConfig::ParamInfo>& TcpConfig::params() {
   return infos;
 }
 
+const std::vector<TcpConfig::SocketOption>& TcpConfig::socket_options() {
+  // man 7 socket, man 7 tcp. Values are given as everywhere else in a scenario (durations with
+  // a unit, byte counts, true/false), not in the units setsockopt takes (TCP_USER_TIMEOUT in ms,
+  // TCP_KEEPIDLE in s, SO_RCVTIMEO as a struct timeval).
+  static const std::vector<SocketOption> t = {
+      {"SO_RCVBUF", "recv_buffer", false,
+       "receive buffer in bytes; Linux stores twice the value (half for its own bookkeeping) and "
+       "offers about the value given as window: here the window follows the value given"},
+      {"SO_SNDBUF", "send_buffer", false,
+       "send buffer in bytes (Linux doubles it for bookkeeping, as for SO_RCVBUF)"},
+      {"SO_KEEPALIVE", "keepalive", false, "send keepalive probes"},
+      {"SO_LINGER", "linger,linger_time", false,
+       "\"off\", or a duration: linger on with that l_linger; \"0s\" makes close() send RST "
+       "and drop queued data (RFC 9293 §3.10.4 ABORT)"},
+      {"SO_RCVTIMEO", "recv_timeout", false, "a read that waits longer fails with EAGAIN"},
+      {"SO_SNDTIMEO", "send_timeout", false,
+       "a send that waits longer for buffer space fails with EAGAIN (or returns what it wrote)"},
+      {"TCP_NODELAY", "nagle", true, "true turns Nagle's algorithm off"},
+      {"TCP_CORK", "cork", false,
+       "hold partial segments until uncorked, at most 200 ms (Linux's ceiling)"},
+      {"TCP_QUICKACK", "delayed_ack", true,
+       "true: ACK at once, and a delayed ACK pending is sent now. Linux may later re-enter its "
+       "delayed-ACK (pingpong) mode by itself; here it stays until set false"},
+      {"TCP_USER_TIMEOUT", "user_timeout", false,
+       "longest time data may stay unacknowledged before the connection fails with ETIMEDOUT"},
+      {"TCP_KEEPIDLE", "keepalive_idle", false, "idle time before the first keepalive probe"},
+      {"TCP_KEEPINTVL", "keepalive_interval", false, "time between keepalive probes"},
+      {"TCP_KEEPCNT", "keepalive_count", false, "unanswered probes before ETIMEDOUT"},
+  };
+  return t;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> TcpConfig::resolve(
+    std::string_view name, std::string_view value) {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  const SocketOption* opt = nullptr;
+  for (const SocketOption& o : socket_options())
+    if (name == o.name) opt = &o;
+  if (!opt) return Pairs{{std::string(name), std::string(value)}};
+  if (std::string_view(opt->name) == "SO_LINGER") {
+    if (value == "off") return Pairs{{"linger", "false"}};
+    if (!parse_duration(value))
+      return make_error("expected \"off\" or a duration like \"0s\", got " + std::string(value));
+    return Pairs{{"linger", "true"}, {"linger_time", std::string(value)}};
+  }
+  if (opt->inverted) {
+    if (value == "true") return Pairs{{opt->param, "false"}};
+    if (value == "false") return Pairs{{opt->param, "true"}};
+    return make_error("expected true or false, got " + std::string(value));
+  }
+  return Pairs{{opt->param, std::string(value)}};
+}
+
 Status TcpConfig::set(std::string_view name, std::string_view value) {
+  auto pairs = resolve(name, value);
+  if (!pairs) return make_error(pairs.error());
   // Work on a copy so that a rejected value leaves the configuration as it was.
   TcpConfig next = *this;
-  Status st = next.assign(name, value);
-  if (st.ok()) *this = std::move(next);
-  return st;
+  for (const auto& [param, v] : *pairs)
+    if (Status st = next.assign(param, v); !st) return st;
+  *this = std::move(next);
+  return Status::success();
 }
 
 Status TcpConfig::assign(std::string_view name, std::string_view value) {
@@ -207,6 +275,14 @@ Status TcpConfig::assign(std::string_view name, std::string_view value) {
 }
 
 Result<std::string> TcpConfig::get(std::string_view name) const {
+  for (const SocketOption& o : socket_options()) {
+    if (name != o.name) continue;
+    if (std::string_view(o.name) == "SO_LINGER")
+      return linger ? format_duration(linger_time) : std::string("off");
+    auto v = get(o.param);
+    if (v && o.inverted) return std::string(*v == "true" ? "false" : "true");
+    return v;
+  }
   const Param* p = find(name);
   if (!p) return make_error("unknown TCP parameter \"" + std::string(name) + "\"");
   if (auto f = std::get_if<SimTime TcpConfig::*>(&p->field)) return format_duration(this->*(*f));

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -66,6 +67,14 @@ struct TcpConfig {
   /// (Proportional Rate Reduction with the slow-start reduction bound, RFC 6937 §3).
   std::string recovery = "rfc6675";
 
+  // Socket options with no other parameter behind them (Linux man 7 tcp, man 7 socket; the
+  // Linux names that map onto parameters above are in socket_options()).
+  bool cork = false;         ///< TCP_CORK: send only full segments (200 ms ceiling)
+  bool linger = false;       ///< SO_LINGER l_onoff
+  SimTime linger_time = 0;   ///< SO_LINGER l_linger; with linger on, 0 = close() sends RST
+  SimTime recv_timeout = 0;  ///< SO_RCVTIMEO: a read waiting longer fails (EAGAIN); 0 = never
+  SimTime send_timeout = 0;  ///< SO_SNDTIMEO: a send waiting longer fails (EAGAIN); 0 = never
+
   // Application side.
   std::uint64_t read_rate = 0;  ///< bytes/s the application reads; 0 = reads at once
   SimTime idle_timeout =
@@ -95,6 +104,21 @@ struct TcpConfig {
     const char* timer = "";          ///< the timer whose length it is (a live change moves it)
   };
   static const std::vector<ParamInfo>& params();
+
+  /// A Linux socket option name (setsockopt) and the parameter it sets. set() and get() take
+  /// these names too: "TCP_KEEPIDLE" is keepalive_idle, "TCP_NODELAY" is nagle inverted.
+  struct SocketOption {
+    const char* name;   ///< "SO_RCVBUF", "TCP_USER_TIMEOUT", ...
+    const char* param;  ///< the parameter behind it ("recv_buffer"); SO_LINGER sets two
+    bool inverted;      ///< a boolean that is the parameter's opposite (TCP_NODELAY = !nagle)
+    const char* help;   ///< what Linux does and how the value is given here
+  };
+  static const std::vector<SocketOption>& socket_options();
+  /// The parameter assignments that `name` = `value` stands for: itself, or a socket option's
+  /// parameter(s) with the value translated. Error if the name is unknown or the value is not
+  /// one the option takes.
+  static Result<std::vector<std::pair<std::string, std::string>>> resolve(std::string_view name,
+                                                                          std::string_view value);
 
  private:
   Status assign(std::string_view name, std::string_view value);

@@ -5,6 +5,7 @@
 #include "net/network.h"
 #include "tcp/seq.h"
 #include "tcp/tcp_stack.h"
+#include "trace/socket_error.h"
 
 namespace tcpplay {
 
@@ -70,10 +71,29 @@ void TcpConnection::set_state(TcpState s, const std::string& cause) {
 void TcpConnection::finish(const char* reason, const std::string& cause) {
   if (gone_) return;
   for (std::uint32_t k = 0; k < kTimerCount; ++k) disarm(static_cast<TimerKind>(k));
+  const TcpState old = state_;
   set_state(TcpState::closed, cause);
+  trace_error_of_close(old, reason, cause);
   gone_ = true;
   stack_.release(this, reason);
   if (observer_) observer_->on_closed(*this, reason);
+}
+
+void TcpConnection::trace_error_of_close(TcpState old, const char* reason,
+                                         const std::string& cause) {
+  // The error the application's socket call gets (Linux sets sk_err and wakes the caller):
+  // connect() for an active open that never completed, else the read (or write) waiting on it.
+  // A passive connection still in SYN_RECEIVED was never accepted: no application holds it.
+  if (passive_ && old == TcpState::syn_received) return;
+  const std::string r = reason;
+  const char* err = r == "refused"   ? sock_errno::econnrefused
+                    : r == "reset"   ? sock_errno::econnreset
+                    : r == "timeout" ? sock_errno::etimedout
+                                     : nullptr;
+  if (!err) return;  // "closed", "aborted": the application's own doing, no error
+  const bool connecting = old == TcpState::syn_sent || old == TcpState::syn_received;
+  trace_socket_error(stack_.net().trace(), stack_.net().now(), stack_.host().index(), id_, tuple_,
+                     err, connecting ? "connect" : "read", cause);
 }
 
 void TcpConnection::trace_drop(std::uint64_t packet_id, const char* reason) {
@@ -161,20 +181,40 @@ void TcpConnection::close() {
     abort();
     return;
   }
+  // SO_LINGER on with a linger time of 0: close() discards the send queue and resets the
+  // connection (RFC 9293 §3.10.4 lets CLOSE be an ABORT, §3.10.5; Linux tcp_close ->
+  // tcp_disconnect): no FIN, no TIME_WAIT. A linger time above 0 only makes a blocking close()
+  // wait for the FIN to be acknowledged; the packets are those of a normal close.
+  if (cfg_->linger && cfg_->linger_time == 0) {
+    abort("close with SO_LINGER 0");
+    return;
+  }
   shutdown_write();
 }
 
-void TcpConnection::abort() {
+void TcpConnection::abort(const char* cause) {
   if (gone_) return;
   // RFC 9293 §3.10.5: in SYN_RECEIVED, ESTABLISHED, FIN_WAIT_*, CLOSE_WAIT send <SEQ=SND.NXT><CTL=RST>.
   const bool send_reset = state_ == TcpState::syn_received || state_ == TcpState::established ||
                           state_ == TcpState::fin_wait_1 || state_ == TcpState::fin_wait_2 ||
                           state_ == TcpState::close_wait;
   if (send_reset && !stack_.manual) send_rst(snd_nxt_);
-  finish("aborted", "abort");
+  finish("aborted", cause);
 }
 
 Status TcpConnection::set_option(std::string_view name, std::string_view value) {
+  // A Linux socket option name stands for one parameter (two for SO_LINGER): each is applied
+  // below under its own name, so its timer and output rules follow.
+  auto pairs = TcpConfig::resolve(name, value);
+  if (!pairs) return make_error(pairs.error());
+  TcpConfig check = *cfg_;
+  if (Status st = check.set(name, value); !st) return st;
+  for (const auto& [param, v] : *pairs)
+    if (Status st = apply_option(param, v); !st) return st;
+  return Status::success();
+}
+
+Status TcpConnection::apply_option(std::string_view name, std::string_view value) {
   // Copy on write: the configuration may be shared with other connections.
   TcpConfig own = *cfg_;
   Status s = own.set(name, value);
@@ -208,7 +248,16 @@ Status TcpConnection::set_option(std::string_view name, std::string_view value) 
     else restart_idle();  // not armed: armed afresh, from now (off when 0)
   }
   if (name == "read_rate") deliver_to_app();
-  if (name == "nagle" && is_synchronized(state_)) output();
+  if ((name == "nagle" || name == "cork") && is_synchronized(state_)) {
+    if (!cfg_->cork) disarm(kCork);
+    output();  // uncorking sends what was held (man 7 tcp TCP_CORK)
+  }
+  // TCP_QUICKACK (delayed_ack false): an ACK that was being delayed goes now, as Linux's
+  // __tcp_sock_set_quickack sends a scheduled ACK when quickack mode is entered.
+  if (name == "delayed_ack" && !cfg_->delayed_ack && armed(kDelayedAck)) {
+    disarm(kDelayedAck);
+    send_ack();
+  }
   return s;
 }
 
@@ -251,7 +300,12 @@ std::uint32_t TcpConnection::read(std::uint32_t max_bytes) {
 }
 
 void TcpConnection::deliver_to_app() {
-  if (!auto_read || gone_) return;
+  if (gone_) return;
+  if (!auto_read) {
+    if (observer_ && (recv_queued_ > 0 || (peer_fin_ && !peer_fin_told_)))
+      observer_->on_readable(*this);
+    return;
+  }
   if (cfg_->read_rate == 0) {
     read(UINT32_MAX);
   } else if (!armed(kRead) && (recv_queued_ > 0 || (peer_fin_ && !peer_fin_told_))) {

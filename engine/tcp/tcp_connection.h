@@ -94,7 +94,9 @@ class TcpConnection : public EventHandler {
   std::uint32_t send_space() const;
   void shutdown_write();  ///< half-close: FIN after the queued data; keeps receiving
   void close();           ///< full close: FIN, and data arriving afterwards is answered with RST
-  void abort();           ///< sends RST and drops the connection (RFC 9293 §3.10.5)
+  /// Sends RST and drops the connection (RFC 9293 §3.10.5); `cause` is traced.
+  void abort(const char* cause = "abort");
+  /// A parameter (TcpConfig) or a Linux socket option name (TcpConfig::socket_options()).
   Status set_option(std::string_view name, std::string_view value);
   /// With read_rate > 0 the app reads on a timer; with manual reads (read_rate = 0 and
   /// auto_read false) the app calls read() (see auto_read below).
@@ -119,6 +121,12 @@ class TcpConnection : public EventHandler {
     return state_ != TcpState::closed && state_ != TcpState::listen && state_ != TcpState::syn_sent;
   }
   bool is_gone() const { return gone_; }
+  /// In-order bytes waiting for read().
+  std::uint32_t readable_bytes() const { return recv_queued_; }
+  /// The peer's FIN is in and every byte before it has been read: read() returns end of file.
+  bool peer_closed() const { return peer_fin_ && recv_queued_ == 0; }
+  /// The application has shut down its sending side (shutdown or close): send() takes nothing.
+  bool is_write_shut() const { return fin_queued_; }
 
   // --- from the stack ---
   void on_segment(const Packet& p, std::uint64_t packet_id);
@@ -137,6 +145,7 @@ class TcpConnection : public EventHandler {
     kConnect,
     kRead,
     kIdle,
+    kCork,
     kTimerCount
   };
   static const char* timer_name(TimerKind k);
@@ -144,6 +153,8 @@ class TcpConnection : public EventHandler {
   // tcp_connection.cpp
   void set_state(TcpState s, const std::string& cause);
   void finish(const char* reason, const std::string& cause);  // -> CLOSED, notify, release
+  Status apply_option(std::string_view name, std::string_view value);
+  void trace_error_of_close(TcpState old, const char* reason, const std::string& cause);
   void trace_drop(std::uint64_t packet_id, const char* reason);
   void deliver_to_app();
   void record_sample();

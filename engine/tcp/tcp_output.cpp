@@ -10,6 +10,11 @@
 
 namespace tcpplay {
 
+namespace {
+// Linux TCP_CORK: "a 200 millisecond ceiling on the time for which output is corked" (man 7 tcp).
+constexpr SimTime kCorkCeiling = 200 * kMillisecond;
+}  // namespace
+
 std::uint32_t TcpConnection::ts_now() const {
   // RFC 7323 §5.4: a millisecond clock, with a per-connection random offset (as Linux does).
   return static_cast<std::uint32_t>(stack_.net().now() / kMillisecond) + ts_offset_;
@@ -289,6 +294,12 @@ void TcpConnection::output() {
     }
     // Sender SWS avoidance and Nagle (RFC 9293 §3.8.6.2.1, §3.7.4).
     const bool full = len == eff_mss_;
+    // TCP_CORK (Linux, man 7 tcp): only full segments while corked; a partial one waits for
+    // more data, the uncork, the close (its FIN), or the 200 ms ceiling (the cork timer).
+    if (cfg_->cork && !full && !fin_queued_ && !sws_override_ && len == unsent) {
+      if (!armed(kCork)) arm(kCork, kCorkCeiling);
+      return;
+    }
     const bool pushed_all = len == unsent && (!cfg_->nagle || flight == 0 || fin_queued_);
     const bool half_window = max_snd_wnd_ > 0 && len >= max_snd_wnd_ / 2;
     if (!full && !pushed_all && !half_window && !sws_override_) {

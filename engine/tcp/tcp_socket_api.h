@@ -27,6 +27,8 @@ class TcpObserver {
   virtual void on_peer_closed(TcpConnection& c) {}
   /// Send buffer space became available.
   virtual void on_writable(TcpConnection& c) {}
+  /// With auto_read false: data (or the peer's FIN) is waiting for read().
+  virtual void on_readable(TcpConnection& c) {}
   /// The application idle timeout (TcpConfig::idle_timeout) expired. Return true if the app
   /// handled it; otherwise the connection is closed.
   virtual bool on_idle_timeout(TcpConnection& c) { return false; }

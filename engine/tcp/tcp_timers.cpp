@@ -25,6 +25,7 @@ const char* TcpConnection::timer_name(TimerKind k) {
     case kConnect: return "connect";
     case kRead: return "app_read";
     case kIdle: return "idle";
+    case kCork: return "cork";
     case kTimerCount: break;
   }
   return "?";
@@ -75,6 +76,14 @@ void TcpConnection::on_event(std::uint32_t kind, std::uint64_t arg) {
     case kFinWait2: finish("timeout", "timeout FIN_WAIT_2"); break;
     case kConnect: finish("timeout", "timeout connect"); break;
     case kRead: on_read_timer(); break;
+    case kCork:
+      // TCP_CORK's ceiling (man 7 tcp: "a 200 millisecond ceiling on the time for which output
+      // is corked"): the partial segment held goes now.
+      if (seq::lt(snd_nxt_, data_end_seq())) {
+        sws_override_ = true;
+        output();
+      }
+      break;
     case kIdle:
       if (!observer_ || !observer_->on_idle_timeout(*this)) {
         stack_.net().trace_note(stack_.host().index(),

@@ -156,9 +156,15 @@ std::string event_to_json(const Trace& trace, const TraceEvent& e) {
   else if (e.original) o.num("original", static_cast<long long>(e.original));
   if (e.tag && *e.tag) o.str("tag", e.tag);
   if (e.tuple != FourTuple{}) o.str("tuple", format_tuple(e.tuple));
-  if (e.from && *e.from) o.str("from", e.from);
-  if (e.to && *e.to) o.str("to", e.to);
-  if (e.name && *e.name) o.str("name", e.name);
+  if (e.kind == TraceKind::socket_error) {
+    // Named for what they are: the errno and the socket call (trace/socket_error.h).
+    if (e.name && *e.name) o.str("errno", e.name);
+    if (e.from && *e.from) o.str("call", e.from);
+  } else {
+    if (e.from && *e.from) o.str("from", e.from);
+    if (e.to && *e.to) o.str("to", e.to);
+    if (e.name && *e.name) o.str("name", e.name);
+  }
   if (e.deadline != kNever) o.num("deadline_ns", e.deadline);
   if (!e.detail.empty()) o.str("detail", e.detail);
   if (const std::optional<Packet> p = e.packet_id ? trace.packet(e.packet_id) : std::nullopt) {

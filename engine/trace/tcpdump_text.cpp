@@ -7,6 +7,8 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "trace/socket_error.h"
+
 namespace tcpplay {
 
 namespace {
@@ -573,6 +575,9 @@ std::string describe(const Trace& trace, const TraceEvent& e) {
              what;
     case TraceKind::lesson_point:
       return w + "lesson point " + std::to_string(e.original) + ": " + e.detail;
+    case TraceKind::socket_error:
+      return w + e.from + ": " + e.name + " (" + errno_text(e.name) + ")" +
+             (e.detail.empty() ? "" : ": " + e.detail);
   }
   return w + e.detail;
 }

@@ -19,6 +19,7 @@ const char* to_string(TraceKind kind) {
     case TraceKind::note: return "note";
     case TraceKind::packet_duplicated: return "packet_duplicated";
     case TraceKind::lesson_point: return "lesson_point";
+    case TraceKind::socket_error: return "socket_error";
   }
   return "unknown";
 }

@@ -36,6 +36,11 @@ enum class TraceKind : std::uint8_t {
   /// link and conn are the matched event's. Only in JSON Lines and the feed: the tcpdump text
   /// and pcap leave it out (engine/scenario/watch.h).
   lesson_point,
+  /// What a socket call returned to the application as an error (errno): `name` = the errno
+  /// ("ECONNREFUSED", "EAGAIN", ...; trace/socket_error.h), `from` = the call that failed or
+  /// that the pending error is reported to ("connect", "read", "send", ...), `detail` = why.
+  /// Host, conn and tuple are the socket's (conn -1 for a UDP socket or a failed listen).
+  socket_error,
 };
 const char* to_string(TraceKind kind);
 

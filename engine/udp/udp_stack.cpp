@@ -13,6 +13,7 @@
 
 #include "net/link.h"
 #include "net/network.h"
+#include "trace/socket_error.h"
 #include "trace/trace.h"
 #include "wire/packet.h"
 
@@ -73,6 +74,28 @@ std::string unreachable_reason(std::uint8_t code) {
   }
 }
 
+/// What Linux's __udp4_lib_err makes of a destination unreachable: the errno and whether it is
+/// a hard error (icmp_err_convert[].fatal; fragmentation needed is hard with DF set, as every
+/// datagram here is). Only hard errors reach a connected socket without IP_RECVERR.
+struct UnreachableErrno {
+  const char* err;
+  bool hard;
+};
+UnreachableErrno errno_of_unreachable(std::uint8_t code) {
+  switch (code) {
+    case 0: return {sock_errno::enetunreach, false};   // net unreachable
+    case 1: return {sock_errno::ehostunreach, false};  // host unreachable
+    case 2: return {sock_errno::enoprotoopt, true};    // protocol unreachable
+    case icmp_code::port_unreachable: return {sock_errno::econnrefused, true};
+    case icmp_code::fragmentation_needed: return {sock_errno::emsgsize, true};
+    case 6:                                             // destination network unknown
+    case 9: return {sock_errno::enetunreach, true};     // network administratively prohibited
+    case 11: return {sock_errno::enetunreach, false};   // net unreachable for TOS
+    case 12: return {sock_errno::ehostunreach, false};  // host unreachable for TOS
+    default: return {sock_errno::ehostunreach, true};   // 10, 13 (filtered), 14, 15, unknown
+  }
+}
+
 bool is_multicast_or_broadcast(Ipv4Addr a) { return (a >> 28) == 0xE || a == 0xFFFFFFFFu; }
 
 // RFC 1122 §3.2.2: no ICMP error about a datagram sent to a broadcast or multicast address, or
@@ -101,14 +124,13 @@ void send_port_unreachable(Host& host, const Packet& offending) {
   host.send(std::move(icmp));
 }
 
-void trace_udp_error(Network& net, int host, const QuotedUdp& q, const std::string& error) {
+void trace_udp_icmp(Network& net, int host, const QuotedUdp& q, std::string what) {
   TraceEvent ev;
   ev.time = net.now();
-  ev.kind = TraceKind::app;
+  ev.kind = TraceKind::note;
   ev.host = host;
   ev.tuple = FourTuple{q.src, q.dst, q.src_port, q.dst_port};
-  ev.name = "udp";
-  ev.detail = error;
+  ev.detail = std::move(what);
   net.trace().add(std::move(ev));
 }
 
@@ -159,6 +181,15 @@ Status UdpSocket::send_to(Ipv4Addr dst, std::uint16_t dst_port, const Payload& d
   return Status::success();
 }
 
+int UdpSocket::host_index() const { return stack_.host_.index(); }
+
+void UdpSocket::connect(Ipv4Addr peer, std::uint16_t peer_port) {
+  // Linux __ip4_datagram_connect sets the destination and leaves sk_err alone: a pending error
+  // is still returned by the next call.
+  peer_addr_ = peer;
+  peer_port_ = peer_port;
+}
+
 // --- UdpStack --------------------------------------------------------------------------------
 
 UdpStack::UdpStack(Network& net, Host& host) : net_(net), host_(host) {}
@@ -198,6 +229,10 @@ bool UdpStack::handle(const Packet& p, int /*from_link*/, std::uint64_t /*packet
   if (!host_.owns(p.ip.dst)) return false;
   if (p.is_udp()) {
     UdpSocket* s = socket(p.udp.dst_port);
+    // A connected socket receives only from its peer (Linux's lookup scores the remote address
+    // and port of a connected socket: another sender finds no socket).
+    if (s && s->connected() && (p.ip.src != s->peer_addr_ || p.udp.src_port != s->peer_port_))
+      s = nullptr;
     if (!s) {
       // RFC 1122 §4.1.3.1: "If a datagram arrives addressed to a UDP port for which there is no
       // pending LISTEN call, UDP SHOULD send an ICMP Port Unreachable message."
@@ -216,12 +251,30 @@ bool UdpStack::handle(const Packet& p, int /*from_link*/, std::uint64_t /*packet
   const std::optional<QuotedUdp> quoted = decode_quoted_udp(p.payload);
   if (!quoted || !host_.owns(quoted->src)) return false;
   UdpSocket* s = socket(quoted->src_port);
+  // A connected socket is found only for a datagram it sent to its peer.
+  if (s && s->connected() && (quoted->dst != s->peer_addr_ || quoted->dst_port != s->peer_port_))
+    s = nullptr;
   if (!s) return false;
   const std::string error = unreachable_reason(p.icmp.code) + ": " + format_ipv4(quoted->dst) +
                             ":" + std::to_string(quoted->dst_port);
   ++s->stats_.errors;
   s->stats_.last_error = error;
-  trace_udp_error(net_, host_.index(), *quoted, error);
+  // Linux __udp4_lib_err with IP_RECVERR off: "if (!harderr || sk->sk_state !=
+  // TCP_ESTABLISHED) goto out;" else sk->sk_err = err. RFC 1122 §4.1.3.3 says UDP MUST pass
+  // ICMP errors up; Linux passes them to a connected socket as its pending error only.
+  const UnreachableErrno e = errno_of_unreachable(p.icmp.code);
+  if (!e.hard || !s->connected()) {
+    trace_udp_icmp(net_, host_.index(), *quoted,
+                   "ICMP " + error + ": not reported, the socket " +
+                       (s->connected() ? std::string("gets only hard errors (") + e.err + " is not)"
+                                       : std::string("is not connected")) +
+                       " (Linux, IP_RECVERR off)");
+    return true;
+  }
+  s->pending_error_ = e.err;
+  trace_udp_icmp(net_, host_.index(), *quoted,
+                 "ICMP " + error + ": pending error " + e.err +
+                     " on the connected socket; its next call returns it");
   if (s->observer_) s->observer_->on_error(*s, error);
   return true;
 }

@@ -1,6 +1,10 @@
 // A host's UDP (RFC 768): bound sockets, datagrams sent and received independently (no
-// connection, no ordering, no retransmission), and ICMP port unreachable (RFC 1122 §4.1.3.1)
-// both ways: sent for a datagram to an unbound port, surfaced as an error on the sender.
+// connection, no ordering, no retransmission), connected sockets (connect(): a default
+// destination, and only that peer's datagrams are received), and ICMP errors: a port
+// unreachable is sent for a datagram to an unbound port (RFC 1122 §4.1.3.1); one that comes
+// back is reported as Linux reports it (udp_err, IP_RECVERR off): a hard error on a connected
+// socket becomes its pending error, which the next call returns (ECONNREFUSED); an unconnected
+// socket learns nothing (RFC 1122 §4.1.3.3 asks for more; Linux needs IP_RECVERR for that).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -21,11 +25,13 @@ class UdpObserver {
   virtual ~UdpObserver() = default;
   virtual void on_datagram(UdpSocket& s, Ipv4Addr from, std::uint16_t from_port,
                            const Payload& data) {}
-  /// An ICMP error for a datagram this socket sent, e.g. "port unreachable: 10.0.0.2:9000".
+  /// A connected socket's pending error was set by an ICMP error about a datagram it sent,
+  /// e.g. "port unreachable: 10.0.0.2:9000" (pending_error() names the errno).
   virtual void on_error(UdpSocket& s, const std::string& error) {}
 };
 
 struct UdpSocketStats {
+  /// errors: ICMP errors that came back for this socket's datagrams, reported or not.
   std::uint64_t sent = 0, received = 0, bytes_sent = 0, bytes_received = 0, errors = 0;
   std::string last_error;
 };
@@ -35,6 +41,7 @@ class UdpSocket {
   UdpSocket(class UdpStack& stack, std::uint16_t port, UdpObserver* observer)
       : stack_(stack), port_(port), observer_(observer) {}
   std::uint16_t port() const { return port_; }
+  int host_index() const;
   UdpObserver* observer() const { return observer_; }
   void set_observer(UdpObserver* o) { observer_ = o; }
   /// Sends one datagram. A datagram whose IPv4 packet exceeds the route's MTU is not fragmented:
@@ -42,11 +49,30 @@ class UdpSocket {
   Status send_to(Ipv4Addr dst, std::uint16_t dst_port, const Payload& data);
   const UdpSocketStats& stats() const { return stats_; }
 
+  /// connect(): sets the default destination; from now on only datagrams from exactly that
+  /// address and port are received (others find no socket: port unreachable, as in Linux's
+  /// lookup). A pending error stays pending.
+  void connect(Ipv4Addr peer, std::uint16_t peer_port);
+  bool connected() const { return peer_port_ != 0; }
+  Ipv4Addr peer_addr() const { return peer_addr_; }
+  std::uint16_t peer_port() const { return peer_port_; }
+  /// The error the next call on the socket returns (a sock_errno name), or nullptr.
+  const char* pending_error() const { return pending_error_; }
+  /// Returns and clears the pending error, as the call that reports it does (sock_error()).
+  const char* take_pending_error() {
+    const char* e = pending_error_;
+    pending_error_ = nullptr;
+    return e;
+  }
+
  private:
   friend class UdpStack;
   UdpStack& stack_;
   std::uint16_t port_;
+  std::uint16_t peer_port_ = 0;  // 0: not connected
+  Ipv4Addr peer_addr_ = 0;
   UdpObserver* observer_;
+  const char* pending_error_ = nullptr;
   UdpSocketStats stats_;
 };
 

@@ -89,7 +89,7 @@ TEST_CASE(
     }
     CHECK(fired.size() == items);
   }
-  CHECK(lessons == 19);
+  CHECK(lessons == 21);
 }
 
 TEST_CASE("lesson points: the tcpdump text and the pcap are the same with and without triggers") {
@@ -166,9 +166,9 @@ TEST_CASE("lesson points: the loader checks every trigger and names the field") 
                   "challenge_ack, window_update, rst_reply)"));
   CHECK(has_error(errors, "/watch/2/when/name: unknown app, middlebox or socket \"ghost\""));
   CHECK(has_error(errors, "/watch/3/when/action: expected set, fired or cancelled, got \"rang\""));
-  CHECK(has_error(
-      errors,
-      "/watch/4/when/event: expected state, packet, drop, app, timer or note, got \"bell\""));
+  CHECK(has_error(errors,
+                  "/watch/4/when/event: expected state, packet, drop, app, timer, note or error, "
+                  "got \"bell\""));
   CHECK(has_error(errors, "/watch/5/when/colour: unknown key"));
   CHECK(has_error(errors, "/watch/6: missing required key \"text\""));
   CHECK(has_error(errors, "/watch/7: expected an object, got 7"));
@@ -185,7 +185,14 @@ TEST_CASE("lesson points: the JSON Schema lists the trigger kinds and fields the
   std::vector<std::string> events;
   for (const auto& alt : schema["$defs"]["trigger"]["oneOf"])
     events.push_back(alt["properties"]["event"]["const"]);
-  CHECK(events == std::vector<std::string>{"state", "packet", "drop", "app", "timer", "note"});
+  CHECK(events ==
+        std::vector<std::string>{"state", "packet", "drop", "app", "timer", "note", "error"});
+  std::vector<std::string> errnos =
+      schema["$defs"]["trigger"]["oneOf"][6]["properties"]["errno"]["enum"];
+  CHECK(errnos == socket_errno_names());
+  std::vector<std::string> calls =
+      schema["$defs"]["trigger"]["oneOf"][6]["properties"]["call"]["enum"];
+  CHECK(calls == socket_call_names());
   std::vector<std::string> states =
       schema["$defs"]["trigger"]["oneOf"][0]["properties"]["to"]["enum"];
   CHECK(states == tcp_state_names());

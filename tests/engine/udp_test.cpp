@@ -209,17 +209,83 @@ TEST_CASE("udp: a datagram to an unbound port gets ICMP port unreachable back") 
   CHECK(parsed->icmp.code == 3);
   CHECK(parsed->payload.to_vector() == quote);
 
-  // The sender hears about it.
-  REQUIRE(ra.errors.size() == 1);
-  CHECK(ra.errors[0] == "port unreachable: 10.0.0.2:9999");
+  // The sender's stack sees it, but an unconnected socket is not told (Linux udp_err with
+  // IP_RECVERR off): no error for the application, no pending error; the trace says why.
+  CHECK(ra.errors.empty());
+  CHECK(sa->pending_error() == nullptr);
   CHECK(sa->stats().errors == 1);
   CHECK(sa->stats().last_error == "port unreachable: 10.0.0.2:9999");
-  const std::vector<TraceEvent> apps = w.events(TraceKind::app);
-  REQUIRE(apps.size() == 1);
-  CHECK(apps[0].host == w.a.index());
-  CHECK(std::string(apps[0].name) == "udp");
-  CHECK(apps[0].detail == "port unreachable: 10.0.0.2:9999");
-  CHECK(apps[0].tuple == FourTuple{w.a.addr(), w.b.addr(), 5000, 9999});
+  CHECK(w.events(TraceKind::app).empty());
+  const std::vector<TraceEvent> notes = w.events(TraceKind::note);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].host == w.a.index());
+  CHECK(notes[0].detail.find("port unreachable: 10.0.0.2:9999: not reported, the socket is not "
+                             "connected") != std::string::npos);
+  CHECK(notes[0].tuple == FourTuple{w.a.addr(), w.b.addr(), 5000, 9999});
+}
+
+TEST_CASE("udp: a connected socket gets the port unreachable as its pending error") {
+  World w;
+  Recorder ra;
+  UdpSocket* sa = w.ua.bind(5000, &ra).value();
+  sa->connect(w.b.addr(), 9999);
+  CHECK(sa->connected());
+  REQUIRE(sa->send_to(w.b.addr(), 9999, Payload::from_text("anyone there?")).ok());
+  w.run();
+  REQUIRE(ra.errors.size() == 1);
+  CHECK(ra.errors[0] == "port unreachable: 10.0.0.2:9999");
+  REQUIRE(sa->pending_error() != nullptr);
+  CHECK(std::string(sa->pending_error()) == "ECONNREFUSED");
+  sa->connect(w.b.addr(), 9998);  // connecting again does not clear it (Linux leaves sk_err)
+  REQUIRE(sa->pending_error() != nullptr);
+  // The call that reports it clears it (sock_error()).
+  CHECK(std::string(sa->take_pending_error()) == "ECONNREFUSED");
+  CHECK(sa->pending_error() == nullptr);
+}
+
+TEST_CASE("udp: a connected socket receives only from its peer; others get port unreachable") {
+  World w;
+  Recorder rb;
+  UdpSocket* sb = w.ub.bind(7000, &rb).value();
+  sb->connect(w.a.addr(), 5000);
+  UdpSocket* peer = w.ua.bind(5000).value();
+  UdpSocket* other = w.ua.bind(5001).value();
+  REQUIRE(peer->send_to(w.b.addr(), 7000, Payload::from_text("from the peer")).ok());
+  REQUIRE(other->send_to(w.b.addr(), 7000, Payload::from_text("from another port")).ok());
+  w.run();
+  REQUIRE(rb.datagrams.size() == 1);
+  CHECK(rb.datagrams[0].data.to_string() == "from the peer");
+  // The other datagram found no socket: b answered it with a port unreachable.
+  const std::vector<std::optional<Packet>> from_b = w.sent_by(w.b);
+  REQUIRE(from_b.size() == 1);
+  CHECK(from_b[0]->is_icmp());
+  CHECK(from_b[0]->icmp.code == icmp_code::port_unreachable);
+}
+
+TEST_CASE("udp: a soft ICMP error (host unreachable) does not reach even a connected socket") {
+  World w;
+  UdpSocket* sa = w.ua.bind(5000).value();
+  sa->connect(w.b.addr(), 7);
+  Packet udp;
+  udp.ip.protocol = 17;
+  udp.ip.src = w.a.addr();
+  udp.ip.dst = w.b.addr();
+  udp.udp.src_port = 5000;
+  udp.udp.dst_port = 7;
+  const std::vector<std::uint8_t> wire = serialize(udp);
+  Packet icmp;
+  icmp.ip.protocol = 1;
+  icmp.ip.src = w.b.addr();
+  icmp.ip.dst = w.a.addr();
+  icmp.icmp.type = 3;
+  icmp.icmp.code = 1;  // host unreachable: icmp_err_convert's fatal = 0
+  icmp.payload = Payload::from_bytes(std::vector<std::uint8_t>(wire.begin(), wire.begin() + 28));
+  CHECK(w.ua.handle(icmp, 0, 0));
+  CHECK(sa->pending_error() == nullptr);
+  icmp.icmp.code = 13;  // administratively prohibited (a firewall's reject): hard
+  CHECK(w.ua.handle(icmp, 0, 0));
+  REQUIRE(sa->pending_error() != nullptr);
+  CHECK(std::string(sa->pending_error()) == "EHOSTUNREACH");
 }
 
 TEST_CASE("udp: an oversize datagram is dropped at the sender, not fragmented") {

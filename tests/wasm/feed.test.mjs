@@ -32,8 +32,9 @@ function checkRow(cols, r, e, labels, hosts, links, text, final) {
   if ('packet' in e) assert.equal(cols.packet[r], e.packet, where);
   if ('original' in e) assert.equal(cols.original[r], e.original, where);
   if ('point' in e) assert.equal(cols.original[r], e.point, where); // lesson_point: the watch item's number
-  assert.equal(labels[cols.name[r]] || undefined, e.name, where);
-  assert.equal(labels[cols.from[r]] || undefined, e.from, where);
+  // socket_error: the feed's name and from are the JSON's errno and call.
+  assert.equal(labels[cols.name[r]] || undefined, e.kind === 'socket_error' ? e.errno : e.name, where);
+  assert.equal(labels[cols.from[r]] || undefined, e.kind === 'socket_error' ? e.call : e.from, where);
   assert.equal(labels[cols.to[r]] || undefined, e.to, where);
   assert.equal(labels[cols.tag[r]] || undefined, e.tag, where);
   assert.equal(cols.deadline[r] >= 0 ? cols.deadline[r] : undefined, e.deadline_ns, where);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { allProblems, launch, openPlayground, screenshot, skip, startServer } from './helpers.mjs';
+import { allProblems, launch, openPlayground, screenshot, skip, startServer, waitTwin } from './helpers.mjs';
 
 if (skip) console.log(`# lesson tests skipped: ${skip}`);
 
@@ -239,6 +239,32 @@ describe('state diagram, connection table, lesson points', { skip }, () => {
     await page.locator(`${el} tp-connections tr.live`).first().click();
     const p = await waitPanes(page, (ps) => ps.length === 2 && ps[0].state === 'ESTABLISHED');
     assert.deepEqual(p.map((x) => x.state), ['ESTABLISHED', 'ESTABLISHED']);
+    assert.deepEqual(await allProblems(page, problems), []);
+    await page.close();
+  });
+
+  test('lesson 24: the ladder and the log say "connection refused" from the errno of socket_error events', async () => {
+    const { page, problems } = await openPlayground(browser.context, `${server.url}index.html#lesson=udp-closed-port`);
+    await seekAndWait(page, 8);
+    // The ladder's labels come from the events' errno, not from their narration.
+    const twin = await waitTwin(page, (t) => t.filter((x) => /connection refused \(ECONNREFUSED\)/.test(x.text)).length === 2);
+    const refused = twin.filter((x) => x.kind === 'app' && /connection refused \(ECONNREFUSED\)/.test(x.text));
+    assert.deepEqual(refused.map((x) => [x.host, x.label]), [
+      ['client', 'recv: connection refused (ECONNREFUSED)'],
+      ['client', 'send: connection refused (ECONNREFUSED)'],
+    ]);
+    assert.ok(twin.some((x) => x.label === 'recv: timed out: resource temporarily unavailable (EAGAIN)'), JSON.stringify(twin));
+    await screenshot(page, 'udp-closed-port-ladder.png');
+    await page.locator(`${el} [role=tab]#tab-log`).click();
+    const errors = page.locator(`${el} tp-log .line.error`);
+    await errors.first().waitFor();
+    const texts = await errors.allTextContents();
+    assert.deepEqual(texts.map((t) => t.replace(/^\S+\s+# /, '').replace(/: conn: .*|: free: .*/, '')), [
+      'client: recv: ECONNREFUSED (connection refused)',
+      'client: recv: EAGAIN (timed out: resource temporarily unavailable)',
+      'client: send: ECONNREFUSED (connection refused)',
+    ]);
+    await screenshot(page, 'udp-closed-port-log.png');
     assert.deepEqual(await allProblems(page, problems), []);
     await page.close();
   });

@@ -224,7 +224,7 @@ describe('the playground page', { skip }, () => {
     const { page, problems } = await openPlayground(browser.context, `${server.url}index.html#lesson=handshake&t=9s`);
     await page.waitForFunction(() => !document.querySelector('tcp-playground').controller.busy);
     const lessons = page.locator(`${el} tp-lessons .lesson`);
-    assert.equal(await lessons.count(), 19);
+    assert.equal(await lessons.count(), 21);
     assert.match(await page.locator(`${el} tp-lessons .current .watch`).textContent(), /TIME_WAIT/);
     await screenshot(page, 'time-wait.png');
     await page.locator(`${el} [role=tab]#tab-log`).click();

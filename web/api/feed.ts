@@ -16,6 +16,7 @@ export const FEED_KINDS = [
   'note',
   'packet_duplicated',
   'lesson_point',
+  'socket_error',
 ] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 
@@ -42,9 +43,11 @@ export interface FeedColumns {
   original: Float64Array;
   /** timer_set: the deadline (ns); else -1. */
   deadline: Float64Array;
-  /** Label id (labels()): timer name, drop reason, app name or parameter path; 0 = "". */
+  /** Label id (labels()): timer name, drop reason, app name or parameter path; socket_error:
+   * the errno ("ECONNREFUSED"); 0 = "". */
   name: Int32Array;
-  /** state_change: label ids of the old and new state ("SYN_SENT"). */
+  /** state_change: label ids of the old and new state ("SYN_SENT"); socket_error: `from` is
+   * the call that failed ("connect", "read", "send", "recv", "listen", "bind"). */
   from: Int32Array;
   to: Int32Array;
   /** Packet events: label id of why it was sent ("retransmission", "keepalive" ...); 0 = ordinary. */

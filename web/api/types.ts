@@ -31,7 +31,9 @@ export type TraceKind =
   | 'note'
   | 'packet_duplicated'
   /** A lesson's watch item was reached (its trigger matched the event before it): `point`, `detail`. */
-  | 'lesson_point';
+  | 'lesson_point'
+  /** What a socket call returned as an error: `errno`, `call`, `detail` (with host, conn, tuple). */
+  | 'socket_error';
 
 /** Why TCP sent a segment (TraceEvent.tag). */
 export type PacketTag =
@@ -97,6 +99,10 @@ export interface TraceEvent {
   to?: string;
   /** Timer name, drop reason, application name or parameter path. */
   name?: string;
+  /** socket_error: the errno the call returned, "ECONNREFUSED", "ETIMEDOUT", "EAGAIN", ... */
+  errno?: string;
+  /** socket_error: the call, "connect", "read", "send", "recv", "listen" or "bind". */
+  call?: string;
   deadline_ns?: number;
   detail?: string;
   pkt?: PacketInfo;

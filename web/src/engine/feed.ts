@@ -20,6 +20,8 @@ export const enum Kind {
   PacketDuplicated = 10,
   /** A lesson's watch item was reached: `original` is its number (from 1). */
   LessonPoint = 11,
+  /** What a socket call returned as an error: `name` is the errno, `from` the call. */
+  SocketError = 12,
 }
 
 /** TCP flag bits in the feed's `flags` column (the API's TCP_FLAGS). */

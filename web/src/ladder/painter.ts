@@ -6,6 +6,7 @@
 import { Kind, TcpFlag } from '../engine/feed';
 import { msg } from '../i18n';
 import { LONG_TIMER, Mark, TimerEnd, TraceModel, lowerBound, upperBound } from '../model/trace-model';
+import { errnoMeaning } from '../model/socket-error';
 import { formatDuration, formatTime } from '../util/time';
 import { packetLabel } from './labels';
 import { GAP_PX, TimeAxis } from './time-axis';
@@ -160,6 +161,17 @@ export class LadderPainter {
   }
 
   /** `s` cut with an ellipsis to fit `max` px, or '' when not even a few characters fit. */
+  /** A socket_error event among the next few application events at time t on host h. */
+  private errorFollows(ap: { a: Int32Array; n: number }, k: number, t: number, h: number): boolean {
+    const m = this.model!;
+    for (let j = k + 1; j < ap.n && j <= k + 4; ++j) {
+      const e = ap.a[j];
+      if (m.cols.time[e] !== t) return false;
+      if (m.cols.host[e] === h && m.cols.kind[e] === Kind.SocketError) return true;
+    }
+    return false;
+  }
+
   private elide(ctx: CanvasRenderingContext2D, s: string, max: number): string {
     if (this.measure(ctx, s) <= max) return s;
     const charW = this.measure(ctx, 'M');
@@ -639,9 +651,14 @@ export class LadderPainter {
       if (h < 0 || h >= nHosts) continue;
       const y = sy(t) + fs + 4;
       if (y - fs < pillBottom[h] || y > H || bands.some(([a, b]) => y > a && y - fs < b)) continue;
+      // What a call returned wins the place over the narration of the same moment and host.
+      if (m.cols.kind[i] !== Kind.SocketError && this.errorFollows(ap, k, t, h)) continue;
       const name = m.label(m.cols.name[i]);
       const detail = m.cols.hasText[i] ? this.text(m.base + i) : '';
-      const full = name ? `${name}: ${detail}` : detail;
+      // A socket error says what the call got, from its errno: "connect: connection refused".
+      const full = m.cols.kind[i] === Kind.SocketError
+        ? msg('ladder.socketError', { call: m.label(m.cols.from[i]), errno: name, meaning: errnoMeaning(name) })
+        : name ? `${name}: ${detail}` : detail;
       const right = side(h) > 0;
       const out = 8 + lanesOf[h] * 6;
       const room = right

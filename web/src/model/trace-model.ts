@@ -394,6 +394,7 @@ export class TraceModel {
       }
       case Kind.App:
       case Kind.Note:
+      case Kind.SocketError:
         if (c.host[i] >= 0) this.apps.push(i);
         break;
       case Kind.StateChange:

@@ -3,6 +3,7 @@ import { LitElement, html } from 'lit';
 import type { EngineController } from '../../engine/controller';
 import { Kind } from '../../engine/feed';
 import { msg } from '../../i18n';
+import { errnoMeaning } from '../../model/socket-error';
 import { formatDuration } from '../../util/time';
 import { emit } from '../events';
 import { styles } from './tp-log.styles';
@@ -201,6 +202,9 @@ export class TpLog extends LitElement {
       case Kind.ParamChange:
         what = `set ${name} = ${text}`;
         break;
+      case Kind.SocketError:
+        what = `${conn}${msg('log.socketError', { call: m.label(col.from[i]), errno: name, meaning: errnoMeaning(name) })}${text ? `: ${text}` : ''}`;
+        break;
       case Kind.PacketSent:
         what = `sent`;
         break;
@@ -225,7 +229,7 @@ export class TpLog extends LitElement {
       this.pool.push(div);
     }
     this.rowBox.style.setProperty('--log-offset', `${first * ROW_H}px`);
-    const kindCls = ['pkt', 'rcv', 'drop', 'state', 'timer', 'timer', 'timer', 'app', 'param', 'note', 'drop'];
+    const kindCls = ['pkt', 'rcv', 'drop', 'state', 'timer', 'timer', 'timer', 'app', 'param', 'note', 'drop', '', 'error'];
     const col = this.controller.model.cols;
     for (let k = 0; k < this.pool.length; ++k) {
       const div = this.pool[k];

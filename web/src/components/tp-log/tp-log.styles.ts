@@ -65,7 +65,8 @@ export const styles = css`
   .line.note {
     color: var(--tp-log-annotation);
   }
-  .line.drop {
+  .line.drop,
+  .line.error {
     color: var(--tp-danger);
   }
   .line.selected {
