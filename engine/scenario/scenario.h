@@ -186,9 +186,19 @@ struct Scenario {
 
   /// Never throws: every problem found is in LoadResult::errors.
   static LoadResult load(std::string_view json_text, const std::vector<Override>& overrides = {});
+  /// By name, in O(log n) (a scenario may have 200,000 hosts, and the loader looks up each
+  /// link's and action's hosts): the index is rebuilt when hosts or links were appended.
   const HostSpec* find_host(std::string_view name) const;
   const LinkSpec* find_link(std::string_view name) const;
   const ComponentSpec* find_component(std::string_view name) const;
+
+ private:
+  /// name -> position in hosts / links, for the first `indexed` entries.
+  struct NameIndex {
+    std::map<std::string, std::size_t, std::less<>> at;
+    std::size_t indexed = 0;
+  };
+  mutable NameIndex host_index_, link_index_;
 };
 
 struct LoadResult {
