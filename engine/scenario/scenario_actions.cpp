@@ -28,6 +28,7 @@ const char* to_string(ActionKind kind) {
     case ActionKind::udp_bind: return "udp_bind";
     case ActionKind::udp_send: return "udp_send";
     case ActionKind::note: return "note";
+    case ActionKind::filter: return "filter";
   }
   return "?";
 }
@@ -63,6 +64,7 @@ const std::vector<ActionSpec>& action_specs() {
       {"udp_bind", K::udp_bind, {"host", "port", "name"}},
       {"udp_send", K::udp_send, {"socket", "to", "port", "text", "bytes"}},
       {"note", K::note, {"text"}},
+      {"filter", K::filter, {"filter", "rule", "on"}},
   };
   return specs;
 }
@@ -527,6 +529,16 @@ void ActionParser::parse() {
       data(true, 65507);  // the largest UDP payload in one IPv4 packet
       return;
     case ActionKind::note: a_.text = f_.string("text", true); return;
+    case ActionKind::filter: {
+      // {"do": "filter", "filter": "fw", "rule": "syn-blackhole", "on": false}
+      a_.on = f_.boolean("on", true).value_or(false);
+      auto rule = f_.string("rule", true);
+      auto name = f_.string("filter", true);
+      if (!name) return;
+      a_.target = *name;
+      a_.param = rule.value_or("");
+      return;  // the filter and its rule are checked once the middleboxes are parsed
+    }
   }
 }
 

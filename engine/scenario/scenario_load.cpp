@@ -489,6 +489,7 @@ class Loader {
   void routes(const Json& v, const std::string& path);
   void route(const Json& v, const std::string& path);
   void timeline(const Json& v, const std::string& path);
+  void check_filter_actions();
 
   const Json& doc_;
   Checker c_;
@@ -510,10 +511,24 @@ std::vector<ScenarioError> Loader::load(Scenario& out) {
     if (const Json* v = f.get("routes")) routes(*v, f.path("routes"));
     if (const Json* v = f.get("timeline")) timeline(*v, f.path("timeline"));
     scenario_detail::parse_components(c_, f.get("apps"), f.get("middleboxes"), s_);
+    check_filter_actions();
     scenario_detail::parse_watch(c_, f.get("watch"), f.path("watch"), s_);
   }
   out = std::move(s_);
   return std::move(c_.errors());
+}
+
+/// A "filter" action names a filter middlebox and one of its rules (known only once the
+/// middleboxes, parsed after the timeline, are).
+void Loader::check_filter_actions() {
+  for (const Action& a : s_.timeline) {
+    if (a.kind != ActionKind::filter || a.target.empty()) continue;
+    const ComponentSpec* comp = s_.find_component(a.target);
+    if (!comp || comp->type != "filter")
+      c_.error(a.path + "/filter", "no filter named \"" + a.target + "\" in \"middleboxes\"");
+    else if (!comp->filter_rules.count(a.param))
+      c_.error(a.path + "/rule", "filter \"" + a.target + "\" has no rule \"" + a.param + "\"");
+  }
 }
 
 void Loader::lesson(Fields& f) {

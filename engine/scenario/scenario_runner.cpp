@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/duration.h"
+#include "middlebox/packet_filter.h"
 #include "scenario/scenario.h"
 #include "tcp/tcp_connection.h"
 #include "tcp/tcp_stack.h"
@@ -177,6 +178,7 @@ Status ScenarioRunner::run_action(const Action& a, bool note_failure) {
       case ActionKind::udp_bind: st = do_udp_bind(a); break;
       case ActionKind::udp_send: st = do_udp_send(a); break;
       case ActionKind::note: sim_->net().trace_note(-1, a.text.value_or("")); break;
+      case ActionKind::filter: st = do_filter(a); break;
     }
   // A failed action never stops the run: it leaves a note where it happened.
   if (!st && note_failure) {
@@ -346,6 +348,15 @@ Status ScenarioRunner::do_manual(const Action& a) {
   Host& host = *sim_->net().find_host(a.host);
   sim_->tcp(host).manual = a.on;
   trace_param(host.index(), "tcp:" + a.host + ".manual", a.on ? "true" : "false");
+  return Status::success();
+}
+
+Status ScenarioRunner::do_filter(const Action& a) {
+  auto* f = dynamic_cast<PacketFilter*>(sim_->find_component(a.target));
+  if (!f) return make_error("no filter named \"" + a.target + "\"");
+  if (Status st = f->set_enabled(a.param, a.on); !st) return st;
+  trace_param(f->host().index(), "filter:" + a.target + "/" + a.param + ".enabled",
+              a.on ? "true" : "false");
   return Status::success();
 }
 
