@@ -323,6 +323,7 @@ class ScenarioRunner : public EventHandler {
   // Connection callbacks (from SocketObserver).
   void on_established(TcpConnection& c, SocketObserver& o);
   void on_data(TcpConnection& c, const Payload& data);
+  void on_urgent(TcpConnection& c, std::uint64_t offset);
   void on_peer_closed(TcpConnection& c);
   void on_writable(TcpConnection& c);
   void on_closed(TcpConnection& c, const char* reason);
@@ -337,6 +338,9 @@ class ScenarioRunner : public EventHandler {
   std::vector<std::string> live_actions_;  // JSON text, each with "at"
   std::set<std::string> strings_;          // stable storage for TraceEvent::name
   std::vector<std::unique_ptr<SocketObserver>> observers_;
+  /// Connection id -> stream offset just past its latest urgent data (RCV.UP), until the byte
+  /// before it is delivered: the application reads that byte out of band (on_data).
+  std::map<int, std::uint64_t> urgent_marks_;
   std::map<std::string, SocketEntry> sockets_;
   std::map<int, std::string> names_by_id_;
   std::map<std::string, PortEntry> listeners_;
