@@ -88,7 +88,7 @@ TEST_CASE(
     }
     CHECK(fired.size() == items);
   }
-  CHECK(lessons == 19);
+  CHECK(lessons >= 22);  // every file in examples/ is a lesson
 }
 
 TEST_CASE("lesson points: the tcpdump text and the pcap are the same with and without triggers") {

@@ -604,7 +604,7 @@ TEST_CASE("scenario: the JSON Schema lists the same TCP parameters and actions a
 
   std::vector<std::string> schema_actions = schema["$defs"]["action"]["properties"]["do"]["enum"];
   std::vector<std::string> engine_actions;
-  for (int k = 0; k <= static_cast<int>(ActionKind::note); ++k)
+  for (int k = 0; k <= static_cast<int>(ActionKind::filter); ++k)
     engine_actions.push_back(to_string(static_cast<ActionKind>(k)));
   CHECK(schema_actions == engine_actions);
 }
@@ -662,11 +662,18 @@ NJson valid_value(const NJson& prop) {
   if (ref == "component_tcp")
     return NJson::parse(R"({"profile": "linux", "params": {"nagle": false}})");
   if (ref == "http_pool") return NJson::parse(R"({"keepalive": true})");
+  if (ref == "name") return "r1";
   if (prop.contains("enum")) return prop["enum"].back();
   if (prop.contains("default")) return prop["default"];
   const std::string type = prop.value("type", "");
   if (type == "integer") return prop["minimum"];
   if (type == "array") return NJson::array({valid_value(prop["items"])});
+  if (type == "object" && prop.contains("required")) {  // a filter's rule: its required keys
+    NJson o = NJson::object();
+    for (const auto& req : prop["required"])
+      o[req.get<std::string>()] = valid_value(prop["properties"][req.get<std::string>()]);
+    return o;
+  }
   return nullptr;
 }
 
