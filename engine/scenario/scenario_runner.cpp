@@ -354,8 +354,11 @@ Status ScenarioRunner::do_manual(const Action& a) {
 }
 
 Status ScenarioRunner::do_filter(const Action& a) {
-  auto* f = dynamic_cast<PacketFilter*>(sim_->find_component(a.target));
-  if (!f) return make_error("no filter named \"" + a.target + "\"");
+  // By kind, not dynamic_cast: the WebAssembly build has no RTTI.
+  Component* c = sim_->find_component(a.target);
+  if (!c || std::string_view(c->kind()) != "filter")
+    return make_error("no filter named \"" + a.target + "\"");
+  auto* f = static_cast<PacketFilter*>(c);
   if (Status st = f->set_enabled(a.param, a.on); !st) return st;
   trace_param(f->host().index(), "filter:" + a.target + "/" + a.param + ".enabled",
               a.on ? "true" : "false");
