@@ -1,19 +1,20 @@
-// The `tcpplay` command: run a scenario and print what happened on the wire, or validate one.
-// Exit codes: 0 success, 2 bad input (arguments, unreadable file, invalid scenario), 1 internal
-// error. Wall-clock time is read here only, for the progress line; the engine never reads it.
+// The `tcpplay` command: run a scenario and print what happened on the wire, validate one, or
+// list the lessons. Exit codes: 0 success, 2 bad input (arguments, unreadable file, invalid
+// scenario), 1 internal error. Wall-clock time is read here only, for the progress line; the
+// engine never reads it.
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <exception>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli_files.h"
+#include "cli_help.h"
+#include "cli_lessons.h"
 #include "core/duration.h"
 #include "scenario/scenario.h"
 #include "scenario/summary.h"
@@ -28,32 +29,13 @@ constexpr int kOk = 0;
 constexpr int kInternal = 1;
 constexpr int kBadInput = 2;
 
-const char* const kUsage = R"(usage:
-  tcpplay run SCENARIO.json [options]    run a scenario and print its packets and a summary
-  tcpplay validate SCENARIO.json [--set path=value ...]
-                                         print "ok" or every problem as "path: message"
-  tcpplay --help
-
-options for run:
-  --until DURATION        stop at this virtual time instead of the scenario's duration ("30s")
-  --seed N                use this random seed (same as --set seed=N)
-  --set PATH=VALUE        change the scenario before it is checked; PATH is a JSON pointer
-                          (/links/0/loss) or dotted (links.0.loss); VALUE is JSON or a string
-  --pcap FILE             also write the packets as a pcap capture
-  --jsonl FILE            also write every trace event as JSON Lines
-  --format FORMAT         what to print: tcpdump (default: packets, annotations, summary),
-                          json (JSON Lines only) or summary
-
-SCENARIO may be "-" for standard input. Exit codes: 0 ok, 2 bad input (including a run
-stopped by a limit of the scenario's "limits"), 1 internal error.
-)";
-
 struct Options {
   std::string command;
   std::string file;
   std::optional<SimTime> until;
   std::vector<Override> overrides;
   std::string pcap, jsonl;
+  JsonlOptions jsonl_options;
   std::string format = "tcpdump";
 };
 
@@ -75,6 +57,11 @@ bool is_option(const std::string& arg, const std::string& name) {
   return arg == name || arg.rfind(name + "=", 0) == 0;
 }
 
+/// The options validate takes; run takes them all.
+bool validate_takes(const std::string& arg) {
+  return is_option(arg, "--set") || is_option(arg, "--seed");
+}
+
 void parse_option(const std::vector<std::string>& args, std::size_t& i, Options& o) {
   const std::string& a = args[i];
   if (is_option(a, "--until")) {
@@ -92,6 +79,11 @@ void parse_option(const std::vector<std::string>& args, std::size_t& i, Options&
     o.overrides.push_back(*ov);
   } else if (is_option(a, "--pcap")) {
     o.pcap = option_value(args, i, "--pcap");
+  } else if (is_option(a, "--jsonl-payload")) {
+    const std::string v = option_value(args, i, "--jsonl-payload");
+    const auto mode = parse_jsonl_payload(v);
+    if (!mode) throw UsageError{"--jsonl-payload: expected text, hex or none, got \"" + v + "\""};
+    o.jsonl_options.payload = *mode;
   } else if (is_option(a, "--jsonl")) {
     o.jsonl = option_value(args, i, "--jsonl");
   } else if (is_option(a, "--format")) {
@@ -105,16 +97,15 @@ void parse_option(const std::vector<std::string>& args, std::size_t& i, Options&
 
 Options parse_args(const std::vector<std::string>& args) {
   Options o;
-  if (args.empty()) throw UsageError{"missing command"};
   o.command = args[0];
   if (o.command != "run" && o.command != "validate")
     throw UsageError{"unknown command \"" + o.command + "\""};
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a.size() > 2 && a.rfind("--", 0) == 0) {
+      if (o.command == "validate" && !validate_takes(a))
+        throw UsageError{"validate takes only --seed and --set, not \"" + a + "\""};
       parse_option(args, i, o);
-      if (o.command == "validate" && !is_option(a, "--set"))
-        throw UsageError{"validate takes only --set"};
     } else if (o.file.empty()) {
       o.file = a;
     } else {
@@ -125,31 +116,15 @@ Options parse_args(const std::vector<std::string>& args) {
   return o;
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return ss.str();
-}
-
-bool write_file(const std::string& path, const char* data, std::size_t size) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(data, static_cast<std::streamsize>(size));
-  return static_cast<bool>(out);
-}
-
 /// Loads with overrides; prints the errors and returns nullopt when the scenario is invalid.
 std::optional<Scenario> load(const Options& o, int& exit_code) {
-  const auto text = read_file(o.file);
-  if (!text) {
-    std::cerr << "tcpplay: cannot read " << o.file << "\n";
+  const cli::ReadResult text = cli::read_input(o.file);
+  if (!text.ok) {
+    std::cerr << "tcpplay: " << text.error << "\n";
     exit_code = kBadInput;
     return std::nullopt;
   }
-  LoadResult r = Scenario::load(*text, o.overrides);
+  LoadResult r = Scenario::load(text.data, o.overrides);
   if (!r.ok()) {
     std::cerr << r.error_text();
     exit_code = kBadInput;
@@ -191,15 +166,18 @@ void run_with_progress(ScenarioRunner& runner, SimTime end) {
 int write_outputs(const Options& o, const Trace& trace) {
   if (!o.pcap.empty()) {
     const auto bytes = export_pcap(trace);
-    if (!write_file(o.pcap, reinterpret_cast<const char*>(bytes.data()), bytes.size())) {
-      std::cerr << "tcpplay: cannot write " << o.pcap << "\n";
+    const std::string err =
+        cli::write_output(o.pcap, reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (!err.empty()) {
+      std::cerr << "tcpplay: " << err << "\n";
       return kBadInput;
     }
   }
   if (!o.jsonl.empty()) {
-    const std::string text = export_jsonl(trace);
-    if (!write_file(o.jsonl, text.data(), text.size())) {
-      std::cerr << "tcpplay: cannot write " << o.jsonl << "\n";
+    const std::string text = export_jsonl(trace, o.jsonl_options);
+    const std::string err = cli::write_output(o.jsonl, text.data(), text.size());
+    if (!err.empty()) {
+      std::cerr << "tcpplay: " << err << "\n";
       return kBadInput;
     }
   }
@@ -217,6 +195,7 @@ int cmd_run(const Options& o) {
   int code = kOk;
   auto scenario = load(o, code);
   if (!scenario) return code;
+  const std::string header = cli::lesson_header(*scenario);
   ScenarioRunner runner(std::move(*scenario));
   try {
     run_with_progress(runner, o.until.value_or(runner.duration()));
@@ -228,12 +207,12 @@ int cmd_run(const Options& o) {
   const Trace& trace = runner.sim().trace();
   if (int rc = write_outputs(o, trace); rc != kOk) return rc;
   if (o.format == "json") {
-    std::cout << export_jsonl(trace);
+    std::cout << export_jsonl(trace, o.jsonl_options);
   } else {
     if (o.format == "tcpdump") {
       TextExportOptions text_options;
       text_options.annotations = true;
-      std::cout << export_tcpdump_text(trace, text_options) << "\n";
+      std::cout << header << export_tcpdump_text(trace, text_options) << "\n";
     }
     std::cout << format_summary(summarize(runner));
   }
@@ -241,17 +220,46 @@ int cmd_run(const Options& o) {
   return std::cout ? kOk : kInternal;
 }
 
+bool is_help(const std::string& a) { return a == "--help" || a == "-h" || a == "help"; }
+
+int usage_error(const std::string& message, const std::string& command) {
+  std::cerr << "tcpplay: " << message << "\n(see tcpplay " << (command.empty() ? "" : command + " ")
+            << "--help)\n";
+  return kBadInput;
+}
+
+int cmd_lessons(const std::vector<std::string>& args) {
+  if (args.size() > 2) return usage_error("lessons takes at most one folder", "lessons");
+  const std::string dir = args.size() == 2 ? args[1] : cli::default_lessons_dir();
+  return cli::list_lessons(dir, std::cout, std::cerr);
+}
+
 int run_cli(const std::vector<std::string>& args) {
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
-    std::cout << kUsage;
+  if (args.empty()) return usage_error("missing command", "");
+  if (args[0] == "--version" || args[0] == "-V" || args[0] == "version") {
+    std::cout << "tcpplay " << cli::version() << "\n";
     return kOk;
   }
+  if (is_help(args[0])) {
+    // "tcpplay help run" as well as "tcpplay run --help".
+    const char* text = args.size() > 1 ? cli::command_help(args[1]) : cli::general_help();
+    if (!text) return usage_error("no command \"" + args[1] + "\"", "");
+    std::cout << text;
+    return kOk;
+  }
+  if (const char* text = cli::command_help(args[0])) {
+    for (std::size_t i = 1; i < args.size(); ++i)
+      if (args[i] == "--help" || args[i] == "-h") {
+        std::cout << text;
+        return kOk;
+      }
+  }
+  if (args[0] == "lessons") return cmd_lessons(args);
   Options o;
   try {
     o = parse_args(args);
   } catch (const UsageError& e) {
-    std::cerr << "tcpplay: " << e.message << "\n(see tcpplay --help)\n";
-    return kBadInput;
+    return usage_error(e.message, cli::command_help(args[0]) ? args[0] : "");
   }
   return o.command == "run" ? cmd_run(o) : cmd_validate(o);
 }

@@ -247,6 +247,9 @@ std::string tcpdump_text(Playground& p) {
 std::string jsonl(Playground& p) {
   return guarded([&] { return p.jsonl(); });
 }
+std::string jsonl_with(Playground& p, const std::string& payload) {
+  return guarded([&] { return p.jsonl(payload); });
+}
 std::string scenario(Playground& p) {
   return guarded([&] { return p.scenario_json(); });
 }
@@ -311,6 +314,7 @@ EMSCRIPTEN_BINDINGS(tcpplay) {
       .function("packetFields", &packet_fields)
       .function("tcpdumpText", &tcpdump_text)
       .function("jsonl", &jsonl)
+      .function("jsonlWith", &jsonl_with)
       .function("scenario", &scenario)
       .function("seek", &seek)
       .function("stepBack", &step_back)

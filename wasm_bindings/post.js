@@ -24,6 +24,7 @@ var tcpplaySignatures = {
   series: [['connId', 'n'], ['since', 'n']],
   packetBytes: [['id', 'n']],
   packetFields: [['id', 'n']],
+  jsonlWith: [['payload', 's']],
   parseTime: [['text', 's']],
   seek: [['t', 'n']],
   parameters: [],

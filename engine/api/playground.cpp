@@ -503,8 +503,16 @@ std::string Playground::tcpdump_text() const {
   return guarded([&] { return export_tcpdump_text(runner().sim().trace()); });
 }
 
-std::string Playground::jsonl() const {
-  return guarded([&] { return export_jsonl(runner().sim().trace()); });
+std::string Playground::jsonl(const std::string& payload) const {
+  return guarded([&] {
+    JsonlOptions options;
+    const auto mode = parse_jsonl_payload(payload);
+    if (!mode)
+      throw PlaygroundError("jsonl: payload must be \"none\", \"text\" or \"hex\", got \"" +
+                            payload + "\"");
+    options.payload = *mode;
+    return export_jsonl(runner().sim().trace(), options);
+  });
 }
 
 std::string Playground::scenario_json() const {

@@ -178,7 +178,9 @@ class Playground {
   std::string series(std::int64_t conn_id, std::int64_t since = 0);
   std::vector<std::uint8_t> pcap() const;
   std::string tcpdump_text() const;
-  std::string jsonl() const;
+  /// The trace as JSON Lines; `payload` "text" or "hex" adds each packet's payload ("none":
+  /// without, as `tcpplay run --jsonl`; see JsonlOptions). Another value throws.
+  std::string jsonl(const std::string& payload = "none") const;
   /// The current scenario, live edits included, as indented JSON: every recorded action,
   /// also those ahead of the playhead after a seek back (see actions_json()).
   std::string scenario_json() const;

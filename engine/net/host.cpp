@@ -49,6 +49,8 @@ int Host::find_route(Ipv4Addr dst) const {
 }
 
 void Host::send(Packet&& packet, SendInfo info) {
+  for (EgressFilter* f : egress_)
+    if (f->drop_outgoing(packet, info)) return;
   const int link = route_for(packet.ip.dst);
   if (link < 0) {
     const std::uint64_t id = net_.trace().add_packet(packet, info);
@@ -87,6 +89,10 @@ void Host::remove_handler(PacketHandler* h) {
   handlers_.erase(std::remove(handlers_.begin(), handlers_.end(), h), handlers_.end());
   interceptors_.erase(std::remove(interceptors_.begin(), interceptors_.end(), h),
                       interceptors_.end());
+}
+
+void Host::remove_egress_filter(EgressFilter* f) {
+  egress_.erase(std::remove(egress_.begin(), egress_.end(), f), egress_.end());
 }
 
 }  // namespace tcpplay

@@ -22,6 +22,14 @@ class PacketHandler {
   virtual bool handle(const Packet& packet, int from_link, std::uint64_t packet_id) = 0;
 };
 
+/// Sees every packet a host sends (its own and forwarded ones) before it is routed; returns true
+/// when it dropped the packet (and traced the drop). A packet filter's outgoing rules use it.
+class EgressFilter {
+ public:
+  virtual ~EgressFilter() = default;
+  virtual bool drop_outgoing(const Packet& packet, const SendInfo& info) = 0;
+};
+
 struct Route {
   Ipv4Addr prefix = 0;
   int prefix_len = 0;  // 0 = default route
@@ -74,6 +82,9 @@ class Host {
   void add_interceptor(PacketHandler* h) { interceptors_.insert(interceptors_.begin(), h); }
   /// Removes `h` from both the handlers and the interceptors.
   void remove_handler(PacketHandler* h);
+  /// Egress filters are asked in the order added; the first that drops a packet ends its send.
+  void add_egress_filter(EgressFilter* f) { egress_.push_back(f); }
+  void remove_egress_filter(EgressFilter* f);
 
   std::uint16_t next_ip_id() { return ip_id_++; }
 
@@ -86,6 +97,7 @@ class Host {
   std::vector<Route> routes_;
   std::vector<PacketHandler*> handlers_;
   std::vector<PacketHandler*> interceptors_;
+  std::vector<EgressFilter*> egress_;
   std::uint16_t ip_id_ = 1;
 
   int find_route(Ipv4Addr dst) const;

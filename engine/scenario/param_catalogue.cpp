@@ -311,6 +311,15 @@ void middlebox_entries(std::vector<ParamDef>& out) {
     a.add("trace_packets", "boolean", "", "", "", flag(p.trace_packets),
           "an app event for every packet rewritten (verbose)");
   }
+  {
+    Adder a{out, "middlebox:filter"};
+    a.required(a.add("rules", "object", "", "", "", "",
+                     "ordered rules, each {name, action (drop | reject), reject_with, direction "
+                     "(in | out | both), protocol, src, dst, sport, dport, flags, not_flags, "
+                     "enabled}: the first enabled match drops or rejects the packet"),
+               "[{\"name\":\"syn-blackhole\",\"protocol\":\"tcp\",\"dport\":80,"
+               "\"flags\":\"S\",\"not_flags\":\".\"}]");
+  }
 }
 
 void optional_text(JsonWriter& w, std::string_view key, const std::string& json) {

@@ -29,6 +29,7 @@ const char* to_string(ActionKind kind) {
     case ActionKind::udp_send: return "udp_send";
     case ActionKind::note: return "note";
     case ActionKind::udp_connect: return "udp_connect";
+    case ActionKind::filter: return "filter";
   }
   return "?";
 }
@@ -67,6 +68,7 @@ const std::vector<ActionSpec>& action_specs() {
       {"udp_send", K::udp_send, {"socket", "to", "port", "text", "hex", "bytes"}},
       {"udp_connect", K::udp_connect, {"socket", "to", "port"}},
       {"note", K::note, {"text"}},
+      {"filter", K::filter, {"filter", "rule", "on"}},
   };
   return specs;
 }
@@ -672,6 +674,16 @@ void ActionParser::parse() {
       a_.port = f_.port("port", true).value_or(0);
       return;
     case ActionKind::note: a_.text = f_.string("text", true); return;
+    case ActionKind::filter: {
+      // {"do": "filter", "filter": "fw", "rule": "syn-blackhole", "on": false}
+      a_.on = f_.boolean("on", true).value_or(false);
+      auto rule = f_.string("rule", true);
+      auto name = f_.string("filter", true);
+      if (!name) return;
+      a_.target = *name;
+      a_.param = rule.value_or("");
+      return;  // the filter and its rule are checked once the middleboxes are parsed
+    }
   }
 }
 

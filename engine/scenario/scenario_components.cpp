@@ -16,6 +16,7 @@
 #include "json/json_writer.h"
 #include "middlebox/alb.h"
 #include "middlebox/nlb.h"
+#include "middlebox/packet_filter.h"
 #include "scenario/scenario_parse.h"
 #include "scenario/summary.h"
 
@@ -57,6 +58,7 @@ const std::vector<TypeSpec>& type_specs() {
        true,
        {"vip", "port", "targets", "protocol", "tcp_idle_timeout", "udp_idle_timeout",
         "trace_packets"}},
+      {"filter", true, {"rules"}},
   };
   return specs;
 }
@@ -190,6 +192,7 @@ class ComponentParser {
   void udp_stream_receiver();
   void alb();
   void nlb();
+  void filter();
 
   Checker& c_;
   const TypeSpec& spec_;
@@ -222,6 +225,7 @@ void ComponentParser::parse() {
   else if (t == "udp_stream_receiver") udp_stream_receiver();
   else if (t == "alb") alb();
   else if (t == "nlb") nlb();
+  else if (t == "filter") filter();
 }
 
 std::optional<SimTime> ComponentParser::positive(std::string_view key) {
@@ -527,6 +531,12 @@ void ComponentParser::nlb() {
   if (p.protocol != "udp") uses_port(p.port, false, at);
   if (p.protocol != "tcp") uses_port(p.port, true, at);
   make<NlbBalancer>(p);
+}
+
+void ComponentParser::filter() {
+  FilterParams p = parse_filter_rules(c_, f_.get("rules"), f_.path("rules"), s_);
+  for (const FilterRule& r : p.rules) out_.filter_rules.insert(r.name);
+  make<PacketFilter>(p);
 }
 
 void parse_list(Checker& c, const Json* v, const std::string& path, bool middlebox, Scenario& s,

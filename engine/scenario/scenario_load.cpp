@@ -491,14 +491,16 @@ class Loader {
   void route(const Json& v, const std::string& path);
   void timeline(const Json& v, const std::string& path);
   void reactions(const Json& v, const std::string& path);
+  void check_filter_actions();
 
   const Json& doc_;
   Checker c_;
   Scenario s_;
   std::string profile_ = "rfc";
   std::vector<std::pair<std::string, std::string>> tcp_params_;
-  std::optional<std::uint32_t> isn_;         // the scenario's `tcp.isn`
-  std::vector<std::size_t> timeline_order_;  // run position -> index in the file's timeline
+  std::optional<std::uint32_t> isn_;            // the scenario's `tcp.isn`
+  std::vector<std::size_t> timeline_order_;     // run position -> index in the file's timeline
+  std::map<Ipv4Addr, std::string> addr_owner_;  // each host address's first host
 };
 
 std::vector<ScenarioError> Loader::load(Scenario& out) {
@@ -515,6 +517,7 @@ std::vector<ScenarioError> Loader::load(Scenario& out) {
     if (const Json* v = f.get("timeline")) timeline(*v, f.path("timeline"));
     scenario_detail::parse_components(c_, f.get("apps"), f.get("middleboxes"), s_);
     if (const Json* v = f.get("timeline")) reactions(*v, f.path("timeline"));
+    check_filter_actions();
     scenario_detail::parse_watch(c_, f.get("watch"), f.path("watch"), s_);
   }
   out = std::move(s_);
@@ -537,6 +540,19 @@ void Loader::version(Fields& f) {
     c_.error(f.path("version"), "expected the format version " +
                                     std::to_string(Scenario::kFormatVersion) + ", got " +
                                     scenario_detail::show(*v));
+}
+
+/// A "filter" action names a filter middlebox and one of its rules (known only once the
+/// middleboxes, parsed after the timeline, are).
+void Loader::check_filter_actions() {
+  for (const Action& a : s_.timeline) {
+    if (a.kind != ActionKind::filter || a.target.empty()) continue;
+    const ComponentSpec* comp = s_.find_component(a.target);
+    if (!comp || comp->type != "filter")
+      c_.error(a.path + "/filter", "no filter named \"" + a.target + "\" in \"middleboxes\"");
+    else if (!comp->filter_rules.count(a.param))
+      c_.error(a.path + "/rule", "filter \"" + a.target + "\" has no rule \"" + a.param + "\"");
+  }
 }
 
 void Loader::lesson(Fields& f) {
@@ -604,10 +620,12 @@ void Loader::host(const Json& v, const std::string& path) {
     c_.error(f.path("name"), "duplicate host name \"" + *name + "\"");
     return;
   }
-  for (const HostSpec& other : s_.hosts) {
-    if (h.addr != 0 && other.addr == h.addr)
+  if (h.addr != 0) {
+    // A map, not a scan of the hosts so far: a scan made loading quadratic in the host count.
+    const auto [it, fresh] = addr_owner_.emplace(h.addr, *name);
+    if (!fresh)
       c_.error(f.path("addr"), "address " + format_ipv4(h.addr) + " is already used by host \"" +
-                                   other.name + "\"");
+                                   it->second + "\"");
   }
   h.name = *name;
   s_.hosts.push_back(std::move(h));
@@ -779,16 +797,29 @@ void Loader::reactions(const Json& v, const std::string& path) {
 
 }  // namespace
 
+/// Finds `name` in `list` through `index`, indexing the entries appended since the last call
+/// (hosts and links are only ever appended, by the loader). The first of equal names wins, as a
+/// linear search would have it.
+template <typename Spec>
+const Spec* find_by_name(const std::vector<Spec>& list, std::string_view name,
+                         std::map<std::string, std::size_t, std::less<>>& index,
+                         std::size_t& indexed) {
+  if (indexed > list.size()) {  // the list shrank: index it again
+    index.clear();
+    indexed = 0;
+  }
+  for (; indexed < list.size(); ++indexed) index.emplace(list[indexed].name, indexed);
+  const auto it = index.find(name);
+  if (it == index.end()) return nullptr;  // names are set once, by the loader
+  return &list[it->second];
+}
+
 const HostSpec* Scenario::find_host(std::string_view name) const {
-  for (const HostSpec& h : hosts)
-    if (h.name == name) return &h;
-  return nullptr;
+  return find_by_name(hosts, name, host_index_.at, host_index_.indexed);
 }
 
 const LinkSpec* Scenario::find_link(std::string_view name) const {
-  for (const LinkSpec& l : links)
-    if (l.name == name) return &l;
-  return nullptr;
+  return find_by_name(links, name, link_index_.at, link_index_.indexed);
 }
 
 LoadResult Scenario::load(std::string_view json_text, const std::vector<Override>& overrides) {

@@ -11,6 +11,10 @@
 #include "json/json.h"
 #include "scenario/scenario.h"
 
+namespace tcpplay {
+struct FilterParams;
+}
+
 namespace tcpplay::scenario_detail {
 
 using Json = tcpplay::Json;
@@ -97,6 +101,10 @@ void copy_link_field(std::string_view field, const LinkParams& from, LinkParams&
 /// across both, and not a socket name of the timeline, which is parsed first), hosts, every
 /// parameter, and ports two components would both listen on.
 void parse_components(Checker& c, const Json* apps, const Json* middleboxes, Scenario& scenario);
+
+/// The "rules" of a "filter" middlebox (scenario_filter.cpp); `rules` null is an error.
+FilterParams parse_filter_rules(Checker& c, const Json* rules, const std::string& path,
+                                const Scenario& scenario);
 
 /// Parses "watch" (may be null): strings, or {"text", "when"} items whose triggers are checked
 /// against the rest of the scenario (watch.h); call it last.

@@ -2,9 +2,11 @@
 // scheduler events, and plays the applications' part: it names sockets, feeds data that did not
 // fit in a send buffer as space frees up, and closes after the last byte was handed over.
 #include <algorithm>
+#include <cstdio>
 
 #include "app/app_base.h"  // say_duration
 #include "core/duration.h"
+#include "middlebox/packet_filter.h"
 #include "scenario/reactions.h"
 #include "scenario/scenario.h"
 #include "tcp/tcp_connection.h"
@@ -51,6 +53,7 @@ class ScenarioRunner::SocketObserver : public TcpObserver {
       : runner_(runner), listen_name(std::move(listen_name)), auto_read(auto_read) {}
   void on_established(TcpConnection& c) override { runner_.on_established(c, *this); }
   void on_data(TcpConnection& c, const Payload& data) override { runner_.on_data(c, data); }
+  void on_urgent(TcpConnection& c, std::uint64_t offset) override { runner_.on_urgent(c, offset); }
   void on_peer_closed(TcpConnection& c) override { runner_.on_peer_closed(c); }
   void on_writable(TcpConnection& c) override { runner_.on_writable(c); }
   void on_readable(TcpConnection& c) override { runner_.on_readable(c); }
@@ -240,6 +243,7 @@ Status ScenarioRunner::run_action(const Action& a, bool note_failure) {
       case ActionKind::udp_send: st = do_udp_send(a); break;
       case ActionKind::udp_connect: st = do_udp_connect(a); break;
       case ActionKind::note: sim_->net().trace_note(-1, a.text.value_or("")); break;
+      case ActionKind::filter: st = do_filter(a); break;
     }
   // A send on a named connection that is gone (reset, timed out, closed): write() fails with
   // EPIPE (Linux also raises SIGPIPE, which servers ignore).
@@ -530,6 +534,18 @@ Status ScenarioRunner::do_manual(const Action& a) {
   return Status::success();
 }
 
+Status ScenarioRunner::do_filter(const Action& a) {
+  // By kind, not dynamic_cast: the WebAssembly build has no RTTI.
+  Component* c = sim_->find_component(a.target);
+  if (!c || std::string_view(c->kind()) != "filter")
+    return make_error("no filter named \"" + a.target + "\"");
+  auto* f = static_cast<PacketFilter*>(c);
+  if (Status st = f->set_enabled(a.param, a.on); !st) return st;
+  trace_param(f->host().index(), "filter:" + a.target + "/" + a.param + ".enabled",
+              a.on ? "true" : "false");
+  return Status::success();
+}
+
 Status ScenarioRunner::do_inject(const Action& a) {
   // The stack traces the crafted segment itself.
   return sim_->tcp(*sim_->net().find_host(a.host)).inject(a.segment, a.to_addr);
@@ -726,8 +742,36 @@ void ScenarioRunner::on_data(TcpConnection& c, const Payload& data) {
   }
   // Generated bulk data would flood the trace; its packets already show it.
   if (data.is_pattern()) return;
-  trace_app(c.stack().host().index(), c.id(), name.empty() ? c.stack().host().name() : name,
-            "received " + bytes_text(data.size()) + preview(data));
+  const std::string who = name.empty() ? c.stack().host().name() : name;
+  const int host = c.stack().host().index();
+  const auto mark = urgent_marks_.find(c.id());
+  const std::uint64_t end = c.snapshot().bytes_delivered;  // this piece is [end - size, end)
+  if (mark != urgent_marks_.end() && mark->second > end - data.size() && mark->second <= end) {
+    // Linux without SO_OOBINLINE (RFC 6093 §3, BSD's reading): the urgent pointer points just
+    // past the last urgent byte, and that one byte is taken out of the stream; the application
+    // gets SIGURG and reads it with recv(MSG_OOB). The rest arrives in band, without it.
+    const std::uint64_t urgent_at = mark->second - 1;  // the last urgent byte's stream offset
+    urgent_marks_.erase(mark);
+    const auto k = static_cast<std::uint32_t>(urgent_at - (end - data.size()));
+    const std::uint8_t oob = data.at(k);
+    const Payload in_band =
+        Payload::concat(data.slice(0, k), data.slice(k + 1, data.size() - k - 1));
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", oob);
+    std::string what = in_band.size() ? "received " + bytes_text(in_band.size()) + " in band" +
+                                            preview(in_band) + "; the urgent byte "
+                                      : std::string("the urgent byte ");
+    what += std::string(hex) + " (stream offset " + std::to_string(urgent_at) +
+            ") is read out of band: SIGURG, then recv(MSG_OOB) (Linux default; with "
+            "SO_OOBINLINE it stays in the stream)";
+    trace_app(host, c.id(), who, std::move(what));
+    return;
+  }
+  trace_app(host, c.id(), who, "received " + bytes_text(data.size()) + preview(data));
+}
+
+void ScenarioRunner::on_urgent(TcpConnection& c, std::uint64_t offset) {
+  if (offset > 0) urgent_marks_[c.id()] = offset;
 }
 
 void ScenarioRunner::on_peer_closed(TcpConnection& c) {

@@ -88,8 +88,7 @@ RunSummary summarize(ScenarioRunner& runner) {
 }
 
 std::string format_summary(const RunSummary& s) {
-  std::string out = "== summary at " + format_seconds(s.end) + " s, " +
-                    std::to_string(s.events_run) + " events run ==\n";
+  std::string out = "== summary at " + format_seconds(s.end) + " s ==\n";
   out += s.connections.empty() ? "connections: none\n" : "connections:\n";
   std::size_t name_w = 4, host_w = 4, tuple_w = 0;
   for (const ConnectionSummary& c : s.connections) {
@@ -142,6 +141,13 @@ std::string format_summary(const RunSummary& s) {
       errors += (errors.empty() ? "" : ", ") + err + " " + std::to_string(n);
     out += "socket errors (what calls returned): " + errors + "\n";
   }
+  // Two counts that differ and are easily confused: the scheduler's events are the simulation's
+  // steps; the trace's are what it recorded (one step can record several, or none).
+  out += "events: " + std::to_string(s.events_run) +
+         " run by the scheduler (timers, packet arrivals, scenario actions), " +
+         std::to_string(s.trace_events) +
+         " in the trace (packets sent, received and dropped, state changes, timers, app events; "
+         "one scheduler event can record several)\n";
   if (s.trace_dropped > 0)
     out += "(the trace kept only the last " + std::to_string(s.trace_events - s.trace_dropped) +
            " of " + std::to_string(s.trace_events) + " events; drop counts cover those)\n";

@@ -81,7 +81,25 @@ const char* proto_name(const Packet& p) {
   return nullptr;
 }
 
-void append_packet(std::string& out, const Packet& p) {
+/// The payload as text (one character per byte, see JsonlOptions) or hex.
+void append_payload(std::string& out, const Payload& payload, JsonlOptions::Payload mode) {
+  static const char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (std::uint32_t i = 0; i < payload.size(); ++i) {
+    const std::uint8_t c = payload.at(i);
+    if (mode == JsonlOptions::Payload::hex) {
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      append_escape(out, c);  // \n, \" ... or \u00XX: the byte as a code point below 256
+    }
+  }
+  out += '"';
+}
+
+void append_packet(std::string& out, const Packet& p, JsonlOptions::Payload mode) {
   JsonObject o(out);
   o.str("src", format_ipv4(p.ip.src));
   o.str("dst", format_ipv4(p.ip.dst));
@@ -110,6 +128,10 @@ void append_packet(std::string& out, const Packet& p) {
   o.num("ip_len", p.wire_size());
   o.num("ttl", p.ip.ttl);
   o.num("id", p.ip.id);
+  if (mode != JsonlOptions::Payload::none) {
+    o.raw_key("payload");
+    append_payload(out, p.payload, mode);
+  }
   o.close();
 }
 
@@ -141,7 +163,14 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-std::string event_to_json(const Trace& trace, const TraceEvent& e) {
+std::optional<JsonlOptions::Payload> parse_jsonl_payload(std::string_view name) {
+  if (name == "none") return JsonlOptions::Payload::none;
+  if (name == "text") return JsonlOptions::Payload::text;
+  if (name == "hex") return JsonlOptions::Payload::hex;
+  return std::nullopt;
+}
+
+std::string event_to_json(const Trace& trace, const TraceEvent& e, const JsonlOptions& options) {
   std::string out;
   JsonObject o(out);
   o.num("i", static_cast<long long>(e.index));
@@ -169,19 +198,19 @@ std::string event_to_json(const Trace& trace, const TraceEvent& e) {
   if (!e.detail.empty()) o.str("detail", e.detail);
   if (const std::optional<Packet> p = e.packet_id ? trace.packet(e.packet_id) : std::nullopt) {
     o.raw_key("pkt");
-    append_packet(out, *p);
+    append_packet(out, *p, options.payload);
   }
   o.close();
   return out;
 }
 
-std::string export_jsonl(const Trace& trace) {
+std::string export_jsonl(const Trace& trace, const JsonlOptions& options) {
   std::string out;
   if (trace.first_index() > 0)
     out +=
         "{\"kind\":\"trace_truncated\",\"dropped\":" + std::to_string(trace.first_index()) + "}\n";
   for (std::uint64_t i = trace.first_index(); i < trace.end_index(); ++i) {
-    out += event_to_json(trace, trace.at(i));
+    out += event_to_json(trace, trace.at(i), options);
     out += '\n';
   }
   return out;

@@ -317,6 +317,40 @@ TEST_CASE("tshark cross-check: a closed port, injected RSTs, UDP with loss") {
   }
 }
 
+TEST_CASE("tshark cross-check: lessons 20, 22, 23 (a filter's RST, keepalives, an urgent byte)") {
+  if (!have_tshark()) return;
+  for (const char* lesson :
+       {"20-connection-timeout.json", "22-idle-timeout.json", "23-psh-urg.json"}) {
+    const Tally t = cross_check(lesson);
+    CHECK(t.compared > 0);
+  }
+  CHECK(cross_check("23-psh-urg.json").by_name.count("tcp.urgent_pointer") == 1);
+}
+
+/// A packet filter's ICMP rejects (codes 3, 1, 13), each quoting the datagram it refused.
+const char* const kFilterIcmpScenario = R"({"duration": "3s", "seed": 4,
+  "hosts": [{"name": "client", "addr": "10.0.0.1"}, {"name": "server", "addr": "10.0.0.2"}],
+  "links": [{"name": "lan", "a": "client", "b": "server", "delay": "5ms"}],
+  "middleboxes": [{"type": "filter", "name": "fw", "host": "server", "rules": [
+    {"name": "p", "protocol": "udp", "dport": 1, "action": "reject"},
+    {"name": "h", "protocol": "udp", "dport": 2, "action": "reject", "reject_with": "host_unreachable"},
+    {"name": "a", "protocol": "udp", "dport": 3, "action": "reject", "reject_with": "admin_prohibited"}]}],
+  "timeline": [
+    {"at": "0s", "do": "udp_bind", "host": "client", "port": 5000, "name": "u"},
+    {"at": "1s", "do": "udp_send", "socket": "u", "to": "server", "port": 1, "text": "one"},
+    {"at": "1s", "do": "udp_send", "socket": "u", "to": "server", "port": 2, "text": "two"},
+    {"at": "1s", "do": "udp_send", "socket": "u", "to": "server", "port": 3, "text": "three"}
+  ]})";
+
+TEST_CASE("tshark cross-check: a packet filter's ICMP rejects") {
+  if (!have_tshark()) return;
+  const Tally t = cross_check_text(kFilterIcmpScenario);
+  for (const char* name : {"icmp.type", "icmp.code", "icmp.checksum"}) {
+    INFO(name);
+    CHECK(t.by_name.count(name) == 1);
+  }
+}
+
 TEST_CASE("tshark cross-check: ICMP port unreachable and its quoted datagram") {
   if (!have_tshark()) return;
   const Tally t = cross_check_text(kIcmpScenario);

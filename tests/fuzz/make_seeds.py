@@ -121,8 +121,7 @@ def main():
     scen = os.path.join(HERE, "corpus", "scenario_loader")
     os.makedirs(scen, exist_ok=True)
     for path in glob.glob(os.path.join(ROOT, "examples", "*.json")):
-        if not path.endswith("schema.json"):
-            shutil.copy(path, scen)
+        shutil.copy(path, scen)
     for name in ["bad-json-syntax", "unknown-action", "bad-flags-letters", "socket-used-too-early",
                  "bad-duration-unit", "probability-above-one"]:
         shutil.copy(os.path.join(ROOT, "tests", "scenarios", "bad", name + ".json"),

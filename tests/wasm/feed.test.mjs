@@ -7,15 +7,15 @@ import { create, examples, readExample } from './helpers.mjs';
 
 const { FEED_KINDS, TCP_FLAGS, copyFeedPage, formatIpv4 } = await import('../../build/api/feed.js');
 
+// tcpdump's order (print-tcp.c): the ACK dot comes before U, so an urgent segment is "P.U".
 const FLAG_LETTERS = [
-  [TCP_FLAGS.SYN, 'S'], [TCP_FLAGS.FIN, 'F'], [TCP_FLAGS.PSH, 'P'], [TCP_FLAGS.RST, 'R'],
-  [TCP_FLAGS.URG, 'U'], [TCP_FLAGS.ECE, 'E'], [TCP_FLAGS.CWR, 'W'],
+  [TCP_FLAGS.FIN, 'F'], [TCP_FLAGS.SYN, 'S'], [TCP_FLAGS.RST, 'R'], [TCP_FLAGS.PSH, 'P'],
+  [TCP_FLAGS.ACK, '.'], [TCP_FLAGS.URG, 'U'], [TCP_FLAGS.ECE, 'E'], [TCP_FLAGS.CWR, 'W'],
 ];
-/** The tcpdump letters of a flags value, as the JSON form writes them ("S.", "P.", "."). */
+/** The tcpdump letters of a flags value, as the JSON form writes them ("S.", "P.", "P.U"). */
 function letters(flags) {
   let s = '';
   for (const [bit, l] of FLAG_LETTERS) if (flags & bit) s += l;
-  if (flags & TCP_FLAGS.ACK) s += '.';
   return s === '' ? 'none' : s;
 }
 

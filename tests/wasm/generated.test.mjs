@@ -69,8 +69,10 @@ describe('generated scenarios', () => {
       pg.runUntil(pg.duration());
       assert.equal(pg.jsonl(), first.jsonl, 'JSON Lines differ (WASM against native)');
       assert.equal(sha256(pg.pcap()), first.pcap, 'pcap differs (WASM against native)');
-      // The CLI prints the tcpdump text, then its summary.
-      assert.ok(first.text.startsWith(pg.tcpdumpText()), 'tcpdump text differs (WASM against native)');
+      // The CLI prints the lesson header (a generated scenario has only a title: "# TITLE", "#"),
+      // the tcpdump text, then its summary.
+      const header = `# ${generate(SEED, k).title}\n#\n`;
+      assert.ok(first.text.startsWith(header + pg.tcpdumpText()), 'tcpdump text differs (WASM against native)');
     });
   }
 });

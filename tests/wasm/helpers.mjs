@@ -25,10 +25,10 @@ export function create() {
 
 export const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 
-/** Every lesson in examples/ (not the schema). */
+/** Every lesson in examples/ (the schema is in schema/). */
 export function examples() {
   return readdirSync(join(root, 'examples'))
-    .filter((f) => f.endsWith('.json') && !f.includes('schema'))
+    .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => ({ name: f, path: join(root, 'examples', f), text: readFileSync(join(root, 'examples', f), 'utf8') }));
 }

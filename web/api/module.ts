@@ -45,6 +45,8 @@ export interface RawPlayground {
   packetFields(id: number): string;
   tcpdumpText(): string;
   jsonl(): string;
+  /** JSON Lines with each packet's payload: `payload` "none", "text" or "hex". */
+  jsonlWith(payload: string): string;
   scenario(): string;
   /** Seeking (engine/api/playground_seek.cpp). */
   seek(ns: number): void;

@@ -387,9 +387,15 @@ export class Playground {
     return this.engine.tcpdumpText();
   }
 
-  /** The whole trace as JSON Lines, as `tcpplay run --jsonl` writes it. */
-  jsonl(): string {
-    return this.engine.jsonl();
+  /**
+   * The whole trace as JSON Lines, as `tcpplay run --jsonl` writes it. With `{payload: 'text'}`
+   * (or `'hex'`) each packet's "pkt" object also has "payload" (`--jsonl-payload`): text keeps
+   * printable ASCII, \r \n \t and escapes every other byte as \u00XX, so a trace alone shows an
+   * HTTP status line; hex is two lower-case digits per byte. Throws on another value.
+   */
+  jsonl(options: { payload?: 'none' | 'text' | 'hex' } = {}): string {
+    const payload = options.payload ?? 'none';
+    return payload === 'none' ? this.engine.jsonl() : this.engine.jsonlWith(payload);
   }
 
   /** The current scenario, live edits included, as JSON text (save it to share a session). */

@@ -68,6 +68,8 @@ export interface PacketInfo {
   ip_len: number;
   ttl: number;
   id: number;
+  /** The payload, only in `jsonl({payload: 'text' | 'hex'})` (`tcpplay run --jsonl-payload`). */
+  payload?: string;
 }
 
 /** One trace event (a line of `tcpplay run --jsonl`), plus `text` for packets sent. */
