@@ -376,7 +376,7 @@ class ScenarioRunner : public EventHandler {
   bool udp_recv_now(const std::string& name, UdpEntry& u);
   /// A socket_error event for the timeline socket `name` (conn -1 for UDP).
   void trace_error(int host, int conn, const std::string& name, const char* err, const char* call,
-                   std::string detail);
+                   const std::string& detail);
   /// The runner's own timers (SO_RCVTIMEO, SO_SNDTIMEO): a token for on_event's argument.
   std::uint64_t arm_timer(std::uint32_t kind, SimTime delay);
   void on_read_timeout(std::uint64_t token);

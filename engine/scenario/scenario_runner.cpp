@@ -813,7 +813,7 @@ void ScenarioRunner::trace_app(int host, int conn, const std::string& who, std::
 }
 
 void ScenarioRunner::trace_error(int host, int conn, const std::string& name, const char* err,
-                                 const char* call, std::string detail) {
+                                 const char* call, const std::string& detail) {
   // The socket's addresses when it has them: a live connection's 4-tuple, a UDP socket's local
   // address and port with its peer's if connected.
   FourTuple tuple;

@@ -160,8 +160,10 @@ TEST_CASE("packet filter: reject of a segment with ACK sends <SEQ=SEG.ACK><CTL=R
 }
 
 TEST_CASE("packet filter: reject with ICMP codes 3, 1 and 13 quotes the datagram") {
-  for (const auto& [with, code] : std::vector<std::pair<std::string, int>>{
+  for (const auto& reject : std::vector<std::pair<std::string, int>>{
            {"port_unreachable", 3}, {"host_unreachable", 1}, {"admin_prohibited", 13}}) {
+    const std::string& with = reject.first;  // named: CAPTURE cannot capture a structured binding
+    const int code = reject.second;
     CAPTURE(with);
     Run r(world(R"([{"name": "u", "protocol": "udp", "dport": 53, "action": "reject",
                      "reject_with": ")" +

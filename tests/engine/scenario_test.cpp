@@ -748,7 +748,10 @@ TEST_CASE(
       for (const auto& req : alt["required"])
         if (!entry.contains(req.get<std::string>()))
           entry[req.get<std::string>()] = valid_value(alt["properties"][req.get<std::string>()]);
-      for (const auto& [key, prop] : alt["properties"].items()) {
+      for (const auto& item : alt["properties"].items()) {
+        // Named copies, not a structured binding: CAPTURE's lambda cannot capture one (C++20).
+        const std::string& key = item.key();
+        const NJson& prop = item.value();
         if (key == "type" || key == "name" || key == "host") continue;
         CAPTURE(type);
         CAPTURE(key);
@@ -771,7 +774,9 @@ TEST_CASE(
     }
   }
   // The pool's keys, inside an http_client.
-  for (const auto& [key, prop] : schema["$defs"]["http_pool"]["properties"].items()) {
+  for (const auto& item : schema["$defs"]["http_pool"]["properties"].items()) {
+    const std::string& key = item.key();  // named: CAPTURE cannot capture a structured binding
+    const NJson& prop = item.value();
     CAPTURE(key);
     NJson pool = {{"keepalive", true}};
     pool[key] = valid_value(prop);

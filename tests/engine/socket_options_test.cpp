@@ -183,6 +183,7 @@ TEST_CASE("errno: ECONNREFUSED, ETIMEDOUT, EPIPE, EADDRINUSE as socket_error eve
   ])"));
   const auto e = errors(*r);
   std::vector<std::string> got;
+  got.reserve(e.size());
   for (const Err& x : e) got.push_back(x.call + " " + x.err);
   CHECK(got == std::vector<std::string>{"listen EADDRINUSE", "connect EADDRINUSE",
                                         "connect ECONNREFUSED", "send EPIPE", "send EPIPE",
