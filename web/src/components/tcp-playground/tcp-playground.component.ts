@@ -1,4 +1,4 @@
-import { LitElement, html } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { LESSONS } from 'tcpplay:lessons';
 
 import { EngineController, LessonSource } from '../../engine/controller';
@@ -55,6 +55,14 @@ export class TcpPlayground extends LitElement {
   private starting = false;
   private error = '';
   private tab: Tab = 'lesson';
+  /**
+   * The panels made so far: the tools (composer, packet, sockets, timeouts) are made when their
+   * tab is first opened and kept afterwards (with what was typed in them), so that the first
+   * load does not render four hidden forms (about 50 ms of it).
+   */
+  private readonly made = new Set<Tab>();
+  /** The event selected last (ladder, log, composer): the inspector shows it when it is made. */
+  private selectedEvent = -1;
   private lastPointsVersion = -1;
   private lastPanelRefresh = 0;
   private showTour = false;
@@ -224,6 +232,7 @@ export class TcpPlayground extends LitElement {
       log.controller = c;
       log.newLesson();
     }
+    this.selectedEvent = -1;
     for (const panel of [this.composer, this.inspector, this.sockets, this.timeouts]) {
       if (!panel) continue;
       panel.controller = c;
@@ -397,6 +406,7 @@ export class TcpPlayground extends LitElement {
     const { event, source } = e.detail;
     const col = c.model.cols;
     this.showConnection(col.conn[event] >= 0 ? col.conn[event] : col.peerConn[event]);
+    this.selectedEvent = event;
     this.inspector?.select(event);
     if (this.tab === 'lesson' && c.model.rowOfEvent(event) >= 0) this.setTab('packet');
     if (source === 'ladder') {
@@ -450,8 +460,11 @@ export class TcpPlayground extends LitElement {
 
   private setTab(tab: Tab): void {
     this.tab = tab;
+    const first = !this.made.has(tab);
+    this.made.add(tab);
     this.requestUpdate();
     void this.updateComplete.then(() => {
+      if (first && tab === 'packet' && this.selectedEvent >= 0) this.inspector?.select(this.selectedEvent);
       if (tab === 'log') this.log?.refresh();
       if (tab === 'states') this.diagram?.refresh();
       if (tab === 'composer') this.composer?.refresh();
@@ -542,10 +555,18 @@ export class TcpPlayground extends LitElement {
             <tp-state-diagram id="panel-states" role="tabpanel" aria-labelledby="tab-states" ?hidden=${this.tab !== 'states'} .controller=${this.controller}></tp-state-diagram>
             <tp-connections id="panel-connections" role="tabpanel" aria-labelledby="tab-connections" ?hidden=${this.tab !== 'connections'} .controller=${this.controller} @tp-conn=${this.onConn}></tp-connections>
             <tp-log id="panel-log" role="tabpanel" aria-labelledby="tab-log" ?hidden=${this.tab !== 'log'} .controller=${this.controller} @tp-select=${this.onSelect}></tp-log>
-            <tp-composer id="panel-composer" role="tabpanel" aria-labelledby="tab-composer" ?hidden=${this.tab !== 'composer'} .controller=${this.controller} @tp-acted=${this.onActed} @tp-select=${this.onSelect}></tp-composer>
-            <tp-inspector id="panel-packet" role="tabpanel" aria-labelledby="tab-packet" ?hidden=${this.tab !== 'packet'} .controller=${this.controller}></tp-inspector>
-            <tp-sockets id="panel-sockets" role="tabpanel" aria-labelledby="tab-sockets" ?hidden=${this.tab !== 'sockets'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-sockets>
-            <tp-timeouts id="panel-timeouts" role="tabpanel" aria-labelledby="tab-timeouts" ?hidden=${this.tab !== 'timeouts'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-timeouts>
+            ${this.made.has('composer')
+              ? html`<tp-composer id="panel-composer" role="tabpanel" aria-labelledby="tab-composer" ?hidden=${this.tab !== 'composer'} .controller=${this.controller} @tp-acted=${this.onActed} @tp-select=${this.onSelect}></tp-composer>`
+              : nothing}
+            ${this.made.has('packet')
+              ? html`<tp-inspector id="panel-packet" role="tabpanel" aria-labelledby="tab-packet" ?hidden=${this.tab !== 'packet'} .controller=${this.controller}></tp-inspector>`
+              : nothing}
+            ${this.made.has('sockets')
+              ? html`<tp-sockets id="panel-sockets" role="tabpanel" aria-labelledby="tab-sockets" ?hidden=${this.tab !== 'sockets'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-sockets>`
+              : nothing}
+            ${this.made.has('timeouts')
+              ? html`<tp-timeouts id="panel-timeouts" role="tabpanel" aria-labelledby="tab-timeouts" ?hidden=${this.tab !== 'timeouts'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-timeouts>`
+              : nothing}
           </aside>
         </main>
         <tp-time-controls
