@@ -56,13 +56,15 @@ export class TcpPlayground extends LitElement {
   private error = '';
   private tab: Tab = 'lesson';
   /**
-   * The panels made so far: the tools (composer, packet, sockets, timeouts) are made when their
-   * tab is first opened and kept afterwards (with what was typed in them), so that the first
-   * load does not render four hidden forms (about 50 ms of it).
+   * The panels made so far: every tab but the lesson's is made when it is first opened and kept
+   * afterwards (with what was typed in it), so that the first load renders no hidden panel (the
+   * four tool forms cost about 50 ms of it, the log's and the tables' first render 15-25 ms).
    */
   private readonly made = new Set<Tab>();
-  /** The event selected last (ladder, log, composer): the inspector shows it when it is made. */
+  /** The event selected last (ladder, log, composer): the inspector and the log show it when made. */
   private selectedEvent = -1;
+  /** The connection chosen last: the state diagram shows it when it is made. */
+  private selectedConn = -1;
   private lastPointsVersion = -1;
   private lastPanelRefresh = 0;
   private showTour = false;
@@ -233,6 +235,7 @@ export class TcpPlayground extends LitElement {
       log.newLesson();
     }
     this.selectedEvent = -1;
+    this.selectedConn = -1;
     for (const panel of [this.composer, this.inspector, this.sockets, this.timeouts]) {
       if (!panel) continue;
       panel.controller = c;
@@ -275,7 +278,7 @@ export class TcpPlayground extends LitElement {
     if (c.model.version !== this.lastVersion || now !== this.lastNow) {
       this.ladder?.invalidate();
       const t = performance.now();
-      if (!busy || t - this.lastLogRefresh > 150) {
+      if (this.tab === 'log' && (!busy || t - this.lastLogRefresh > 150)) {
         this.log?.refresh();
         this.lastLogRefresh = t;
       }
@@ -462,10 +465,15 @@ export class TcpPlayground extends LitElement {
     this.tab = tab;
     const first = !this.made.has(tab);
     this.made.add(tab);
+    // The diagram names connections as the table does: it needs the table made (hidden) too.
+    if (tab === 'states') this.made.add('connections');
     this.requestUpdate();
     void this.updateComplete.then(() => {
       if (first && tab === 'packet' && this.selectedEvent >= 0) this.inspector?.select(this.selectedEvent);
       if (tab === 'log') this.log?.refresh();
+      const log = this.log;
+      if (first && log && this.selectedEvent >= 0) void log.updateComplete.then(() => log.select(this.selectedEvent));
+      if (first && tab === 'states' && this.selectedConn >= 0) this.diagram?.selectConnection(this.selectedConn);
       if (tab === 'states') this.diagram?.refresh();
       if (tab === 'composer') this.composer?.refresh();
       if (tab === 'states' || tab === 'connections') {
@@ -481,6 +489,7 @@ export class TcpPlayground extends LitElement {
   /** Shows connection `conn` in the state diagram (chosen in the ladder, the log or the table). */
   private showConnection(conn: number): void {
     if (conn < 0) return;
+    this.selectedConn = conn;
     this.diagram?.selectConnection(conn);
   }
 
@@ -552,9 +561,15 @@ export class TcpPlayground extends LitElement {
               @tp-lesson=${this.onLesson}
               @tp-seek=${this.onSeek}
             ></tp-lessons>
-            <tp-state-diagram id="panel-states" role="tabpanel" aria-labelledby="tab-states" ?hidden=${this.tab !== 'states'} .controller=${this.controller}></tp-state-diagram>
-            <tp-connections id="panel-connections" role="tabpanel" aria-labelledby="tab-connections" ?hidden=${this.tab !== 'connections'} .controller=${this.controller} @tp-conn=${this.onConn}></tp-connections>
-            <tp-log id="panel-log" role="tabpanel" aria-labelledby="tab-log" ?hidden=${this.tab !== 'log'} .controller=${this.controller} @tp-select=${this.onSelect}></tp-log>
+            ${this.made.has('states')
+              ? html`<tp-state-diagram id="panel-states" role="tabpanel" aria-labelledby="tab-states" ?hidden=${this.tab !== 'states'} .controller=${this.controller}></tp-state-diagram>`
+              : nothing}
+            ${this.made.has('connections')
+              ? html`<tp-connections id="panel-connections" role="tabpanel" aria-labelledby="tab-connections" ?hidden=${this.tab !== 'connections'} .controller=${this.controller} @tp-conn=${this.onConn}></tp-connections>`
+              : nothing}
+            ${this.made.has('log')
+              ? html`<tp-log id="panel-log" role="tabpanel" aria-labelledby="tab-log" ?hidden=${this.tab !== 'log'} .controller=${this.controller} @tp-select=${this.onSelect}></tp-log>`
+              : nothing}
             ${this.made.has('composer')
               ? html`<tp-composer id="panel-composer" role="tabpanel" aria-labelledby="tab-composer" ?hidden=${this.tab !== 'composer'} .controller=${this.controller} @tp-acted=${this.onActed} @tp-select=${this.onSelect}></tp-composer>`
               : nothing}
