@@ -10,7 +10,6 @@ namespace tcpplay {
 
 namespace {
 
-constexpr std::uint8_t kTcp = static_cast<std::uint8_t>(IpProto::tcp);
 constexpr std::uint8_t kIcmp = static_cast<std::uint8_t>(IpProto::icmp);
 constexpr std::uint8_t kDefaultTtl = 64;
 // RFC 792: the quoted IP header plus the first 64 bits of the datagram's data.
