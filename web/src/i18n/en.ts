@@ -22,6 +22,8 @@ export const en = {
   'lessons.jump': 'Go to this moment',
   'lessons.stopAtPoints': 'Stop at each point',
   'lessons.optionProgress': '{title} ({seen}/{total})',
+  'lessons.own': 'Your scenario: {title}',
+  'lessons.untitled': 'untitled',
 
   'tabs.states': 'States',
   'tabs.connections': 'Connections',

@@ -30,8 +30,11 @@ export function toBase64Url(bytes: Uint8Array): string {
 
 /** base64url (no padding) to bytes; null when it is not base64url (RFC 4648 section 5). */
 export function fromBase64Url(s: string): Uint8Array | null {
-  // A length of 4k+1 cannot come from whole bytes (section 4: a final quantum has 2 or 3 chars).
-  if (!B64URL.test(s) || s.length % 4 === 1) return null;
+  if (!B64URL.test(s)) return null;
+  // A length of 4k+1 cannot come from whole bytes (section 4: a final quantum has 2 or 3
+  // characters): a link cut there. Its last character is dropped, and inflating then says the
+  // data is incomplete, which is what happened.
+  if (s.length % 4 === 1) s = s.slice(0, -1);
   try {
     const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4));
     const out = new Uint8Array(bin.length);
@@ -86,7 +89,12 @@ export async function encodeShare(json: string, ns: number): Promise<string> {
 export function shareParam(hash: string): string {
   // URLSearchParams would turn '+' into a space; base64url has none, but a hand-edited link may.
   const m = /(?:^#?|&)s=([^&]*)/.exec(hash);
-  return m ? decodeURIComponent(m[1]) : '';
+  if (!m) return '';
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return m[1]; // a stray '%': left as it is (the base64url check then refuses it)
+  }
 }
 
 /** Reads a share link's hash back to scenario text and time (ns; 0 when none). */

@@ -566,6 +566,9 @@ export class TcpPlayground extends LitElement {
     if (this.status === 'error') return html`<p class="message" role="alert">${msg('app.error', { message: this.error })}</p>`;
     if (this.status === 'loading') return html`<p class="message">${msg('app.loading')}</p>`;
     const current = this.controller?.lesson?.id ?? '';
+    // A scenario of one's own (a share link, a file) is listed first, under its own title.
+    const own = this.controller?.lesson?.id === 'custom' ? this.controller.lesson : null;
+    const lessons = own ? [{ ...own, title: msg('lessons.own', { title: own.title || msg('lessons.untitled') }) }, ...this.lessons] : this.lessons;
     return html`
       <div class="app">
         <header class="top">
@@ -573,7 +576,8 @@ export class TcpPlayground extends LitElement {
           <label class="picker">
             <span>${msg('lessons.pick')}</span>
             <select class="lesson-select" aria-label=${msg('lessons.label')} @change=${this.onPick}>
-              ${this.lessons.map((l) => {
+              ${lessons.map((l) => {
+                if (l.id === 'custom') return html`<option value=${l.id} selected>${l.title}</option>`;
                 const seen = this.controller?.points.seen(l.id).size ?? 0;
                 const title = `${l.number}. ${l.title}`;
                 return html`<option value=${l.id} ?selected=${l.id === current}>${seen ? msg('lessons.optionProgress', { title, seen, total: l.watch.length }) : title}</option>`;
@@ -599,7 +603,7 @@ export class TcpPlayground extends LitElement {
               role="tabpanel"
               aria-labelledby="tab-lesson"
               ?hidden=${this.tab !== 'lesson'}
-              .lessons=${this.lessons}
+              .lessons=${lessons}
               .current=${current}
               .seen=${this.controller?.points.seen(current) ?? new Set()}
               .reached=${new Map(this.controller?.points.list.map((p) => [p.n, p.time]) ?? [])}
