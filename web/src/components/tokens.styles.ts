@@ -71,6 +71,8 @@ export const tokens = css`
     --tp-tooltip-bg: #1b1f24;
     --tp-tooltip-text: #f4f5f7;
     --tp-tour-width: 300px;
+    --tp-dialog-width: 560px;
+    --tp-dialog-backdrop: rgba(0, 0, 0, 0.35);
     --tp-tour-bg: #1b2a44;
     --tp-tour-text: #ffffff;
     --tp-tour-ring: #ff9d00;

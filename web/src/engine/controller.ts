@@ -283,6 +283,28 @@ export class EngineController {
     if (events >= 64) this.msPerEvent = 0.8 * this.msPerEvent + 0.2 * Math.max(1e-4, (2 * ms) / events);
   }
 
+  // --- the run as files (the Export menu, share links): reads only, the run is not changed ---
+
+  /** The scenario as it runs now, live edits included (pg.scenario()). */
+  scenarioText(): string {
+    return this.pg.scenario();
+  }
+
+  /** The trace so far as pcap bytes. */
+  pcapBytes(): Uint8Array {
+    return this.pg.pcap();
+  }
+
+  /** The trace so far as JSON Lines (`tcpplay run --jsonl`). */
+  jsonlText(): string {
+    return this.pg.jsonl();
+  }
+
+  /** The trace so far as tcpdump-style text (`tcpplay run`). */
+  tcpdumpText(): string {
+    return this.pg.tcpdumpText();
+  }
+
   /** Whether tick() has work to do. */
   get busy(): boolean {
     return this.playing || this.seeking || this.unread;

@@ -2,7 +2,9 @@
 // the host headers. Pure drawing from the model and a view state; it also returns what it drew
 // (for hit testing and the accessible text twin). Only what is visible is drawn: packets and
 // folds are found by binary search over typed arrays, and at most one packet per pixel row and
-// direction is drawn when they are denser than that.
+// direction is drawn when they are denser than that. It draws through DrawContext (a canvas
+// context, or the SVG export's recorder: the same calls, so the same drawing).
+import type { DrawContext } from './draw-context';
 import { Kind, TcpFlag } from '../engine/feed';
 import { msg } from '../i18n';
 import { LONG_TIMER, Mark, TimerEnd, TraceModel, lowerBound, upperBound } from '../model/trace-model';
@@ -150,7 +152,7 @@ export class LadderPainter {
    * character is measured per font, not assumed): a width is a length times that advance, with
    * no measureText per label.
    */
-  private measure(ctx: CanvasRenderingContext2D, s: string): number {
+  private measure(ctx: DrawContext, s: string): number {
     const font = ctx.font;
     let w = this.widthCache.get(font);
     if (w === undefined) {
@@ -172,7 +174,7 @@ export class LadderPainter {
     return false;
   }
 
-  private elide(ctx: CanvasRenderingContext2D, s: string, max: number): string {
+  private elide(ctx: DrawContext, s: string, max: number): string {
     if (this.measure(ctx, s) <= max) return s;
     const charW = this.measure(ctx, 'M');
     const n = Math.floor(max / charW) - 1;
@@ -200,7 +202,7 @@ export class LadderPainter {
     return th.tcp;
   }
 
-  draw(ctx: CanvasRenderingContext2D, v: ViewState, th: LadderTheme): DrawnFrame {
+  draw(ctx: DrawContext, v: ViewState, th: LadderTheme): DrawnFrame {
     const m = this.model;
     if (m.version !== this.labelVersion) {
       // Label text can depend on later events only through options text: keep the cache.

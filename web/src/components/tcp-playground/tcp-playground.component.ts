@@ -4,6 +4,7 @@ import { LESSONS } from 'tcpplay:lessons';
 import { EngineController, LessonSource } from '../../engine/controller';
 import { Kind } from '../../engine/feed';
 import { msg } from '../../i18n';
+import { decodeShare, shareParam, timeParam } from '../../model/share-link';
 import { browserSupported } from '../../util/support';
 import { parseTime } from '../../util/time';
 import type { ControlDetail, LessonDetail, SeekDetail, SelectDetail, SpeedDetail } from '../events';
@@ -162,8 +163,14 @@ export class TcpPlayground extends LitElement {
       this.requestUpdate();
       await this.updateComplete;
       const hash = this.hasAttribute('routing') ? parseHash(location.hash) : { lesson: '', t: NaN };
+      const shared = this.hasAttribute('routing') && shareParam(location.hash) !== '';
       const id = this.find(hash.lesson) ? hash.lesson : this.find(this.getAttribute('lesson') ?? '') ? this.getAttribute('lesson')! : this.lessons[0].id;
-      this.openLesson(id, hash.t);
+      // A share link opens its scenario; when it is broken, the page opens as without it and says why.
+      if (!shared || !(await this.openShared(location.hash))) {
+        const why = this.error;
+        this.openLesson(id, hash.t);
+        if (shared) this.error = why;
+      }
       performance.mark('tcpplay:lesson-loaded');
       this.ladder?.paintNow();
       this.showTour = !this.hasAttribute('no-tour') && !this.tourDone();
@@ -196,27 +203,64 @@ export class TcpPlayground extends LitElement {
   }
 
   /** Opens any scenario (JSON text) as if it were a lesson; its errors show in the page. */
-  openScenario(json: string, t = NaN): void {
+  openScenario(json: string, t = NaN): boolean {
     let doc: { title?: string; description?: string; watch?: LessonSource['watch'] } = {};
     try {
       doc = JSON.parse(json);
     } catch {
       // the engine reports the error
     }
-    this.open({ id: 'custom', file: '', number: 0, title: doc.title ?? '', description: doc.description ?? '', watch: doc.watch ?? [], json }, t);
+    // Only strings reach the views (a title of another type must not reach Lit as a template).
+    const str = (x: unknown) => (typeof x === 'string' ? x : '');
+    return this.open({ id: 'custom', file: '', number: 0, title: str(doc.title), description: str(doc.description), watch: Array.isArray(doc.watch) ? doc.watch : [], json }, t);
   }
 
-  private open(lesson: LessonSource, t: number): void {
+  /** The `s` of the share link on screen ('' when the scenario did not come from one). */
+  private sharedData = '';
+
+  /**
+   * Opens the scenario of a share link (#s=1.<data>&t=...), paused at its time. A broken link or
+   * a scenario the loader refuses loads nothing: the work on screen stays, the error says why.
+   */
+  private async openShared(hash: string): Promise<boolean> {
+    const s = shareParam(hash);
+    const d = await decodeShare(hash);
     const c = this.controller;
-    if (!c) return;
+    if (!c) return false;
+    if (!d.ok) {
+      this.error = msg('share.bad', { problem: msg(`share.problem.${d.problem}`, { detail: d.detail }) });
+      this.requestUpdate();
+      return false;
+    }
+    if (s === this.sharedData && c.lesson?.id === 'custom') {
+      if (Math.abs(d.t - c.now) > 1e3) this.seek(d.t);
+      return true;
+    }
+    if (!this.openScenario(d.json, d.t)) {
+      this.error = msg('share.badLoad', { message: this.loadError });
+      this.requestUpdate();
+      return false;
+    }
+    this.sharedData = s;
+    return true;
+  }
+
+  /** The loader's message for the last scenario it refused. */
+  private loadError = '';
+
+  private open(lesson: LessonSource, t: number): boolean {
+    const c = this.controller;
+    if (!c) return false;
     try {
       c.load(lesson);
     } catch (e) {
-      this.error = msg('app.loadError', { message: e instanceof Error ? e.message : String(e) });
+      this.loadError = e instanceof Error ? e.message : String(e);
+      this.error = msg('app.loadError', { message: this.loadError });
       this.requestUpdate();
-      return;
+      return false;
     }
     this.error = '';
+    this.sharedData = '';
     const ladder = this.ladder;
     if (ladder) {
       ladder.controller = c;
@@ -249,6 +293,7 @@ export class TcpPlayground extends LitElement {
     this.lastVersion = -1;
     this.requestUpdate();
     this.kick();
+    return true;
   }
 
   /** Starts the frame loop (it stops itself when nothing moves). */
@@ -314,8 +359,10 @@ export class TcpPlayground extends LitElement {
   private writeHash(ns?: number): void {
     const c = this.controller;
     if (!this.hasAttribute('routing') || !c?.lesson) return;
-    const t = (ns ?? c.now) / 1e9;
-    const hash = `#lesson=${c.lesson.id}${t > 0 ? `&t=${Math.round(t * 1e6) / 1e6}s` : ''}`;
+    const t = timeParam(ns ?? c.now);
+    // A shared scenario keeps its link's data (back, forward and reload come back to it).
+    const where = this.sharedData && c.lesson.id === 'custom' ? `s=${this.sharedData}` : `lesson=${c.lesson.id}`;
+    const hash = `#${where}${t ? `&t=${t}` : ''}`;
     if (location.hash !== hash) history.replaceState(history.state, '', hash);
   }
 
@@ -396,6 +443,10 @@ export class TcpPlayground extends LitElement {
   private onPick = (e: Event): void => this.chooseLesson((e.target as HTMLSelectElement).value);
 
   private onHash = (): void => {
+    if (shareParam(location.hash)) {
+      void this.openShared(location.hash);
+      return;
+    }
     const { lesson, t } = parseHash(location.hash);
     const c = this.controller;
     if (!c || !this.find(lesson)) return;
@@ -513,6 +564,8 @@ export class TcpPlayground extends LitElement {
     this.kick();
   };
 
+  private ladderView = () => this.ladder?.exportView() ?? null;
+
   private onStopAtPoints = (e: Event): void => {
     if (this.controller) this.controller.stopAtPoints = (e.target as HTMLInputElement).checked;
   };
@@ -526,6 +579,9 @@ export class TcpPlayground extends LitElement {
     if (this.status === 'error') return html`<p class="message" role="alert">${msg('app.error', { message: this.error })}</p>`;
     if (this.status === 'loading') return html`<p class="message">${msg('app.loading')}</p>`;
     const current = this.controller?.lesson?.id ?? '';
+    // A scenario of one's own (a share link, a file) is listed first, under its own title.
+    const own = this.controller?.lesson?.id === 'custom' ? this.controller.lesson : null;
+    const lessons = own ? [{ ...own, title: msg('lessons.own', { title: own.title || msg('lessons.untitled') }) }, ...this.lessons] : this.lessons;
     return html`
       <div class="app">
         <header class="top">
@@ -533,7 +589,8 @@ export class TcpPlayground extends LitElement {
           <label class="picker">
             <span>${msg('lessons.pick')}</span>
             <select class="lesson-select" aria-label=${msg('lessons.label')} @change=${this.onPick}>
-              ${this.lessons.map((l) => {
+              ${lessons.map((l) => {
+                if (l.id === 'custom') return html`<option value=${l.id} selected>${l.title}</option>`;
                 const seen = this.controller?.points.seen(l.id).size ?? 0;
                 const title = `${l.number}. ${l.title}`;
                 return html`<option value=${l.id} ?selected=${l.id === current}>${seen ? msg('lessons.optionProgress', { title, seen, total: l.watch.length }) : title}</option>`;
@@ -541,6 +598,8 @@ export class TcpPlayground extends LitElement {
             </select>
           </label>
           <label class="stop-at-points"><input type="checkbox" class="stop-points" .checked=${this.controller?.stopAtPoints ?? false} @change=${this.onStopAtPoints} /> ${msg('lessons.stopAtPoints')}</label>
+          <tp-share .controller=${this.controller}></tp-share>
+          <tp-export .controller=${this.controller} .ladderView=${this.ladderView}></tp-export>
         </header>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
         <main class=${WIDE_TABS.includes(this.tab) ? 'main wide' : 'main'}>
@@ -557,7 +616,7 @@ export class TcpPlayground extends LitElement {
               role="tabpanel"
               aria-labelledby="tab-lesson"
               ?hidden=${this.tab !== 'lesson'}
-              .lessons=${this.lessons}
+              .lessons=${lessons}
               .current=${current}
               .seen=${this.controller?.points.seen(current) ?? new Set()}
               .reached=${new Map(this.controller?.points.list.map((p) => [p.n, p.time]) ?? [])}

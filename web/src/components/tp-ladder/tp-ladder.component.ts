@@ -3,6 +3,7 @@ import { LitElement, html } from 'lit';
 import type { EngineController } from '../../engine/controller';
 import { msg } from '../../i18n';
 import { Mark } from '../../model/trace-model';
+import type { LadderView } from '../../ladder/export';
 import { DrawnFrame, LadderPainter, LadderTheme, TOP_PAD, TwinItem, markText } from '../../ladder/painter';
 import { formatTime } from '../../util/time';
 import { emit } from '../events';
@@ -135,6 +136,26 @@ export class TpLadder extends LitElement {
   invalidate(): void {
     this.dirty = true;
     if (!this.raf && this.isConnected) this.raf = requestAnimationFrame(() => this.paint());
+  }
+
+  /** What an export of the ladder needs (ladder/export.ts): the view as it is on screen. */
+  exportView(): LadderView | null {
+    const c = this.controller;
+    const p = this.painter;
+    if (!c || !p) return null;
+    if (!this.theme) this.theme = this.readTheme();
+    return {
+      model: c.model,
+      text: (i) => c.feed.eventText(i),
+      addresses: c.hostAddresses(),
+      theme: this.theme,
+      width: this.width || 800,
+      height: this.height || 600,
+      scrollY: this.scrollY,
+      scale: p.axis.scale,
+      now: c.now,
+      absolute: this.absolute,
+    };
   }
 
   /** Draws now rather than on the next animation frame (the first frame of a page). */

@@ -46,7 +46,7 @@ export class TpLessons extends LitElement {
           return html`
             <li class=${open ? 'lesson current' : 'lesson'} data-id=${l.id}>
               <button class="title" aria-expanded=${open ? 'true' : 'false'} aria-current=${open ? 'true' : 'false'} @click=${() => emit(this, 'tp-lesson', { id: l.id })}>
-                <span class="number">${l.number}</span> ${l.title}
+                <span class="number">${l.number || ''}</span> ${l.title}
               </button>
               ${open
                 ? html`<div class="body">
