@@ -41,8 +41,10 @@ std::int64_t first_lb_packet(Playground& p, const std::string& flag) {
   std::istringstream in(p.jsonl());
   for (std::string line; std::getline(in, line);) {
     const NJson e = NJson::parse(line);
-    if (e["kind"] != "packet_sent" || e.value("src", std::string()) != "10.0.0.2:80") continue;
-    if (e.value("flags", std::string()).find(flag) != std::string::npos) return e["t_ns"];
+    if (e["kind"] != "packet_sent" || !e.contains("pkt")) continue;
+    const NJson& pkt = e["pkt"];
+    if (pkt["src"] != "10.0.0.2" || pkt.value("sport", 0) != 80) continue;
+    if (pkt.value("flags", std::string()).find(flag) != std::string::npos) return e["t_ns"];
   }
   return -1;
 }
@@ -85,11 +87,6 @@ TEST_CASE("live ALB: a shorter idle timeout moves the 504 and the close, and rep
   p.seek(5 * kSecond);
   p.run_until(p.duration());
   CHECK(p.jsonl() == full);
-  // The saved scenario, loaded fresh, runs the same too.
-  Playground q;
-  REQUIRE(q.load(p.scenario_json()) == "[]");
-  q.run_until(q.duration());
-  CHECK(q.jsonl() == full);
 }
 
 TEST_CASE("live ALB: an idle timeout shorter than the time already idle fires at once") {
@@ -108,12 +105,10 @@ TEST_CASE("live apps: the server's processing time and the client's request time
   // The work started at about 2 ms; 20 s from then is before the ALB's 60 s: a 200 this time.
   p.apply(R"({"do":"set","target":"app:web","param":"processing_time","value":"20s"})");
   p.run_until(p.duration());
-  const NJson snap = NJson::parse(p.snapshot());
   CHECK(p.jsonl().find("504 Gateway Time-out") == std::string::npos);
   const std::int64_t ok = first_event(p, "app", "200 OK");
   CHECK(ok > 20 * kSecond);
   CHECK(ok < 21 * kSecond);
-  (void)snap;
 }
 
 TEST_CASE("live components: errors name the field and record nothing") {

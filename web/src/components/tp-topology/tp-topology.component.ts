@@ -19,6 +19,18 @@ function targetOf(c: ComponentInfo): string {
   return `${MIDDLEBOX_KINDS.has(c.kind) ? 'middlebox' : 'app'}:${c.name}`;
 }
 
+/** Hosts that a `listen` or `udp_bind` of the scenario's timeline names. */
+function servingHosts(scenarioJson: string): Set<string> {
+  const out = new Set<string>();
+  try {
+    const doc = JSON.parse(scenarioJson) as { timeline?: Array<{ do?: string; host?: string }> };
+    for (const a of doc.timeline ?? []) if ((a.do === 'listen' || a.do === 'udp_bind') && a.host) out.add(a.host);
+  } catch {
+    // no document: the snapshot's listeners decide
+  }
+  return out;
+}
+
 /**
  * The topology: hosts, links, routers and balancers of the running scenario as a graph (SVG,
  * laid out by tp-topology.layout.ts), each link labelled with its delay, bandwidth and loss,
@@ -40,6 +52,8 @@ export class TpTopology extends LitElement {
   private laidOut: Layout | null = null;
   private layoutKey = '';
   private sel: Selection = null;
+  /** Hosts the timeline makes listen or bind a UDP port (drawn on the right). */
+  private serving: Set<string> | null = null;
   /** Text typed into a field, kept until applied (and after an error). */
   private drafts = new Map<string, string>();
   private errors = new Map<string, string>();
@@ -58,7 +72,8 @@ export class TpTopology extends LitElement {
     const key = JSON.stringify([s.hosts.map((h) => [h.name, h.listeners.length > 0, h.udp.length > 0]), s.links.map((l) => l.name), s.components.map((x) => x.name)]);
     if (key !== this.layoutKey && s.hosts.length <= MAX_DRAWN_HOSTS) {
       this.layoutKey = key;
-      this.laidOut = layout(s.hosts, s.links, s.components);
+      if (!this.serving) this.serving = servingHosts(c.feed.pg.scenario());
+      this.laidOut = layout(s.hosts, s.links, s.components, this.serving);
     }
     this.requestUpdate();
   }
@@ -67,6 +82,7 @@ export class TpTopology extends LitElement {
     this.snap = null;
     this.laidOut = null;
     this.layoutKey = '';
+    this.serving = null;
     this.sel = null;
     this.drafts.clear();
     this.errors.clear();
@@ -224,8 +240,9 @@ export class TpTopology extends LitElement {
       <line class="wire" x1=${l.x1} y1=${l.y1} x2=${l.x2} y2=${l.y2}></line>
       <rect class="label-bg" x=${x} y=${y} width=${LABEL_WIDTH} height=${LABEL_HEIGHT} rx="4"></rect>
       <text class="label name" x=${l.lx} y=${y + 14}>${l.link.name}${down ? ` · ${msg('topology.down')}` : ''}</text>
-      <text class="label" x=${l.lx} y=${y + 29}>${durationLabel(p.delay_ns)} · ${bandwidthLabel(p.bandwidth_bps)}</text>
-      <text class="label" x=${l.lx} y=${y + 43}>${loss}</text>
+      <text class="label" x=${l.lx} y=${y + 28}>${durationLabel(p.delay_ns)}</text>
+      <text class="label" x=${l.lx} y=${y + 42}>${bandwidthLabel(p.bandwidth_bps)}</text>
+      <text class="label" x=${l.lx} y=${y + 56}>${loss}</text>
     </g>`;
   }
 

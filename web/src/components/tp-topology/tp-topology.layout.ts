@@ -2,7 +2,8 @@
 // randomness (the same scenario is always drawn the same way). Columns: hosts that start
 // connections (leaves without servers) on the left, routers and balancers in the middle by
 // their hop distance from the left, hosts that serve (leaves with a server app or a listener)
-// on the right. Rows: in host order within a column. Sizes are in SVG user units (px).
+// on the right. Rows: in host order within a column. Sizes are in SVG user units (px): three
+// columns fit the wide side panel (760 px) without scrolling.
 import type { ComponentInfo, HostInfo, LinkInfo } from '../../../api/playground';
 
 /** Apps that wait for connections or datagrams: their host is drawn on the right. */
@@ -10,14 +11,14 @@ const SERVER_KINDS = new Set(['http_server', 'tcp_echo', 'udp_echo', 'bulk_sink'
 /** Components drawn as balancers (and their hosts in the middle). */
 export const MIDDLEBOX_KINDS = new Set(['alb', 'nlb', 'filter']);
 
-export const NODE_WIDTH = 168;
+export const NODE_WIDTH = 144;
 /** A node's height without components; each component adds COMPONENT_ROW. */
 export const NODE_BASE = 52;
 export const COMPONENT_ROW = 18;
 /** Horizontal room between two columns: a link's label (LABEL_WIDTH) fits in it. */
-export const COLUMN_GAP = 176;
-export const LABEL_WIDTH = 148;
-export const LABEL_HEIGHT = 48;
+export const COLUMN_GAP = 140;
+export const LABEL_WIDTH = 124;
+export const LABEL_HEIGHT = 62;
 export const ROW_GAP = 64;
 export const MARGIN = 12;
 
@@ -55,7 +56,11 @@ export function componentHost(c: ComponentInfo): string {
   return typeof s?.host === 'string' ? s.host : '';
 }
 
-export function layout(hosts: HostInfo[], links: LinkInfo[], components: ComponentInfo[]): Layout {
+/**
+ * `serving`: hosts the scenario's timeline makes listen or bind (known before those actions run,
+ * so the drawing does not move when they do).
+ */
+export function layout(hosts: HostInfo[], links: LinkInfo[], components: ComponentInfo[], serving: Set<string> = new Set()): Layout {
   const byName = new Map(hosts.map((h, i) => [h.name, i]));
   const adj: number[][] = hosts.map(() => []);
   for (const l of links) {
@@ -73,7 +78,7 @@ export function layout(hosts: HostInfo[], links: LinkInfo[], components: Compone
   const role = hosts.map((h, i): PlacedHost['role'] => {
     const kinds = comps[i].map((c) => c.kind);
     if (h.forwarding || adj[i].length > 1 || kinds.some((k) => MIDDLEBOX_KINDS.has(k))) return 'middle';
-    if (kinds.some((k) => SERVER_KINDS.has(k)) || h.listeners.length > 0 || h.udp.length > 0) return 'server';
+    if (kinds.some((k) => SERVER_KINDS.has(k)) || serving.has(h.name) || h.listeners.length > 0 || h.udp.length > 0) return 'server';
     return 'client';
   });
   // No host starts connections (two servers, say): the first host is the left one.
