@@ -40,8 +40,7 @@ std::uint64_t HttpClient::succeeded() const {
   return n;
 }
 
-Status HttpClient::set_param(HttpClientParams& p, std::string_view name,
-                             std::string_view value) {
+Status HttpClient::set_param(HttpClientParams& p, std::string_view name, std::string_view value) {
   if (name != "request_timeout" && name != "pool.idle_timeout")
     return make_error("an http_client has no live parameter \"" + std::string(name) +
                       "\" (live: request_timeout, pool.idle_timeout)");

@@ -48,8 +48,7 @@ void HttpServer::on_established(TcpConnection& c) {
   arm_keep_alive(s);
 }
 
-Status HttpServer::set_param(HttpServerParams& p, std::string_view name,
-                             std::string_view value) {
+Status HttpServer::set_param(HttpServerParams& p, std::string_view name, std::string_view value) {
   if (name == "on_timeout") {
     if (Status st = live_choice(name, value, {"504", "close"}); !st) return st;
     p.on_timeout = std::string(value);

@@ -338,7 +338,8 @@ void ActionParser::set() {
   if (kind == "app" || kind == "middlebox") {
     // An application's or balancer's own parameter (live ones only): checked once the
     // components are known (check_component_set).
-    if (name.empty()) c_.error(f_.path("target"), "expected \"" + kind + ":NAME\", got \"" + *target + "\"");
+    if (name.empty())
+      c_.error(f_.path("target"), "expected \"" + kind + ":NAME\", got \"" + *target + "\"");
     a_.component = name;
     return;
   }

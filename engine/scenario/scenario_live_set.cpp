@@ -54,8 +54,8 @@ void check_component_set(Checker& c, const Scenario& scenario, const Action& a) 
   const char* section = middlebox ? "middleboxes" : "apps";
   const ComponentSpec* comp = scenario.find_component(a.component);
   if (!comp || comp->middlebox != middlebox) {
-    c.error(a.path + "/target", "no " + std::string(middlebox ? "middlebox" : "app") +
-                                    " named \"" + a.component + "\" in \"" + section + "\"");
+    c.error(a.path + "/target", "no " + std::string(middlebox ? "middlebox" : "app") + " named \"" +
+                                    a.component + "\" in \"" + section + "\"");
     return;
   }
   const std::string scope = std::string(middlebox ? "middlebox:" : "app:") + comp->type;
@@ -68,7 +68,8 @@ void check_component_set(Checker& c, const Scenario& scenario, const Action& a) 
                 (live.empty() ? " (it has no live parameters)" : " (live: " + live + ")"));
     return;
   }
-  if (Status st = try_value(comp->type, a.param, a.value); !st) c.error(a.path + "/value", st.error());
+  if (Status st = try_value(comp->type, a.param, a.value); !st)
+    c.error(a.path + "/value", st.error());
 }
 
 }  // namespace tcpplay::scenario_detail

@@ -29,7 +29,8 @@ class Component {
   /// A `set` action on "app:NAME" or "middlebox:NAME": changes one of the component's live
   /// parameters (the catalogue marks them `live`) while running. Components without any refuse.
   virtual Status set_live(std::string_view param, std::string_view /*value*/) {
-    return make_error(std::string(kind()) + " has no live parameter \"" + std::string(param) + "\"");
+    return make_error(std::string(kind()) + " has no live parameter \"" + std::string(param) +
+                      "\"");
   }
 };
 
