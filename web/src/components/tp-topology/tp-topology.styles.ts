@@ -64,11 +64,14 @@ export const styles = css`
   .comp.balancer .comp-bg {
     fill: var(--tp-topo-balancer-bg);
   }
+  .comp {
+    outline: none;
+  }
   .comp.editable {
     cursor: pointer;
   }
   .comp.selected .comp-bg,
-  .comp:focus-visible .comp-bg {
+  .comp.editable:focus-visible .comp-bg {
     stroke: var(--tp-topo-selected);
     stroke-width: var(--tp-focus-width);
   }
