@@ -146,6 +146,50 @@ void AppBase::idle_arm(IdleTimer& t, std::function<void()> on_expire) {
       });
 }
 
+void AppBase::retime_timer(TimerId& id, SimTime at) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  std::function<void()> fn = std::move(it->second.fn);
+  cancel_timer(id);
+  id = set_timer(at, std::move(fn));  // set_timer runs a past `at` now
+}
+
+void AppBase::idle_retime(IdleTimer& t, SimTime timeout) {
+  t.timeout = timeout;
+  if (t.timer == 0) return;
+  if (timeout == 0) {
+    cancel_timer(t.timer);  // 0 means "no such timeout"
+    return;
+  }
+  // The pending event re-checks last_activity + timeout when it fires, so a longer length
+  // needs nothing more; a shorter one must fire sooner.
+  if (timer_deadline(t.timer) > t.last_activity + timeout)
+    retime_timer(t.timer, t.last_activity + timeout);
+}
+
+Result<SimTime> live_duration(std::string_view param, std::string_view value, SimTime min) {
+  const auto d = parse_duration(value);
+  if (!d)
+    return make_error("expected a duration like \"30s\" or \"250ms\" for " + std::string(param) +
+                      ", got \"" + std::string(value) + "\"");
+  if (*d < min)
+    return make_error(std::string(param) + " must be at least " + format_duration(min) +
+                      ", got \"" + std::string(value) + "\"");
+  return *d;
+}
+
+Status live_choice(std::string_view param, std::string_view value,
+                   std::initializer_list<std::string_view> choices) {
+  std::string list;
+  for (std::string_view c : choices) {
+    if (c == value) return Status::success();
+    if (!list.empty()) list += ", ";
+    list += "\"" + std::string(c) + "\"";
+  }
+  return make_error("expected one of " + list + " for " + std::string(param) + ", got \"" +
+                    std::string(value) + "\"");
+}
+
 void AppBase::narrate(std::string detail, const TcpConnection* c) const {
   if (c) {
     narrate(std::move(detail), c->tuple(), c->id());

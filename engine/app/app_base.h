@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -101,6 +102,15 @@ class AppBase : public Component, public EventHandler {
   /// Activity that counts: the deadline moves to now + timeout.
   void idle_touch(IdleTimer& t) { t.last_activity = now(); }
   void idle_stop(IdleTimer& t) { cancel_timer(t.timer); }
+  /// A live change of an armed timer's deadline: the same callback runs at `at` instead (at
+  /// once if `at` has passed). No-op for id 0 or a timer that already ran.
+  void retime_timer(TimerId& id, SimTime at);
+  /// A live change of an idle timer's length (a `set` on "app:NAME" / "middlebox:NAME"), by the
+  /// rule TCP's armed timers follow: the deadline is counted from when the timer last started
+  /// (its last activity) with the new length, so it is last_activity + timeout, at once if that
+  /// has passed. 0 turns an armed timer off. A timer not armed now gets the new length the next
+  /// time the component starts it.
+  void idle_retime(IdleTimer& t, SimTime timeout);
 
   /// One narration line (TraceKind::app). `c` attributes it to a TCP connection (id and tuple).
   void narrate(std::string detail, const TcpConnection* c = nullptr) const;
@@ -124,6 +134,13 @@ class AppBase : public Component, public EventHandler {
   std::map<TimerId, Pending> timers_;
   TimerId next_timer_ = 1;
 };
+
+/// The value of a live duration parameter (`set` on an app or middlebox): "30s", "250ms", at
+/// least `min`. The error names the parameter and shows the value.
+Result<SimTime> live_duration(std::string_view param, std::string_view value, SimTime min = 0);
+/// The value of a live choice parameter: one of `choices`.
+Status live_choice(std::string_view param, std::string_view value,
+                   std::initializer_list<std::string_view> choices);
 
 /// "1.5 s", "60 s", "250 ms": durations in narration.
 std::string say_duration(SimTime d);

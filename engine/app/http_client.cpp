@@ -40,8 +40,40 @@ std::uint64_t HttpClient::succeeded() const {
   return n;
 }
 
+Status HttpClient::set_param(HttpClientParams& p, std::string_view name, std::string_view value) {
+  if (name != "request_timeout" && name != "pool.idle_timeout")
+    return make_error("an http_client has no live parameter \"" + std::string(name) +
+                      "\" (live: request_timeout, pool.idle_timeout)");
+  if (name == "pool.idle_timeout" && !p.pool)
+    return make_error("this http_client has no \"pool\", so no pool.idle_timeout");
+  auto d = live_duration(name, value);
+  if (!d) return make_error(d.error());
+  if (name == "request_timeout") p.request_timeout = *d;
+  else p.pool->idle_timeout = *d;
+  return Status::success();
+}
+
+Status HttpClient::set_live(std::string_view name, std::string_view value) {
+  if (Status st = set_param(params_, name, value); !st) return st;
+  // Armed timers follow the new length from when they started (a request's timeout from when
+  // it was issued, a pooled connection's from when it went idle), at once if that has passed,
+  // as TCP's armed timers do on a live change; 0 disarms them. Requests issued while the
+  // timeout was 0 stay without one.
+  if (name == "request_timeout") {
+    for (Request& r : requests_) {
+      if (r.timeout == 0) continue;
+      if (params_.request_timeout == 0) cancel_timer(r.timeout);
+      else retime_timer(r.timeout, r.issued_at + params_.request_timeout);
+    }
+  } else {
+    for (auto& [id, s] : conns_) idle_retime(s.idle, params_.pool->idle_timeout);
+  }
+  return Status::success();
+}
+
 void HttpClient::issue(int number) {
   Request& r = requests_[static_cast<std::size_t>(number - 1)];
+  r.issued_at = now();
   if (params_.request_timeout > 0)
     r.timeout =
         set_timer(now() + params_.request_timeout, [this, number] { on_request_timeout(number); });
@@ -318,6 +350,7 @@ void HttpClient::on_request_timeout(int number) {
 void HttpClient::snapshot(JsonWriter& w) const {
   snapshot_header(w);
   w.field("server", format_endpoint(params_.server));
+  w.field("request_timeout_ns", params_.request_timeout);
   w.field("pooled", params_.pool.has_value());
   if (params_.pool) {
     w.key("pool").begin_object();

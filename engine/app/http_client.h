@@ -67,11 +67,16 @@ class HttpClient : public AppBase, private TcpObserver {
     std::string
         outcome;  ///< "" while pending; "ok", "502", "504" (any status >= 400), "reset", "closed", "timeout", "connect_failed", "bad_response"
     TimerId timeout = 0;
+    SimTime issued_at = 0;  ///< when its timeout was armed (a live change counts from it)
   };
   const std::vector<Request>& requests() const { return requests_; }
   /// Failed requests by kind ("reset", "502", "504", "timeout", "connect_failed", "closed", ...).
   const std::map<std::string, std::uint64_t>& failures() const { return failures_; }
   std::uint64_t connections_opened() const { return opened_; }
+  /// Live parameters (a `set` on "app:NAME"): request_timeout and pool.idle_timeout (a client
+  /// with a pool). Checks `value` and changes `p` only; set_live() also moves armed timers.
+  static Status set_param(HttpClientParams& p, std::string_view name, std::string_view value);
+  Status set_live(std::string_view name, std::string_view value) override;
   std::uint64_t failed() const;
   std::uint64_t succeeded() const;
 

@@ -48,6 +48,44 @@ void HttpServer::on_established(TcpConnection& c) {
   arm_keep_alive(s);
 }
 
+Status HttpServer::set_param(HttpServerParams& p, std::string_view name, std::string_view value) {
+  if (name == "on_timeout") {
+    if (Status st = live_choice(name, value, {"504", "close"}); !st) return st;
+    p.on_timeout = std::string(value);
+    return Status::success();
+  }
+  SimTime* field = name == "processing_time"      ? &p.processing_time
+                   : name == "timeout"            ? &p.timeout
+                   : name == "keep_alive_timeout" ? &p.keep_alive_timeout
+                                                  : nullptr;
+  if (!field)
+    return make_error("an http_server has no live parameter \"" + std::string(name) +
+                      "\" (live: processing_time, timeout, on_timeout, keep_alive_timeout)");
+  auto d = live_duration(name, value);
+  if (!d) return make_error(d.error());
+  *field = *d;
+  return Status::success();
+}
+
+Status HttpServer::set_live(std::string_view name, std::string_view value) {
+  if (Status st = set_param(params_, name, value); !st) return st;
+  // Timers already armed follow the new length counted from when they started (a request's
+  // work and timeout from its start, keep-alive from the connection's last activity), at once
+  // if that has passed: the rule TCP's armed timers follow on a live change. A timeout set
+  // from 0 (none) is not armed for requests already in progress; 0 disarms it.
+  for (auto& [id, j] : jobs_) {
+    if (name == "processing_time" && j.work != 0)
+      retime_timer(j.work, j.started + params_.processing_time);
+    if (name == "timeout" && j.timeout != 0) {
+      if (params_.timeout == 0) cancel_timer(j.timeout);
+      else retime_timer(j.timeout, j.started + params_.timeout);
+    }
+  }
+  if (name == "keep_alive_timeout")
+    for (auto& [id, s] : conns_) idle_retime(s.idle, params_.keep_alive_timeout);
+  return Status::success();
+}
+
 void HttpServer::arm_keep_alive(Conn& s) {
   if (!params_.keep_alive || params_.keep_alive_timeout == 0 || s.closing) return;
   const int id = s.c->id();

@@ -49,6 +49,11 @@ class HttpServer : public AppBase, private TcpObserver {
   const char* kind() const override { return "http_server"; }
   void snapshot(JsonWriter& w) const override;
   const HttpServerParams& params() const { return params_; }
+  /// Live parameters (a `set` on "app:NAME"): processing_time, timeout, on_timeout ("504" |
+  /// "close"), keep_alive_timeout. Checks `value` and changes `p` only; set_live() also moves
+  /// the timers already armed.
+  static Status set_param(HttpServerParams& p, std::string_view name, std::string_view value);
+  Status set_live(std::string_view name, std::string_view value) override;
 
   struct Counters {
     std::uint64_t connections = 0, requests = 0, responses = 0, timeouts = 0;

@@ -68,6 +68,42 @@ AlbProxy::~AlbProxy() {
     (void)tcp().unlisten(params_.port);
 }
 
+Status AlbProxy::set_param(AlbParams& p, std::string_view name, std::string_view value) {
+  if (name == "close_with") {
+    if (Status st = live_choice(name, value, {"fin", "rst"}); !st) return st;
+    p.close_with = std::string(value);
+    return Status::success();
+  }
+  SimTime* field = name == "idle_timeout"      ? &p.idle_timeout
+                   : name == "connect_timeout" ? &p.connect_timeout
+                                               : nullptr;
+  if (!field)
+    return make_error("an alb has no live parameter \"" + std::string(name) +
+                      "\" (live: idle_timeout, connect_timeout, close_with)");
+  auto d = live_duration(name, value, kSecond);  // AWS allows 1 s and more
+  if (!d) return make_error(d.error());
+  *field = *d;
+  return Status::success();
+}
+
+Status AlbProxy::set_live(std::string_view name, std::string_view value) {
+  if (Status st = set_param(params_, name, value); !st) return st;
+  // Timers already armed follow the new length, counted from when they last started (the
+  // idle timers: the last data byte), as TCP's own timers do on a live change; a deadline that
+  // has passed fires at once. A change of close_with applies to the next close.
+  if (name == "idle_timeout") {
+    for (auto& [id, f] : fronts_) idle_retime(f.idle, params_.idle_timeout);
+    for (auto& [id, b] : backs_) idle_retime(b.idle, params_.idle_timeout);
+  }
+  if (name == "connect_timeout") {
+    for (auto& [id, b] : backs_) {
+      if (b.connect_timer == 0) continue;
+      retime_timer(b.connect_timer, b.connect_started + params_.connect_timeout);
+    }
+  }
+  return Status::success();
+}
+
 const char* AlbProxy::close_word() const { return params_.close_with == "rst" ? "RST" : "FIN"; }
 
 // --- client side -------------------------------------------------------------------------
@@ -153,6 +189,7 @@ void AlbProxy::dispatch(int front) {
   b.front = front;
   b.pending = std::move(req);
   f.back = bid;
+  b.connect_started = now();
   b.connect_timer =
       set_timer(now() + params_.connect_timeout, [this, bid] { on_connect_timeout(bid); });
   narrate(f.current + " from the client -> target " + format_endpoint(target) +

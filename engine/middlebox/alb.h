@@ -57,6 +57,11 @@ class AlbProxy : public AppBase {
   const char* kind() const override { return "alb"; }
   void snapshot(JsonWriter& w) const override;
   const AlbParams& params() const { return params_; }
+  /// Live parameters (a `set` on "middlebox:NAME"): idle_timeout (at least 1 s),
+  /// connect_timeout (at least 1 s), close_with ("fin" | "rst"). Checks `value` and changes `p`
+  /// only; set_live() also moves the timers already armed.
+  static Status set_param(AlbParams& p, std::string_view name, std::string_view value);
+  Status set_live(std::string_view name, std::string_view value) override;
 
   struct Counters {
     std::uint64_t client_connections = 0, requests = 0, responses = 0;
@@ -89,6 +94,7 @@ class AlbProxy : public AppBase {
     bool established = false;
     std::optional<HttpMessage> pending;  ///< request waiting for the handshake
     TimerId connect_timer = 0;
+    SimTime connect_started = 0;  ///< when connect_timer was armed (a live change counts from it)
     IdleTimer idle;
     SendQueue out;
     bool closing = false;

@@ -1,5 +1,7 @@
 #include "middlebox/nlb.h"
 
+#include <algorithm>
+
 #include "tcp/tcp_stack.h"
 
 #include "net/network.h"
@@ -187,6 +189,33 @@ NlbBalancer::Flow* NlbBalancer::create_flow(std::uint8_t proto, const Endpoint& 
   narrate("new " + describe(*f) + " (client address kept)",
           FourTuple{params_.vip, client.addr, params_.port, client.port});
   return f;
+}
+
+Status NlbBalancer::set_param(NlbParams& p, std::string_view name, std::string_view value) {
+  SimTime* field = name == "tcp_idle_timeout"   ? &p.tcp_idle_timeout
+                   : name == "udp_idle_timeout" ? &p.udp_idle_timeout
+                                                : nullptr;
+  if (!field)
+    return make_error("an nlb has no live parameter \"" + std::string(name) +
+                      "\" (live: tcp_idle_timeout, udp_idle_timeout)");
+  auto d = live_duration(name, value, kSecond);
+  if (!d) return make_error(d.error());
+  *field = *d;
+  return Status::success();
+}
+
+Status NlbBalancer::set_live(std::string_view name, std::string_view value) {
+  if (Status st = set_param(params_, name, value); !st) return st;
+  // The flows already open follow the new length from their last packet (the rule TCP's armed
+  // timers follow on a live change: start + new length, at once if that has passed). A new
+  // event replaces the pending one (its token no longer matches, so it is skipped).
+  const std::uint8_t proto = name == "tcp_idle_timeout" ? kTcp : kUdp;
+  for (auto& [key, f] : flows_) {
+    if (f->proto != proto) continue;
+    f->idle.timeout = timeout_for(proto);
+    queue_idle_event(key, *f, std::max(now(), f->idle.deadline()));
+  }
+  return Status::success();
 }
 
 void NlbBalancer::queue_idle_event(const Key& k, Flow& f, SimTime at) {

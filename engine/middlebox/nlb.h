@@ -46,6 +46,10 @@ class NlbBalancer : public AppBase, private PacketHandler {
   const char* kind() const override { return "nlb"; }
   void snapshot(JsonWriter& w) const override;
   const NlbParams& params() const { return params_; }
+  /// Live parameters (a `set` on "middlebox:NAME"): tcp_idle_timeout and udp_idle_timeout (at
+  /// least 1 s). Checks `value` and changes `p` only; set_live() also moves the flows' deadlines.
+  static Status set_param(NlbParams& p, std::string_view name, std::string_view value);
+  Status set_live(std::string_view name, std::string_view value) override;
 
   struct Counters {
     std::uint64_t flows_created = 0, flows_expired = 0, flows_reset = 0;

@@ -193,17 +193,21 @@ void app_entries(std::vector<ParamDef>& out) {
     a.port("port", p.port, "listening port");
     a.backlog(p.backlog);
     a.add("processing_time", "duration", "s", dur(0), "", dur(p.processing_time),
-          "from a complete request to its response");
+          "from a complete request to its response")
+        .live = true;
     a.add("timeout", "duration", "s", dur(0), "", dur(p.timeout),
-          "the server's own request timeout (0 = none)");
+          "the server's own request timeout (0 = none)")
+        .live = true;
     a.choice("on_timeout", {"504", "close"}, p.on_timeout,
-             "on its timeout: answer 504 then close, or just close");
+             "on its timeout: answer 504 then close, or just close")
+        .live = true;
     a.add("send_late_response", "boolean", "", "", "", flag(p.send_late_response),
           "write the response when the work ends, even after a timeout or the peer's close");
     a.add("keep_alive", "boolean", "", "", "", flag(p.keep_alive),
           "keep connections open between requests");
     a.add("keep_alive_timeout", "duration", "s", dur(0), "", dur(p.keep_alive_timeout),
-          "close a keep-alive connection idle this long (0 = never)");
+          "close a keep-alive connection idle this long (0 = never)")
+        .live = true;
     a.add("status", "integer", "", "100", "599", num(static_cast<std::uint64_t>(p.status)),
           "status of normal responses");
     a.add("body", "string", "characters", "", "65536", quoted(p.body),
@@ -231,7 +235,8 @@ void app_entries(std::vector<ParamDef>& out) {
     a.add("start", "duration", "s", dur(0), "", dur(p.start), "time of the first request");
     a.add("interval", "duration", "s", dur(0), "", dur(p.interval), "time between requests");
     a.add("request_timeout", "duration", "s", dur(0), "", dur(p.request_timeout),
-          "give up on a request after this (0 = wait forever)");
+          "give up on a request after this (0 = wait forever)")
+        .live = true;
     a.add("pool", "object", "", "", "", "",
           "a keep-alive connection pool (absent: a new connection per request)")
         .example = "{}";
@@ -240,7 +245,8 @@ void app_entries(std::vector<ParamDef>& out) {
     a.add("pool.max_connections", "integer", "connections", "0", "65535", num(q.max_connections),
           "most open connections (0 = no limit)");
     a.add("pool.idle_timeout", "duration", "s", dur(0), "", dur(q.idle_timeout),
-          "close a connection idle in the pool this long (0 = never)");
+          "close a connection idle in the pool this long (0 = never)")
+        .live = true;
     a.add("pool.keepalive", "boolean", "", "", "", flag(q.keepalive),
           "TCP keepalive on pooled connections");
     a.add("pool.keepalive_idle", "duration", "s", dur(0), "", dur(q.keepalive_idle),
@@ -285,10 +291,12 @@ void middlebox_entries(std::vector<ParamDef>& out) {
     a.add("targets", "endpoints", "", "", "", "[]", "target group, used round-robin").example =
         "[\"server:80\"]";
     a.add("idle_timeout", "duration", "s", dur(1), "", dur(p.idle_timeout),
-          "connection idle timeout on both sides, counting data only (AWS: 60 s)");
+          "connection idle timeout on both sides, counting data only (AWS: 60 s)")
+        .live = true;
     a.add("connect_timeout", "duration", "s", dur(1), "", dur(p.connect_timeout),
-          "connecting to a target longer than this: 504 (AWS: 10 s)");
-    a.choice("close_with", {"fin", "rst"}, p.close_with, "how it closes a connection");
+          "connecting to a target longer than this: 504 (AWS: 10 s)")
+        .live = true;
+    a.choice("close_with", {"fin", "rst"}, p.close_with, "how it closes a connection").live = true;
     a.add("reuse_target_connections", "boolean", "", "", "", flag(p.reuse_target_connections),
           "keep-alive reuse of idle target connections");
     a.add("x_forwarded_for", "boolean", "", "", "", flag(p.x_forwarded_for),
@@ -305,9 +313,11 @@ void middlebox_entries(std::vector<ParamDef>& out) {
         .example = "[\"server:80\"]";
     a.choice("protocol", {"tcp", "udp", "tcp_udp"}, p.protocol, "what it balances");
     a.add("tcp_idle_timeout", "duration", "s", dur(1), "", dur(p.tcp_idle_timeout),
-          "forget a TCP flow idle this long (AWS: 350 s)");
+          "forget a TCP flow idle this long (AWS: 350 s)")
+        .live = true;
     a.add("udp_idle_timeout", "duration", "s", dur(1), "", dur(p.udp_idle_timeout),
-          "forget a UDP flow idle this long (AWS: 120 s)");
+          "forget a UDP flow idle this long (AWS: 120 s)")
+        .live = true;
     a.add("trace_packets", "boolean", "", "", "", flag(p.trace_packets),
           "an app event for every packet rewritten (verbose)");
   }

@@ -335,6 +335,14 @@ void ActionParser::set() {
     set_link(name);
     return;
   }
+  if (kind == "app" || kind == "middlebox") {
+    // An application's or balancer's own parameter (live ones only): checked once the
+    // components are known (check_component_set).
+    if (name.empty())
+      c_.error(f_.path("target"), "expected \"" + kind + ":NAME\", got \"" + *target + "\"");
+    a_.component = name;
+    return;
+  }
   if (kind == "tcp") {
     if (!s_.find_host(name)) c_.error(f_.path("target"), "unknown host \"" + name + "\"");
     a_.host = name;
@@ -352,7 +360,8 @@ void ActionParser::set() {
     }
   } else {
     c_.error(f_.path("target"),
-             "expected \"link:NAME\", \"tcp:HOST\", \"socket:NAME\" or \"conn:ID\", got \"" +
+             "expected \"link:NAME\", \"tcp:HOST\", \"socket:NAME\", \"conn:ID\", "
+             "\"app:NAME\" or \"middlebox:NAME\", got \"" +
                  *target + "\"");
     return;
   }
@@ -833,6 +842,7 @@ Status ScenarioRunner::apply_action(const Json& action, std::vector<ScenarioErro
                                   scenario_, parsed);
     scenario_detail::parse_reaction(c, a, "/timeline/" + std::to_string(order), scenario_, parsed);
     if (c.count() == 0) scenario_detail::check_socket_refs(c, scenario_, parsed, order);
+    if (c.count() == 0) scenario_detail::check_component_set(c, scenario_, parsed);
     if (c.count() > 0) {
       scenario_.sockets = saved;
       if (errors) *errors = c.errors();
@@ -863,6 +873,7 @@ Status ScenarioRunner::check_action(const Json& action, std::vector<ScenarioErro
   scenario_detail::parse_reaction(c, action, "/timeline/" + std::to_string(order), scenario_,
                                   parsed);
   if (c.count() == 0) scenario_detail::check_socket_refs(c, scenario_, parsed, order);
+  if (c.count() == 0) scenario_detail::check_component_set(c, scenario_, parsed);
   scenario_.sockets = saved;
   if (c.count() == 0) return Status::success();
   if (errors) *errors = c.errors();

@@ -518,6 +518,7 @@ std::vector<ScenarioError> Loader::load(Scenario& out) {
     scenario_detail::parse_components(c_, f.get("apps"), f.get("middleboxes"), s_);
     if (const Json* v = f.get("timeline")) reactions(*v, f.path("timeline"));
     check_filter_actions();
+    for (const Action& a : s_.timeline) scenario_detail::check_component_set(c_, s_, a);
     scenario_detail::parse_watch(c_, f.get("watch"), f.path("watch"), s_);
   }
   out = std::move(s_);

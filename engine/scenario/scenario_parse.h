@@ -130,5 +130,9 @@ void parse_action(Checker& c, const Json& v, const std::string& path, SimTime at
 /// Checks that the sockets `a` uses exist before it runs (earlier, or same time earlier in
 /// the timeline: `order` is its position in run order).
 void check_socket_refs(Checker& c, const Scenario& scenario, const Action& a, std::size_t order);
+/// A `set` on "app:NAME" or "middlebox:NAME" (scenario_live_set.cpp): the component exists in
+/// that section and the parameter is one of its type's live ones with a valid value. Needs the
+/// components, so the loader calls it after parsing them. Does nothing for other actions.
+void check_component_set(Checker& c, const Scenario& scenario, const Action& a);
 
 }  // namespace tcpplay::scenario_detail

@@ -468,6 +468,16 @@ void ScenarioRunner::on_send_timeout(std::uint64_t token) {
 // --- settings -------------------------------------------------------------------------------
 
 Status ScenarioRunner::do_set(const Action& a) {
+  if (!a.component.empty()) {
+    Component* c = sim_->find_component(a.component);
+    if (!c) return make_error("no app or middlebox named \"" + a.component + "\"");
+    if (Status st = c->set_live(a.param, a.value); !st) return st;
+    // Host of the component: the trace line is attributed to it, like a set on tcp:HOST.
+    const auto* spec = scenario_.find_component(a.component);
+    const Host* h = spec ? sim_->net().find_host(spec->host) : nullptr;
+    trace_param(h ? h->index() : -1, a.target + "." + a.param, a.value);
+    return Status::success();
+  }
   if (!a.link.empty()) {
     Link* l = sim_->net().find_link(a.link);
     LinkParams p = l->params();

@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/result.h"
 #include "net/network.h"
 #include "tcp/tcp_config.h"
 #include "tcp/tcp_stack.h"
@@ -24,6 +26,12 @@ class Component {
   /// Writes the component's state as members of the JSON object `w` has open: its connections
   /// or flows, each with its idle timer deadline, and its counters.
   virtual void snapshot(JsonWriter& w) const = 0;
+  /// A `set` action on "app:NAME" or "middlebox:NAME": changes one of the component's live
+  /// parameters (the catalogue marks them `live`) while running. Components without any refuse.
+  virtual Status set_live(std::string_view param, std::string_view /*value*/) {
+    return make_error(std::string(kind()) + " has no live parameter \"" + std::string(param) +
+                      "\"");
+  }
 };
 
 class Simulation {

@@ -256,6 +256,26 @@ export class Playground {
     this.engine.setLink(link, JSON.stringify(params));
   }
 
+  /**
+   * Changes a live parameter of an application now (`{do: "set", target: "app:NAME", param,
+   * value}`, recorded): http_server processing_time, timeout, on_timeout, keep_alive_timeout;
+   * http_client request_timeout, pool.idle_timeout. A timer already armed keeps its start and
+   * takes the new length (at once if that has passed). Errors name the field:
+   * `/timeline/N/param: "port" of a http_server cannot change while running (live: ...)`.
+   */
+  setApp(name: string, param: string, value: ParamValue): void {
+    this.action({ do: 'set', target: `app:${name}`, param, value });
+  }
+
+  /**
+   * Changes a live parameter of a middlebox now (`{do: "set", target: "middlebox:NAME", param,
+   * value}`, recorded): alb idle_timeout, connect_timeout, close_with ("fin" | "rst"); nlb
+   * tcp_idle_timeout, udp_idle_timeout. Armed timers follow as in setApp().
+   */
+  setMiddlebox(name: string, param: string, value: ParamValue): void {
+    this.action({ do: 'set', target: `middlebox:${name}`, param, value });
+  }
+
   /** Loses the next `count` packets that `host` sends on `link` (traced as dropped). */
   dropNext(link: string, host: string, count = 1): void {
     this.action({ do: 'drop', link, host, count });

@@ -19,14 +19,15 @@ import type { TpTimeControls } from '../tp-time-controls/tp-time-controls.compon
 import type { TpTour } from '../tp-tour/tp-tour.component';
 import type { TpSockets } from '../tp-sockets/tp-sockets.component';
 import type { TpTimeouts } from '../tp-timeouts/tp-timeouts.component';
+import type { TpTopology } from '../tp-topology/tp-topology.component';
 import { styles } from './tcp-playground.styles';
 
 const TOUR_KEY = 'tcpplay.tour.done';
 
 type Status = 'loading' | 'ready' | 'error' | 'unsupported';
-type Tab = 'lesson' | 'log' | 'states' | 'connections' | 'composer' | 'packet' | 'sockets' | 'timeouts';
+type Tab = 'lesson' | 'log' | 'states' | 'connections' | 'composer' | 'packet' | 'sockets' | 'timeouts' | 'topology';
 /** Tabs that widen the side panel. */
-const WIDE_TABS: Tab[] = ['states', 'connections', 'composer', 'packet', 'sockets', 'timeouts'];
+const WIDE_TABS: Tab[] = ['states', 'connections', 'composer', 'packet', 'sockets', 'timeouts', 'topology'];
 
 /** `#lesson=handshake&t=350s` -> { lesson, t (ns, NaN if none) }. */
 export function parseHash(hash: string): { lesson: string; t: number } {
@@ -110,6 +111,9 @@ export class TcpPlayground extends LitElement {
   }
   private get timeouts(): TpTimeouts | null {
     return this.renderRoot.querySelector('tp-timeouts');
+  }
+  private get topology(): TpTopology | null {
+    return this.renderRoot.querySelector('tp-topology');
   }
 
   override connectedCallback(): void {
@@ -284,7 +288,7 @@ export class TcpPlayground extends LitElement {
     }
     this.selectedEvent = -1;
     this.selectedConn = -1;
-    for (const panel of [this.composer, this.inspector, this.sockets, this.timeouts]) {
+    for (const panel of [this.composer, this.inspector, this.sockets, this.timeouts, this.topology]) {
       if (!panel) continue;
       panel.controller = c;
       panel.reset();
@@ -346,6 +350,7 @@ export class TcpPlayground extends LitElement {
         this.ladder?.setVerdict(this.composer?.lastVerdict ?? null);
         if (this.tab === 'sockets') this.sockets?.refresh();
         if (this.tab === 'timeouts') this.timeouts?.refresh();
+        if (this.tab === 'topology') this.topology?.refresh();
       }
     }
     if (c.points.version !== this.lastPointsVersion || now !== this.lastNow) {
@@ -537,6 +542,7 @@ export class TcpPlayground extends LitElement {
       }
       if (tab === 'sockets') this.sockets?.refresh(true);
       if (tab === 'timeouts') this.timeouts?.refresh(true);
+      if (tab === 'topology') this.topology?.refresh(true);
       this.ladder?.invalidate();
     });
   }
@@ -610,6 +616,7 @@ export class TcpPlayground extends LitElement {
               ${this.tabButton('connections', msg('tabs.connections'))} ${this.tabButton('log', msg('tabs.log'))}
               ${this.tabButton('composer', msg('tabs.composer'))} ${this.tabButton('packet', msg('tabs.packet'))}
               ${this.tabButton('sockets', msg('tabs.sockets'))} ${this.tabButton('timeouts', msg('tabs.timeouts'))}
+              ${this.tabButton('topology', msg('tabs.topology'))}
             </div>
             <tp-lessons
               id="panel-lesson"
@@ -644,6 +651,9 @@ export class TcpPlayground extends LitElement {
               : nothing}
             ${this.made.has('timeouts')
               ? html`<tp-timeouts id="panel-timeouts" role="tabpanel" aria-labelledby="tab-timeouts" ?hidden=${this.tab !== 'timeouts'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-timeouts>`
+              : nothing}
+            ${this.made.has('topology')
+              ? html`<tp-topology id="panel-topology" role="tabpanel" aria-labelledby="tab-topology" ?hidden=${this.tab !== 'topology'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-topology>`
               : nothing}
           </aside>
         </main>

@@ -103,7 +103,8 @@ export const styles = [
     .side > tp-composer,
     .side > tp-inspector,
     .side > tp-sockets,
-    .side > tp-timeouts {
+    .side > tp-timeouts,
+    .side > tp-topology {
       flex: 1;
       min-height: 0;
     }

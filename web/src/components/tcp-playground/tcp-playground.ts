@@ -12,6 +12,7 @@ import '../tp-tour/tp-tour';
 import '../tp-share/tp-share';
 import '../tp-sockets/tp-sockets';
 import '../tp-timeouts/tp-timeouts';
+import '../tp-topology/tp-topology';
 import { TcpPlayground } from './tcp-playground.component';
 
 export { TcpPlayground };

@@ -6,6 +6,7 @@ import { Kind } from '../../engine/feed';
 import { msg, type MessageKey } from '../../i18n';
 import { checkParam, defaultText, errorMessage, groupParams, parseDuration, rangeText, sameValue } from '../../util/params';
 import { formatTime } from '../../util/time';
+import { componentFieldText } from '../tp-topology/tp-topology.format';
 import { emit } from '../events';
 import { styles } from './tp-timeouts.styles';
 
@@ -222,11 +223,12 @@ export class TpTimeouts extends LitElement {
     </li>`;
   }
 
-  /** The balancers' and applications' idle timeouts of this scenario: read-only while running. */
+  /** The balancers' and applications' idle timeouts of this scenario (edited in the Topology tab). */
   private boxIdle() {
     const s = this.snap;
     if (!s) return nothing;
-    // Apps' and middleboxes' parameters do not change while running: the document read once.
+    // Which apps and middleboxes there are: the document, read once; their values now (live
+    // edits included): their snapshot state.
     if (!this.doc) {
       try {
         this.doc = JSON.parse(this.controller!.feed.pg.scenario());
@@ -243,6 +245,9 @@ export class TpTimeouts extends LitElement {
           if (def.scope !== prefix + type || !/idle|timeout/.test(def.name)) continue;
           let v: unknown = entry;
           for (const part of def.name.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+          const live = s.components.find((c) => c.name === entry.name);
+          const now = live && def.live ? componentFieldText(live.state, def) : '';
+          if (now) v = now;
           if (v === undefined) v = def.defaults.rfc;
           if (v === null || v === undefined) continue;
           rows.push({ who: `${type} ${String(entry.name ?? '')}`, def, value: v });
