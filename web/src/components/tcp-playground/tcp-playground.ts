@@ -10,6 +10,7 @@ import '../tp-time-controls/tp-time-controls';
 import '../tp-tour/tp-tour';
 import '../tp-sockets/tp-sockets';
 import '../tp-timeouts/tp-timeouts';
+import '../tp-editor/tp-editor';
 import { TcpPlayground } from './tcp-playground.component';
 
 export { TcpPlayground };
