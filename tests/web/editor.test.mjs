@@ -165,6 +165,20 @@ describe('the scenario editor and saved work', { skip }, () => {
     await openEditor(page);
     assert.equal(await page.locator(area).inputValue(), text);
     assert.match(await page.locator(`${ed} .status`).textContent(), /Running this scenario/);
+
+    // Bracket matching: the caret before the links' '[' lights it and its ']'.
+    const open = text.indexOf('"links": [') + '"links": '.length;
+    await page.locator(area).focus();
+    await page.locator(area).evaluate((ta, at) => {
+      ta.setSelectionRange(at, at);
+      ta.dispatchEvent(new Event('keyup'));
+    }, open);
+    await page.waitForTimeout(100);
+    assert.deepEqual(await page.locator(`${ed} .t-punct.match`).allTextContents(), ['[', ']']);
+    // Tab inserts two spaces (at the caret).
+    await page.keyboard.press('Tab');
+    assert.equal((await page.locator(area).inputValue()).slice(open, open + 3), '  [');
+    assert.match(await page.locator(`${ed} .status`).textContent(), /Unapplied changes/);
     assert.deepEqual(await allProblems(page, problems), []);
     await page.close();
   });
