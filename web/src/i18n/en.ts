@@ -22,6 +22,7 @@ export const en = {
   'lessons.jump': 'Go to this moment',
   'lessons.stopAtPoints': 'Stop at each point',
   'lessons.optionProgress': '{title} ({seen}/{total})',
+  'lessons.custom': 'Your own scenario (Scenario tab)',
 
   'tabs.states': 'States',
   'tabs.connections': 'Connections',

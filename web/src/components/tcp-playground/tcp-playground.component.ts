@@ -644,6 +644,7 @@ export class TcpPlayground extends LitElement {
           <label class="picker">
             <span>${msg('lessons.pick')}</span>
             <select class="lesson-select" aria-label=${msg('lessons.label')} @change=${this.onPick}>
+              ${current === 'custom' ? html`<option value="custom" selected disabled>${msg('lessons.custom')}</option>` : nothing}
               ${this.lessons.map((l) => {
                 const seen = this.controller?.points.seen(l.id).size ?? 0;
                 const title = `${l.number}. ${l.title}`;
