@@ -61,16 +61,27 @@ export async function launch(viewport = { width: 1280, height: 720 }) {
 /**
  * Opens the playground at `url` and waits until its first lesson is shown. `problems` collects
  * console errors and warnings, page errors and CSP violations. `tour`: keep the first-visit tour.
+ * `keepWork`: keep the work another page saved before (tests share a browser profile, so by
+ * default a new page starts without saved work, lesson 1 at 0 s; its reloads keep its work).
  */
-export async function openPlayground(context, url, { tour = false } = {}) {
+export async function openPlayground(context, url, { tour = false, keepWork = false } = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.addInitScript((keepTour) => {
+  await page.addInitScript(([keepTour, keepSaved]) => {
     window.__csp = [];
+    // Once per tab (sessionStorage survives a reload): a reload keeps the work, as for a person.
+    if (!keepSaved && !sessionStorage.getItem('tcpplay.test.fresh')) {
+      try {
+        sessionStorage.setItem('tcpplay.test.fresh', '1');
+        for (const k of Object.keys(localStorage)) if (k.startsWith('tcpplay.work.')) localStorage.removeItem(k);
+      } catch {
+        // storage may be off
+      }
+    }
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI}`));
     if (!keepTour) {
       try {
@@ -79,7 +90,7 @@ export async function openPlayground(context, url, { tour = false } = {}) {
         // file:// may refuse storage; the tour then shows
       }
     }
-  }, tour);
+  }, [tour, keepWork]);
   await page.goto(url);
   await page.waitForFunction(() => document.querySelector('tcp-playground')?.controller?.lesson, null, { timeout: 30000 });
   return { page, problems };

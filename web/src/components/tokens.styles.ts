@@ -145,5 +145,26 @@ export const tokens = css`
     --tp-timeouts-value-width: 90px;
     --tp-timeouts-changed: #8a5a00;
     --tp-timeouts-card-min: 230px;
+    /* The scenario editor (tp-editor) and the saved-work notice. */
+    --tp-editor-font-size: 12px;
+    --tp-editor-line-height: 18px;
+    --tp-editor-pad: 4px;
+    --tp-editor-min-height: 200px;
+    --tp-editor-errors-height: 120px;
+    --tp-editor-bg: #ffffff;
+    --tp-editor-text: #1b1f24;
+    --tp-editor-caret: #1b1f24;
+    --tp-editor-selection: rgba(31, 95, 191, 0.25);
+    --tp-editor-gutter-bg: #f4f5f7;
+    --tp-editor-gutter-text: #6b737c;
+    --tp-editor-key: #0b4f8a;
+    --tp-editor-string: #1d6b2c;
+    --tp-editor-number: #9a4a00;
+    --tp-editor-literal: #7b2fbf;
+    --tp-editor-punct: #5c6570;
+    --tp-editor-match-bg: #ffe08a;
+    --tp-editor-match-border: #b07a00;
+    --tp-editor-error-bg: #fde7ea;
+    --tp-editor-edited: #8a5a00;
   }
 `;

@@ -77,13 +77,26 @@ export class EngineController {
   /** Loads a lesson at 0 s, paused. Throws with the engine's message when it is invalid. */
   load(lesson: LessonSource): void {
     const r = this.pg.load(lesson.json);
-    if (!r.ok) throw new Error(r.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+    if (!r.ok) throw Object.assign(new Error(r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')), { errors: r.errors });
     this.lesson = lesson;
     this.points.reset(lesson.id);
     this.durationNs = this.pg.duration();
     this.playing = false;
     this.seekTarget = NaN;
     this.restartModel();
+  }
+
+  /** The scenario that runs, with the live actions recorded so far (Playground.scenario()). */
+  scenario(): string {
+    return this.lesson ? this.pg.scenario() : '';
+  }
+
+  /**
+   * The loader's errors for `json`, [] when it is valid. The engine checks by loading, so a valid
+   * text is loaded: call this only before loading the run (restoring saved work does).
+   */
+  check(json: string): Array<{ path: string; message: string }> {
+    return this.pg.load(json).errors;
   }
 
   /** Each host's addresses ("10.0.0.1"), from the snapshot taken at load. */

@@ -3,12 +3,15 @@ import { LESSONS } from 'tcpplay:lessons';
 
 import { EngineController, LessonSource } from '../../engine/controller';
 import { Kind } from '../../engine/feed';
+import { ScenarioDoc } from '../../editor/document';
+import { SavedWork, type Work } from '../../model/saved-work';
 import { msg } from '../../i18n';
 import { decodeShare, shareParam, timeParam } from '../../model/share-link';
 import { browserSupported } from '../../util/support';
 import { parseTime } from '../../util/time';
 import type { ControlDetail, LessonDetail, SeekDetail, SelectDetail, SpeedDetail } from '../events';
 import type { TpComposer } from '../tp-composer/tp-composer.component';
+import type { EditorHost, TpEditor } from '../tp-editor/tp-editor.component';
 import type { TpConnections } from '../tp-connections/tp-connections.component';
 import type { TpInspector } from '../tp-inspector/tp-inspector.component';
 import type { TpLadder } from '../tp-ladder/tp-ladder.component';
@@ -25,9 +28,10 @@ import { styles } from './tcp-playground.styles';
 const TOUR_KEY = 'tcpplay.tour.done';
 
 type Status = 'loading' | 'ready' | 'error' | 'unsupported';
-type Tab = 'lesson' | 'log' | 'states' | 'connections' | 'composer' | 'packet' | 'sockets' | 'timeouts' | 'topology';
+type Tab = 'lesson' | 'log' | 'states' | 'connections' | 'composer' | 'packet' | 'sockets' | 'timeouts' | 'topology' | 'editor';
 /** Tabs that widen the side panel. */
-const WIDE_TABS: Tab[] = ['states', 'connections', 'composer', 'packet', 'sockets', 'timeouts', 'topology'];
+const WIDE_TABS: Tab[] = ['states', 'connections', 'composer', 'packet', 'sockets', 'timeouts', 'topology', 'editor'];
+type LoadErrors = Array<{ path: string; message: string }>;
 
 /** `#lesson=handshake&t=350s` -> { lesson, t (ns, NaN if none) }. */
 export function parseHash(hash: string): { lesson: string; t: number } {
@@ -77,6 +81,19 @@ export class TcpPlayground extends LitElement {
   private lastLogRefresh = 0;
   private visible = true;
   private observer: IntersectionObserver | null = null;
+  /** The scenario text as the person edits it (the Scenario tab shows it). */
+  readonly doc = new ScenarioDoc();
+  /** The current work in the browser's storage (made at start: the key needs the element's id). */
+  private work: SavedWork | null = null;
+  /** The lesson's scenario as loaded, while the run is a lesson (null for other scenarios). */
+  private pristine: string | null = null;
+  /** A message about saved work (restored with errors, storage off), until dismissed. */
+  private workNotice = '';
+  private readonly editorHost: EditorHost = {
+    apply: (text) => this.openScenario(text, NaN, false),
+    scenario: () => this.controller?.scenario() ?? '',
+    changed: () => this.saveWork(false),
+  };
   /** Long tasks seen and frame times, for the benchmark. */
   readonly frameTimes: number[] = [];
 
@@ -115,6 +132,9 @@ export class TcpPlayground extends LitElement {
   private get topology(): TpTopology | null {
     return this.renderRoot.querySelector('tp-topology');
   }
+  private get editor(): TpEditor | null {
+    return this.renderRoot.querySelector('tp-editor');
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -122,6 +142,7 @@ export class TcpPlayground extends LitElement {
     this.addEventListener('keydown', this.onKey);
     if (this.hasAttribute('routing')) window.addEventListener('hashchange', this.onHash);
     document.addEventListener('visibilitychange', this.onVisibility);
+    window.addEventListener('pagehide', this.onPageHide);
     this.observer = new IntersectionObserver((entries) => {
       this.visible = entries.some((e) => e.isIntersecting);
       if (!this.visible) this.pause();
@@ -138,6 +159,8 @@ export class TcpPlayground extends LitElement {
     this.removeEventListener('keydown', this.onKey);
     window.removeEventListener('hashchange', this.onHash);
     document.removeEventListener('visibilitychange', this.onVisibility);
+    window.removeEventListener('pagehide', this.onPageHide);
+    this.work?.flush();
     this.observer?.disconnect();
     cancelAnimationFrame(this.raf);
     this.raf = 0;
@@ -169,8 +192,19 @@ export class TcpPlayground extends LitElement {
       const hash = this.hasAttribute('routing') ? parseHash(location.hash) : { lesson: '', t: NaN };
       const shared = this.hasAttribute('routing') && shareParam(location.hash) !== '';
       const id = this.find(hash.lesson) ? hash.lesson : this.find(this.getAttribute('lesson') ?? '') ? this.getAttribute('lesson')! : this.lessons[0].id;
-      // A share link opens its scenario; when it is broken, the page opens as without it and says why.
-      if (!shared || !(await this.openShared(location.hash))) {
+      this.work = new SavedWork(this.id, (message) => this.say(msg('work.storageFailed', { message })));
+      const saved = this.work.read();
+      // A deep link (a lesson, or a shared scenario `#s=`) opens what it names; without one the
+      // saved work comes back (also when the link names the lesson that work is). A broken share
+      // link opens what would open without it, and says why.
+      const deep = this.find(hash.lesson) !== undefined || shared;
+      if (shared && (await this.openShared(location.hash))) {
+        // the shared scenario runs
+      } else if (saved && (!deep || saved.lesson === hash.lesson)) {
+        const why = this.error;
+        this.restoreWork(saved, deep && !shared ? hash.t : saved.t);
+        if (shared) this.error = why;
+      } else {
         const why = this.error;
         this.openLesson(id, hash.t);
         if (shared) this.error = why;
@@ -206,8 +240,12 @@ export class TcpPlayground extends LitElement {
     if (lesson) this.open(lesson, t);
   }
 
-  /** Opens any scenario (JSON text) as if it were a lesson; its errors show in the page. */
-  openScenario(json: string, t = NaN): boolean {
+  /**
+   * Opens any scenario (JSON text) as if it were a lesson, at 0 s (then at time t, ns). Returns
+   * the loader's errors ([] when it runs now); with errors the previous run goes on, and
+   * `banner` shows them in the page.
+   */
+  openScenario(json: string, t = NaN, banner = true): LoadErrors {
     let doc: { title?: string; description?: string; watch?: LessonSource['watch'] } = {};
     try {
       doc = JSON.parse(json);
@@ -216,15 +254,32 @@ export class TcpPlayground extends LitElement {
     }
     // Only strings reach the views (a title of another type must not reach Lit as a template).
     const str = (x: unknown) => (typeof x === 'string' ? x : '');
-    return this.open({ id: 'custom', file: '', number: 0, title: str(doc.title), description: str(doc.description), watch: Array.isArray(doc.watch) ? doc.watch : [], json }, t);
+    const watch = Array.isArray(doc.watch) ? doc.watch : [];
+    return this.open({ id: 'custom', file: '', number: 0, title: str(doc.title), description: str(doc.description), watch, json }, t, banner);
+  }
+
+  /**
+   * Makes `text` the current work (for links and files that carry a scenario): loads it (at 0 s,
+   * then at time t, ns, paused), the Scenario tab shows it, and it is saved. On errors the run
+   * goes on unchanged and the text is kept, marked; returns the loader's errors.
+   */
+  setWork(text: string, t = NaN): LoadErrors {
+    const errors = this.openScenario(text, t, false);
+    this.doc.tried(text, errors);
+    this.editor?.refresh();
+    this.saveWork(true);
+    return errors;
   }
 
   /** The `s` of the share link on screen ('' when the scenario did not come from one). */
   private sharedData = '';
+  /** The scenario as that link opened it: once the run differs, the link no longer says it. */
+  private sharedScenario = '';
 
   /**
    * Opens the scenario of a share link (#s=1.<data>&t=...), paused at its time. A broken link or
-   * a scenario the loader refuses loads nothing: the work on screen stays, the error says why.
+   * a scenario the loader refuses loads nothing: the work on screen (and the saved work) stays,
+   * the error says why.
    */
   private async openShared(hash: string): Promise<boolean> {
     const s = shareParam(hash);
@@ -240,31 +295,36 @@ export class TcpPlayground extends LitElement {
       if (Math.abs(d.t - c.now) > 1e3) this.seek(d.t);
       return true;
     }
-    if (!this.openScenario(d.json, d.t)) {
-      this.error = msg('share.badLoad', { message: this.loadError });
+    const errors = this.openScenario(d.json, d.t, false);
+    if (errors.length) {
+      this.error = msg('share.badLoad', { message: errors.map((e) => `${e.path}: ${e.message}`).join('; ') });
       this.requestUpdate();
       return false;
     }
     this.sharedData = s;
+    this.sharedScenario = c.scenario();
     return true;
   }
 
-  /** The loader's message for the last scenario it refused. */
-  private loadError = '';
-
-  private open(lesson: LessonSource, t: number): boolean {
+  private open(lesson: LessonSource, t: number, banner = true): LoadErrors {
     const c = this.controller;
-    if (!c) return false;
+    if (!c) return [{ path: '', message: 'the engine is not ready' }];
     try {
       c.load(lesson);
     } catch (e) {
-      this.loadError = e instanceof Error ? e.message : String(e);
-      this.error = msg('app.loadError', { message: this.loadError });
-      this.requestUpdate();
-      return false;
+      const errors = (e as { errors?: LoadErrors }).errors ?? [{ path: '', message: e instanceof Error ? e.message : String(e) }];
+      if (banner) {
+        this.error = msg('app.loadError', { message: e instanceof Error ? e.message : String(e) });
+        this.requestUpdate();
+      }
+      return errors;
     }
     this.error = '';
     this.sharedData = '';
+    this.pristine = lesson.id !== 'custom' ? c.scenario() : null;
+    this.doc.fromRun(c.scenario());
+    this.editor?.refresh();
+    this.saveWork(false);
     const ladder = this.ladder;
     if (ladder) {
       ladder.controller = c;
@@ -297,7 +357,59 @@ export class TcpPlayground extends LitElement {
     this.lastVersion = -1;
     this.requestUpdate();
     this.kick();
-    return true;
+    return [];
+  }
+
+  /**
+   * Gives saved work back: its run (the lesson, or the scenario with its live actions) paused at
+   * time t (ns), and the text as it was left, marked when the loader refuses it.
+   */
+  private restoreWork(w: Work, t: number): void {
+    const c = this.controller!;
+    // The engine checks a text by loading it, so check before the run is loaded.
+    const textErrors = w.state === 'applied' ? [] : c.check(w.text);
+    const lesson = w.lesson ? this.find(w.lesson) : undefined;
+    const runErrors = lesson ? this.open(lesson, t, false) : this.openScenario(w.scenario, t, false);
+    if (runErrors.length) {
+      this.say(msg('work.savedRunFailed', { message: runErrors.map((e) => `${e.path}: ${e.message}`).join('; ') }));
+      this.openLesson(this.lessons[0].id);
+    } else if (textErrors.length) {
+      this.say(msg('work.restoredInvalid', { when: new Date(w.savedAt).toLocaleString() }));
+    }
+    this.doc.restore(w.text, w.state === 'applied', c.scenario(), textErrors);
+    this.editor?.refresh();
+  }
+
+  /** What is saved as the current work. */
+  private snapshotWork = (): Work => {
+    const c = this.controller;
+    return {
+      v: 1,
+      text: this.doc.text,
+      state: this.doc.state,
+      scenario: c?.scenario() ?? '',
+      lesson: this.isPristine() ? c!.lesson!.id : null,
+      t: c ? (c.seeking ? c.seekTarget : c.now) : 0,
+      savedAt: Date.now(),
+    };
+  };
+
+  /** Saves the current work: now, or after the editor's pause (typing saves once). */
+  private saveWork(now: boolean): void {
+    if (!this.work || !this.controller?.lesson) return;
+    if (now) this.work.saveNow(this.snapshotWork);
+    else this.work.saveSoon(this.snapshotWork);
+  }
+
+  /** The run is a lesson with nothing changed (no live action kept, nothing edited). */
+  private isPristine(): boolean {
+    return this.pristine !== null && this.controller?.scenario() === this.pristine;
+  }
+
+  /** A message about saved work, shown until dismissed. */
+  private say(text: string): void {
+    this.workNotice = text;
+    this.requestUpdate();
   }
 
   /** Starts the frame loop (it stops itself when nothing moves). */
@@ -364,10 +476,21 @@ export class TcpPlayground extends LitElement {
   private writeHash(ns?: number): void {
     const c = this.controller;
     if (!this.hasAttribute('routing') || !c?.lesson) return;
+    this.saveWork(false);
     const t = timeParam(ns ?? c.now);
-    // A shared scenario keeps its link's data (back, forward and reload come back to it).
-    const where = this.sharedData && c.lesson.id === 'custom' ? `s=${this.sharedData}` : `lesson=${c.lesson.id}`;
-    const hash = `#${where}${t ? `&t=${t}` : ''}`;
+    const at = t ? `&t=${t}` : '';
+    let hash: string;
+    if (this.sharedData && c.lesson.id === 'custom' && c.scenario() === this.sharedScenario) {
+      // A shared scenario as its link made it keeps the link's data (back, forward, reload).
+      hash = `#s=${this.sharedData}${at}`;
+    } else if (!this.isPristine()) {
+      // Not a lesson as it comes (nor a link's scenario as it came): a link would open something
+      // else than the work, which a reload gives back from storage without one.
+      if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+      return;
+    } else {
+      hash = `#lesson=${c.lesson.id}${at}`;
+    }
     if (location.hash !== hash) history.replaceState(history.state, '', hash);
   }
 
@@ -460,8 +583,13 @@ export class TcpPlayground extends LitElement {
   };
 
   private onVisibility = (): void => {
-    if (document.hidden) this.pause();
+    if (document.hidden) {
+      this.pause();
+      this.saveWork(true);
+    }
   };
+
+  private onPageHide = (): void => this.saveWork(true);
 
   private onSelect = (e: CustomEvent<SelectDetail>): void => {
     const c = this.controller;
@@ -543,6 +671,7 @@ export class TcpPlayground extends LitElement {
       if (tab === 'sockets') this.sockets?.refresh(true);
       if (tab === 'timeouts') this.timeouts?.refresh(true);
       if (tab === 'topology') this.topology?.refresh(true);
+      if (tab === 'editor') this.editor?.refresh();
       this.ladder?.invalidate();
     });
   }
@@ -561,6 +690,10 @@ export class TcpPlayground extends LitElement {
 
   /** A panel ran a live action: every view reads what it traced (the table at the same time too). */
   private onActed = (): void => {
+    const c = this.controller;
+    if (c) this.doc.fromRun(c.scenario());
+    this.editor?.refresh();
+    this.saveWork(true);
     this.lastVersion = -1;
     this.table?.reset();
     this.ladder?.invalidate();
@@ -607,7 +740,12 @@ export class TcpPlayground extends LitElement {
           <tp-share .controller=${this.controller}></tp-share>
           <tp-export .controller=${this.controller} .ladderView=${this.ladderView}></tp-export>
         </header>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+        <div class="alerts">
+          ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+          ${this.workNotice
+            ? html`<p class="work-notice" role="status"><span>${this.workNotice}</span><button class="dismiss" @click=${() => this.say('')}>${msg('work.dismiss')}</button></p>`
+            : ''}
+        </div>
         <main class=${WIDE_TABS.includes(this.tab) ? 'main wide' : 'main'}>
           <tp-ladder class="ladder" .controller=${this.controller} @tp-select=${this.onSelect}></tp-ladder>
           <aside class="side">
@@ -617,6 +755,7 @@ export class TcpPlayground extends LitElement {
               ${this.tabButton('composer', msg('tabs.composer'))} ${this.tabButton('packet', msg('tabs.packet'))}
               ${this.tabButton('sockets', msg('tabs.sockets'))} ${this.tabButton('timeouts', msg('tabs.timeouts'))}
               ${this.tabButton('topology', msg('tabs.topology'))}
+              ${this.tabButton('editor', msg('tabs.editor'))}
             </div>
             <tp-lessons
               id="panel-lesson"
@@ -654,6 +793,9 @@ export class TcpPlayground extends LitElement {
               : nothing}
             ${this.made.has('topology')
               ? html`<tp-topology id="panel-topology" role="tabpanel" aria-labelledby="tab-topology" ?hidden=${this.tab !== 'topology'} .controller=${this.controller} @tp-acted=${this.onActed}></tp-topology>`
+              : nothing}
+            ${this.made.has('editor')
+              ? html`<tp-editor id="panel-editor" role="tabpanel" aria-labelledby="tab-editor" ?hidden=${this.tab !== 'editor'} .doc=${this.doc} .editorHost=${this.editorHost}></tp-editor>`
               : nothing}
           </aside>
         </main>

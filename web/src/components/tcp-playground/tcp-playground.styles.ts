@@ -60,8 +60,24 @@ export const styles = [
       flex: 1;
       min-height: var(--tp-control-small);
     }
-    .error {
+    .alerts {
       grid-area: error;
+    }
+    .work-notice {
+      display: flex;
+      align-items: center;
+      gap: var(--tp-space-2);
+      margin: 0;
+      padding: var(--tp-space-1) var(--tp-space-2);
+      background: var(--tp-callout-bg);
+      color: var(--tp-callout-text);
+      border-bottom: var(--tp-border-width) solid var(--tp-callout-border);
+    }
+    .work-notice button {
+      font: inherit;
+      margin-left: auto;
+    }
+    .error {
       margin: 0;
       padding: var(--tp-space-1) var(--tp-space-2);
       background: var(--tp-danger);
@@ -104,7 +120,8 @@ export const styles = [
     .side > tp-inspector,
     .side > tp-sockets,
     .side > tp-timeouts,
-    .side > tp-topology {
+    .side > tp-topology,
+    .side > tp-editor {
       flex: 1;
       min-height: 0;
     }

@@ -13,6 +13,7 @@ import '../tp-share/tp-share';
 import '../tp-sockets/tp-sockets';
 import '../tp-timeouts/tp-timeouts';
 import '../tp-topology/tp-topology';
+import '../tp-editor/tp-editor';
 import { TcpPlayground } from './tcp-playground.component';
 
 export { TcpPlayground };
