@@ -7,6 +7,7 @@ import { Playground } from '../../api/playground';
 import { LessonPoints } from '../model/lesson-points';
 import { TraceModel } from '../model/trace-model';
 import { EngineFeed } from './feed';
+import { WarmUp } from './warm-up';
 
 /** Engine work per animation frame (ms): runs and feed reads together. */
 export const FRAME_BUDGET_MS = 8;
@@ -55,8 +56,12 @@ export class EngineController {
   }
 
   dispose(): void {
+    this.warmUp?.stop();
     this.pg?.dispose();
   }
+
+  /** The scratch run compiling the engine's code for the current lesson (see warm-up.ts). */
+  warmUp: WarmUp | null = null;
 
   get now(): number {
     return this.pg && this.lesson ? this.pg.now() : 0;
@@ -79,6 +84,8 @@ export class EngineController {
     const r = this.pg.load(lesson.json);
     if (!r.ok) throw Object.assign(new Error(r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')), { errors: r.errors });
     this.lesson = lesson;
+    this.warmUp?.stop();
+    this.warmUp = new WarmUp(lesson.json);
     this.points.reset(lesson.id);
     this.durationNs = this.pg.duration();
     this.playing = false;
@@ -252,7 +259,7 @@ export class EngineController {
     // The engine checks the clock only every few hundred events, so the budget is also given in
     // events, from what an event has cost lately (ms per event, a moving average).
     const ms = Math.max(1, (deadline - performance.now()) / 2);
-    const budget = { maxMs: ms, maxEvents: Math.max(128, Math.min(20000, Math.floor(ms / this.msPerEvent))) };
+    const budget = { maxMs: ms, maxEvents: Math.max(16, Math.min(20000, Math.floor(ms / this.msPerEvent))) };
     const runStart = performance.now();
     if (this.seeking) {
       const r = this.feed.runUntil(this.seekTarget, budget);
@@ -286,14 +293,19 @@ export class EngineController {
   /** The playback ran events that may not all be read yet. */
   private playRun = false;
 
-  /** Engine plus reading and deriving, ms per event (a moving average); starts pessimistic. */
-  private msPerEvent = 0.005;
+  /**
+   * Engine plus reading and deriving, ms per event (a moving average). It starts as what an
+   * event costs while the engine's code is still being compiled (the browser compiles each
+   * WebAssembly function on its first call): the first slices of a run are a few dozen events,
+   * not hundreds, and the figure falls to the real cost within a few frames.
+   */
+  private msPerEvent = 0.1;
 
   private learn(events: number, ms: number): void {
     if (!events) return;
     this.unread = true;
     // Reading and deriving cost about as much again as running.
-    if (events >= 64) this.msPerEvent = 0.8 * this.msPerEvent + 0.2 * Math.max(1e-4, (2 * ms) / events);
+    if (events >= 16) this.msPerEvent = 0.8 * this.msPerEvent + 0.2 * Math.max(1e-4, (2 * ms) / events);
   }
 
   // --- the run as files (the Export menu, share links): reads only, the run is not changed ---

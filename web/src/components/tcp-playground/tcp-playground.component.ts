@@ -486,7 +486,7 @@ export class TcpPlayground extends LitElement {
     } else if (!this.isPristine()) {
       // Not a lesson as it comes (nor a link's scenario as it came): a link would open something
       // else than the work, which a reload gives back from storage without one.
-      if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+      if (location.hash) history.replaceState(history.state, '', location.href.split('#')[0]);
       return;
     } else {
       hash = `#lesson=${c.lesson.id}${at}`;
